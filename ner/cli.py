@@ -1,0 +1,205 @@
+"""The ``ner`` command: a thin layer over importable functions. User errors exit 2 with one line."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ner.errors import NerError
+
+
+def user_errors(fn):
+    """Turn NerError (bad input, config, model) into a one-line message and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NerError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+        except FileNotFoundError as e:
+            click.echo(f"error: {e.filename}: no such file; check the path", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+def main(verbose: bool) -> None:
+    """Chinese investment news -> entities (REGION, COMPANY, AMOUNT, CAPACITY) -> project records."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    for noisy in ("transformers", "datasets", "httpx", "huggingface_hub"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@user_errors
+def validate(file: str) -> None:
+    """Check every span of a standoff JSONL file: offsets, text, labels, overlaps, duplicate ids."""
+    from ner.validate import validate_file
+
+    problems, n = validate_file(file)
+    for p in problems:
+        click.echo(p)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {n} article(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{file}: {n} article(s), no problems")
+
+
+@main.command()
+@click.option("--from", "src", required=True, help="Input format: jsonl, conll, doccano, labelstudio, brat.")
+@click.option("--to", "dst", required=True, help="Output format (same choices).")
+@click.argument("inp")
+@click.argument("out")
+@user_errors
+def convert(src: str, dst: str, inp: str, out: str) -> None:
+    """Convert annotations between formats (brat: a folder of .txt/.ann pairs)."""
+    from ner.formats import convert as _convert
+
+    n = _convert(src, dst, inp, out)
+    click.echo(f"{n} article(s) written to {out}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--output", "-o", required=True, help="Output file (folder for brat).")
+@click.option("--format", "fmt", default="labelstudio", show_default=True,
+              help="labelstudio (as predictions to correct), doccano, jsonl, brat, conll.")
+@user_errors
+def preannotate(inputs: tuple[str, ...], output: str, fmt: str) -> None:
+    """Suggest spans by rule for new articles, in a format Label Studio or doccano imports."""
+    from ner.batch import iter_documents
+    from ner.formats import FORMATS, write_labelstudio
+    from ner.preannotate import preannotate as rules
+    from ner.types import Article
+
+    articles, failed = [], 0
+    for doc in iter_documents(list(inputs)):
+        if doc.error:
+            click.echo(f"skipped: {doc.error}", err=True)
+            failed += 1
+            continue
+        articles.append(Article(doc.id, doc.text, rules(doc.text)))
+    if fmt == "labelstudio":
+        write_labelstudio(articles, output, as_predictions=True)
+    elif fmt in FORMATS:
+        FORMATS[fmt][1](articles, output)
+    else:
+        raise NerError(f"--format {fmt!r}: expected labelstudio, {', '.join(FORMATS)}")
+    click.echo(f"{len(articles)} article(s) pre-annotated into {output}; {failed} skipped")
+
+
+@main.command()
+@click.argument("file")
+@click.option("--top", default=10, show_default=True, help="Most frequent surfaces per type.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@user_errors
+def stats(file: str, top: int, as_json: bool) -> None:
+    """Entity counts per type and article, and the most frequent surfaces per type."""
+    from ner.io import read_articles
+    from ner.stats import corpus_stats, format_stats
+
+    s = corpus_stats(read_articles(file), top=top)
+    click.echo(json.dumps(s, ensure_ascii=False, indent=2) if as_json else format_stats(s))
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--config", "-c", "config_path", default=None, help="YAML config (default: built-in defaults).")
+@click.argument("overrides", nargs=-1)
+@user_errors
+def train(config_path: str | None, overrides: tuple[str, ...]) -> None:
+    """Fine-tune a tagger. Extra arguments are dotted overrides: train.epochs=3 output_dir=runs/x."""
+    from ner.config import load_config
+    from ner.training import train as _train
+
+    cfg = load_config(config_path, list(overrides))
+    m = _train(cfg, progress=sys.stderr.isatty())
+    click.echo(f"model written to {cfg.output_dir} in {m['train_seconds']}s ({m['stopped']}; "
+               f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']})")
+    if m["misaligned_gold_spans"]:
+        click.echo(f"{len(m['misaligned_gold_spans'])} gold span(s) have a boundary inside a token and were "
+                   f"ignored for training (listed in {cfg.output_dir}/metrics.json)", err=True)
+
+
+@main.command()
+@click.option("--model", "-m", "model_dir", required=True)
+@click.argument("data")
+@click.option("--json", "json_out", default=None, help="Also write the scores as JSON here.")
+@user_errors
+def evaluate(model_dir: str, data: str, json_out: str | None) -> None:
+    """Score a model on gold standoff JSONL: exact char spans and seqeval strict IOB2, per type."""
+    from ner.evaluation import evaluate_predictions, format_scores
+    from ner.io import read_articles
+    from ner.tagger import load
+
+    tagger = load(model_dir)
+    articles = read_articles(data)
+    scores = evaluate_predictions(articles, tagger.tag([a.text for a in articles]), tagger.types)
+    click.echo(format_scores(scores, f"{model_dir} on {data} ({len(articles)} documents)"))
+    if json_out:
+        Path(json_out).write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--config", "-c", "config_path", default=None)
+@click.option("--out", "out_dir", default="runs/cv", show_default=True, help="Folds' models and results.")
+@click.argument("overrides", nargs=-1)
+@user_errors
+def cv(config_path: str | None, out_dir: str, overrides: tuple[str, ...]) -> None:
+    """Leave-one-article-out cross-validation on the gold articles (mean and per fold)."""
+    from ner.config import load_config
+    from ner.crossval import cross_validate
+    from ner.evaluation import format_scores
+
+    cfg = load_config(config_path, list(overrides))
+    r = cross_validate(cfg, out_dir, progress=sys.stderr.isatty())
+    for fold, scores in r["folds"].items():
+        click.echo(format_scores(scores, f"fold {fold}"))
+    click.echo(format_scores(r["pooled"], "pooled over folds"))
+    click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
+
+
+@main.command()
+@click.option("--model", "-m", "model_dir", required=True)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--output", "-o", required=True)
+@click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
+@click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
+@click.option("--batch-size", default=8, show_default=True)
+@user_errors
+def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int) -> None:
+    """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
+    from ner.batch import tag_documents
+    from ner.tagger import load
+
+    counts = tag_documents(load(model_dir), list(inputs), output, fmt, resume, batch_size)
+    click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
+    if counts["failed"]:
+        click.echo(f"failed documents are error lines in {output}", err=True)
+
+
+@main.command("evaluate-records")
+@click.argument("gold")
+@click.argument("pred")
+@click.option("--json", "json_out", default=None)
+@user_errors
+def evaluate_records_cmd(gold: str, pred: str, json_out: str | None) -> None:
+    """Score predicted records against gold as (company|region, amount|capacity) tuples per document."""
+    from ner.record_eval import evaluate_records, format_record_scores, read_records
+
+    scores = evaluate_records(read_records(gold), read_records(pred))
+    click.echo(format_record_scores(scores))
+    if json_out:
+        Path(json_out).write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

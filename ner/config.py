@@ -1,0 +1,102 @@
+"""Typed training config: YAML file + dotted command-line overrides, unknown keys rejected."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ner.errors import ConfigError
+from ner.labels import ENTITY_TYPES
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelConfig(Strict):
+    base: str = "../shared/models/me5-small-zh"  # any Hugging Face id or local path
+    max_length: int = Field(256, ge=16, le=4096)  # tokens per window, special tokens included
+    overlap: int = Field(64, ge=0)  # tokens shared by consecutive windows
+    types: list[str] = list(ENTITY_TYPES)
+
+
+class CorpusConfig(Strict):
+    name: str  # cluener | fewfc | msra | address (see ner.corpora)
+    path: str | None = None  # folder; default ../shared/data/<folder>
+    split: str = "train"
+    limit: int | None = Field(None, ge=1)  # at most this many sentences (sampled with the seed)
+    types: list[str] | None = None  # use only these of the corpus's labelled types
+
+
+class DataConfig(Strict):
+    gold: str = "data/annotated/seeds.jsonl"
+    exclude: list[str] = []  # article ids held out (cross-validation)
+    corpora: list[CorpusConfig] = []
+    dev_fraction: float = Field(0.15, ge=0.0, lt=1.0)  # gold windows held out for early stopping
+
+
+class TrainConfig(Strict):
+    epochs: int = Field(20, ge=1)
+    batch_size: int = Field(8, ge=1)
+    lr: float = Field(1e-4, gt=0)
+    head_lr: float = Field(1e-3, gt=0)  # the fresh classification layer learns faster
+    weight_decay: float = 0.01
+    warmup_ratio: float = Field(0.1, ge=0, lt=1)
+    seed: int = 13
+    patience: int = Field(4, ge=1)  # evaluations without dev improvement before stopping
+    max_minutes: float | None = Field(None, gt=0)  # wall-clock budget; stops cleanly when reached
+    threads: int | None = Field(None, ge=1)  # torch CPU threads (default: torch's choice)
+    gold_repeat: int = Field(1, ge=1)  # gold windows appear this many times per epoch
+
+
+class Config(Strict):
+    output_dir: str = "runs/default"
+    model: ModelConfig = ModelConfig()
+    data: DataConfig = DataConfig()
+    train: TrainConfig = TrainConfig()
+
+
+def _set_dotted(tree: dict, dotted: str, value: Any, where: str) -> None:
+    keys = dotted.split(".")
+    node = tree
+    for k in keys[:-1]:
+        node = node.setdefault(k, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"{where}: {dotted!r} goes through a non-section key {k!r}")
+    node[keys[-1]] = value
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Load ``path`` (or the built-in defaults) and apply ``key.sub=value`` overrides (values parsed as YAML)."""
+    tree: dict = {}
+    where = str(path) if path else "defaults"
+    if path:
+        path = Path(path)
+        if not path.exists():
+            raise ConfigError(f"{path}: config file not found; see configs/ for examples")
+        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(tree, dict):
+            raise ConfigError(f"{path}: a config must be a YAML mapping")
+    for item in overrides:
+        if "=" not in item:
+            raise ConfigError(f"override {item!r}: expected key.sub=value, e.g. train.epochs=3")
+        key, value = item.split("=", 1)
+        _set_dotted(tree, key.strip(), yaml.safe_load(value), where)
+    try:
+        cfg = Config.model_validate(tree)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"])
+        raise ConfigError(f"{where}: {loc}: {first['msg']} ({len(e.errors())} problem(s) in all)") from None
+    if cfg.model.overlap >= cfg.model.max_length - 2:
+        raise ConfigError(f"{where}: model.overlap ({cfg.model.overlap}) must be smaller than model.max_length - 2")
+    unknown = set(cfg.model.types) - set(ENTITY_TYPES)
+    if unknown:
+        raise ConfigError(f"{where}: model.types has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
+    return cfg
+
+
+def dump_config(cfg: Config) -> str:
+    return yaml.safe_dump(cfg.model_dump(), allow_unicode=True, sort_keys=False)

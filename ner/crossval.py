@@ -1,0 +1,51 @@
+"""Leave-one-article-out cross-validation on the gold articles: train on the rest, tag the held-out one."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from ner.config import Config
+from ner.evaluation import evaluate_predictions, span_scores
+from ner.io import read_articles, write_jsonl
+
+log = logging.getLogger(__name__)
+
+
+def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = None, progress: bool = True) -> dict:
+    """Per-fold and pooled scores. Each fold's model and predictions are kept under ``out_dir/<id>``."""
+    from ner.tagger import load
+    from ner.training import train
+
+    out_dir = Path(out_dir)
+    articles = read_articles(cfg.data.gold)
+    ids = folds or [a.id for a in articles]
+    per_fold, held, preds = {}, [], []
+    for art_id in ids:
+        test = [a for a in articles if a.id == art_id]
+        if not test:
+            raise ValueError(f"fold {art_id!r}: no such article in {cfg.data.gold}")
+        fold_dir = out_dir / art_id
+        fold_cfg = cfg.model_copy(deep=True)
+        fold_cfg.output_dir = str(fold_dir / "model")
+        fold_cfg.data.exclude = list(cfg.data.exclude) + [art_id]
+        if (fold_dir / "predictions.jsonl").exists():
+            log.info("fold %s: predictions exist, reused (delete %s to retrain)", art_id, fold_dir)
+            pred = [json.loads(l) for l in (fold_dir / "predictions.jsonl").read_text(encoding="utf-8").splitlines()][0]
+            from ner.types import Span
+
+            spans = [Span.from_dict(e) for e in pred["entities"]]
+        else:
+            metrics = train(fold_cfg, progress=progress)
+            spans = load(fold_cfg.output_dir, cfg.model.types)(test[0].text)
+            write_jsonl(fold_dir / "predictions.jsonl", [{"id": art_id, "entities": [s.to_dict() for s in spans]}])
+            log.info("fold %s trained in %.0fs", art_id, metrics["train_seconds"])
+        per_fold[art_id] = evaluate_predictions(test, [spans], cfg.model.types)
+        held.append(test[0])
+        preds.append(spans)
+    pooled = evaluate_predictions(held, preds, cfg.model.types)
+    types = list(cfg.model.types) + ["micro"]
+    mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
+    result = {"folds": per_fold, "pooled": pooled, "mean_fold_f1": mean}
+    (out_dir / "cv_results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result

@@ -1,0 +1,550 @@
+"""Tagged entities -> project records: one record per project, plant or investment the text describes.
+
+This is the arrow "normalised values -> project records" of the data path. ``build_records(text,
+entities)`` is a pure function of the article text and its flat ``Span`` list (gold or predicted);
+it returns JSON-safe dicts in the format of ``data/annotated/*.records.jsonl``::
+
+    {"project": str|None, "project_span": [start, end]|None,
+     "companies": [mention], "regions": [mention + {"canonical", "code"} when known],
+     "amounts": [mention + {"value", "low", "high", "currency", "role", "approx"}],
+     "capacities": [mention + {"value", "unit"}], "stage": str|None, "date": str|None}
+
+where a mention is ``{"text", "start", "end"}`` with the entity's own offsets (provenance).
+
+The grouping heuristic, in the order it runs (short and explainable on purpose):
+
+1. Sentences. The text is split at 。！？!? ；; and newlines. A 。 inside “…” does not end the
+   sentence, so a quotation and its attribution (…贡献。”封永春这样说。) are one sentence. Inside a
+   sentence, clauses are delimited by ，,、：: .
+2. Project names. A name ends in 项目/基地/产业园/电站/工程/基金 (a run such as 基地项目 counts
+   once) and extends left until punctuation, 的/等/在/个 or a verb such as 引进/建成/打造. It is
+   kept when it starts with a COMPANY (比亚迪项目, 湖南德赛电池储能电芯项目), with a REGION followed
+   by a specific core (攸县广寒坪抽水蓄能电站项目, but not 株洲产业项目), or when it directly
+   follows an AMOUNT/CAPACITY (投资50亿元以上的风光资源开发利用项目, 20GWh的储能电芯项目).
+3. Segments. A sentence with two or more project names is cut before the clause of each later
+   name (总投资70亿元的大唐新能源基地、总投资49.5亿元的天能储能电池生产基地); otherwise the
+   sentence is one segment.
+4. Seeds and merges. A segment makes or extends a record when it has an AMOUNT or CAPACITY, or a
+   project name with a COMPANY and a stage word. It *extends* an existing record instead of making
+   a new one when its project name is the same project (same name, or the same name once the
+   leading company/region is removed: 德赛储能电芯项目 = 湖南德赛电池储能电芯项目), or when the
+   sentence refers back (该项目/该公司/该企业 anywhere, 项目/公司 at its start) and names no
+   company or project of its own: then it joins the last record touched.
+5. Companies: every COMPANY of the segment, except companies cited as examples of an industry
+   (德赛电池、金驰能源、永杉锂业等一批…龙头企业, 在北汽、…等龙头企业带动下) unless that clause
+   says they moved in or signed. Aggregates (162个项目…总投资426亿元) name no company and inherit
+   none, so their company list is empty; a batch that lists its companies (引进台铃、金晟…等10亿元以上
+   制造业项目12个) keeps them.
+6. Region: one per segment. Usable regions exclude places inside short quotations or titles
+   (“望城速度”, 《…方案》) and places that begin an organisation's name (山东海上光伏产业技术研究院).
+   Preference: a region in the anchor's own clause outside the project name (…项目在长沙市望城经开区
+   投产); else the nearest region before the anchor in the sentence (the project name counts: 大唐华银
+   株洲…项目); else a later one in the sentence that opens a clause; else the most recent *subject*
+   region of an earlier sentence (one that opens a clause: 今年以来,望城区…; 截至6月底,肇庆…), not
+   counting places inside project names. A record extended by a later segment keeps its region.
+   The anchor is the segment's project name, else its first AMOUNT/CAPACITY.
+7. Stage: the first stage word after the anchor in the segment, else the nearest before it, else
+   the same in the whole sentence (签约落户 -> 签约, 开竣工 -> 开工, 试生产/量产 -> 投产,
+   引进/入驻/进驻 -> 落户, 签署 -> 签约). Date: the nearest date expression (9月28日, 2023年6月,
+   6月底, 11月下旬, 今年以来…), preferring one before the anchor. A sentence opening with 其中 takes
+   a missing stage or date from the record before it (其中 = "among them").
+8. Amount role from the nearest keyword in the few characters before the amount (not crossing the
+   previous amount): 投资/签约… -> investment, 产值/营收/规模… -> output_value, 基金/贷款/奖励/银行…
+   -> other. With no keyword it takes the role of the previous amount of the sentence (投资10亿元以上
+   项目3个,1亿元以上项目12个), else a keyword just after the amount (65亿元…专项基金), else "other".
+
+Values come from ``ner.normalize`` (imported lazily; a ValueError leaves the value fields None).
+Numbers are JSON numbers: int when integral, else float.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ner.types import Span
+
+RECORD_KEYS = ("project", "project_span", "companies", "regions", "amounts", "capacities", "stage", "date")
+AMOUNT_ROLES = ("investment", "output_value", "other")
+STAGES = ("签约", "落户", "开工", "建成", "投产", "竣工", "规划")
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons
+
+_SENTENCE_END = set("。！？!?；;")
+_CLAUSE_DELIMS = set("，,、：:；;。！？!?\n")
+_OPEN_QUOTES = "“「『"
+_CLOSE_QUOTES = "”」』"
+_SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not speech
+
+# Stage words, longest first at each position; value: the stage it stands for.
+_STAGE_WORDS = {
+    "签约落户": "签约", "开竣工": "开工", "试生产": "投产", "量产": "投产", "签约": "签约", "签署": "签约",
+    "落户": "落户", "引进": "落户", "入驻": "落户", "进驻": "落户", "开工": "开工", "建成": "建成",
+    "投产": "投产", "竣工": "竣工", "规划": "规划",
+}
+_STAGE_RE = re.compile("|".join(sorted(_STAGE_WORDS, key=len, reverse=True)))
+
+_YEAR = r"(?:(?:19|20)\d{2}年|今年|去年|明年)"
+_DATE_RE = re.compile(
+    rf"{_YEAR}?\d{{1,2}}月(?:\d{{1,2}}日|上旬|中旬|下旬|底|初|末|份)?"
+    rf"|{_YEAR}(?:上半年|下半年|前三季度|[一二三四]季度|以来|来)?"
+    r"|上半年|下半年|前三季度"
+)
+
+# Amount roles: keyword -> role. The nearest keyword before the amount wins.
+_ROLE_WORDS = {
+    "investment": ("总投资", "计划投资", "固定资产投资", "投资总额", "投资额", "投资", "签约", "完成投资"),
+    "output_value": ("年产值", "产值", "营收", "营业收入", "销售收入", "销售额", "产业规模", "规模"),
+    "other": ("基金", "税收", "纳税", "贷款", "融资", "授信", "奖补", "奖励", "补贴", "资金", "银行", "利润"),
+}
+_ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
+_ROLE_RE = re.compile("|".join(sorted(_ROLE_OF, key=len, reverse=True)))
+_ROLE_WINDOW = 16  # characters before the amount searched for a role keyword
+_ROLE_AFTER = 14  # characters after the amount searched when nothing is found before
+
+# Project names
+_NAME_SUFFIX_RE = re.compile(r"(?:项目|基地|产业园|电站|工程|基金)+")
+_NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉\n\r\t 　的等在是了将为及个—…·")
+_NAME_STOP_WORDS = (
+    "引进", "建成", "建设", "开工", "投产", "签约", "落户", "打造", "实施", "推动", "支持", "布局", "包含",
+    "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
+)
+_NAME_MAX = 40
+_GENERIC_CORE = re.compile(
+    r"(?:重点|重大|产业|工业|制造业|招商|建设|优质|优强|新|在建|在谈|储备|一批|亿元以上|百亿|千亿|各类|相关|配套)*"
+)
+_MIN_REGION_CORE = 3  # 炎陵县 + 抽水蓄能项目 is a name; 株洲 + 产业项目 is not
+_MIN_MERGE_CORE = 4  # a name core this long identifies a project across sentences
+
+# Back-references and subsets
+_BACKREF_ANYWHERE = re.compile(r"该项目|该公司|该企业|这家企业|这家公司")
+_BACKREF_START = re.compile(r"^[“\"‘]?(?:项目|公司)")
+_SUBSET_START = re.compile(r"^[“\"‘]?其中")
+
+# Companies cited as examples of an industry: "X、Y等(一批)…企业" / "等龙头企业带动下"
+_EXAMPLE_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:企业|龙头)")
+_ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:研究院|研究所|大学|学院|协会|商会|联盟|委员会|管委会|政府)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Text geometry
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence (whitespace trimmed, empty ones dropped).
+
+    Ends at 。！？!?；; and newlines; a 。 inside “…” does not end the sentence (quotation +
+    attribution stay together), a newline always does.
+    """
+    bounds: list[tuple[int, int]] = []
+    start, depth = 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+        if ch in "\n\r":
+            bounds.append((start, i))
+            start, depth = i + 1, 0
+        elif ch in _SENTENCE_END and depth == 0:
+            bounds.append((start, i + 1))
+            start = i + 1
+    bounds.append((start, len(text)))
+    out = []
+    for s, e in bounds:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _clause_of(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause ``[start, end)`` around ``pos`` inside ``[lo, hi)`` (delimited by ，,、：: etc.)."""
+    s = pos
+    while s > lo and text[s - 1] not in _CLAUSE_DELIMS:
+        s -= 1
+    e = pos
+    while e < hi and text[e] not in _CLAUSE_DELIMS:
+        e += 1
+    return s, e
+
+
+def _opens_clause(text: str, pos: int, lo: int) -> bool:
+    """True when ``pos`` starts a clause (after a delimiter or the sentence start), 在 allowed before."""
+    i = pos
+    while i > lo and text[i - 1] in " 　\t“\"【[":
+        i -= 1
+    if i > lo and text[i - 1] == "在":
+        i -= 1
+        while i > lo and text[i - 1] in " 　\t":
+            i -= 1
+    return i <= lo or text[i - 1] in _CLAUSE_DELIMS or text[i - 1] in "—】]"
+
+
+def _short_quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Inner ranges of short “…” quotations and of 《…》 titles (slogans, event and document names)."""
+    ranges = []
+    for m in re.finditer(r"“([^“”\n]*)”|「([^「」\n]*)」|《([^《》\n]*)》", text):
+        inner = m.group(0)[1:-1]
+        if m.group(0)[0] == "《" or len(inner) <= _SHORT_QUOTE:
+            ranges.append((m.start() + 1, m.end() - 1))
+    return ranges
+
+
+# ---------------------------------------------------------------------------------------------
+# Project names
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    start: int
+    end: int
+    text: str
+    lead: Span | None  # the COMPANY or REGION the name starts with
+
+    @property
+    def core(self) -> str:
+        """The name without its leading company/region: the part that identifies the project."""
+        return self.text[self.lead.end - self.start:] if self.lead else self.text
+
+
+def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]:
+    """Project names (see the module docstring, step 2), left to right, none inside another."""
+    by_start = {e.start: e for e in entities if e.label in ("COMPANY", "REGION")}
+    amount_ends = {e.end for e in entities if e.label == "AMOUNT"}
+    quantity_ends = {e.end for e in entities if e.label in ("AMOUNT", "CAPACITY")}
+    found: list[ProjectName] = []
+    for m in _NAME_SUFFIX_RE.finditer(text):
+        end = m.end()
+        s = m.start()
+        while s > 0 and end - s < _NAME_MAX:
+            if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
+                break
+            if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
+                break
+            s -= 1
+        for e in entities:  # never cut an entity in two
+            if e.start < s < e.end:
+                s = e.start
+        if s >= m.start():
+            continue
+        lead = by_start.get(s)
+        name = ProjectName(s, end, text[s:end], lead)
+        core = text[(lead.end if lead else s):m.start()]
+        if _GENERIC_CORE.fullmatch(core):
+            if not (lead is not None and lead.label == "COMPANY"):
+                continue  # 株洲产业项目, 重大项目; but 比亚迪项目 is a name
+        if lead is None:
+            j = s
+            while j > 0 and text[j - 1] == "的":
+                j -= 1
+            for w in ("以上", "左右", "多", "余"):
+                if text.endswith(w, 0, j):
+                    j -= len(w)
+                    break
+            if j not in quantity_ends or len(core) < _MIN_REGION_CORE:
+                continue
+        elif lead.label == "REGION" and len(core) < _MIN_REGION_CORE:
+            continue
+        found.append(name)
+    found = [n for n in found if not any(o is not n and o.start <= n.start and n.end <= o.end for o in found)]
+    return sorted(found, key=lambda n: n.start)
+
+
+def _same_project(a: ProjectName, b: ProjectName) -> bool:
+    if a.text == b.text:
+        return True
+    if a.core != b.core or len(a.core) < _MIN_MERGE_CORE:
+        return False
+    la = a.lead.text if a.lead and a.lead.label == "COMPANY" else ""
+    lb = b.lead.text if b.lead and b.lead.label == "COMPANY" else ""
+    return not la or not lb or la in lb or lb in la
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalised values (lazy imports: the normalisers are optional at this point of the path)
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, (list, tuple)):
+        return [_number(x) for x in v]
+    return v
+
+
+def _amount_fields(text: str, span: Span) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": None, "low": None, "high": None, "currency": None, "approx": None}
+    try:
+        from ner.normalize import normalize_amount
+
+        d = normalize_amount(span.text, before=text[max(0, span.start - 4):span.start], after=text[span.end:span.end + 4]).to_dict()
+    except (ImportError, ValueError):
+        return out
+    return {k: _number(d.get(k)) for k in out}
+
+
+def _capacity_fields(text: str, span: Span) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": None, "unit": None}
+    try:
+        from ner.normalize import normalize_capacity
+
+        d = normalize_capacity(span.text, before=text[max(0, span.start - 4):span.start], after=text[span.end:span.end + 4]).to_dict()
+    except (ImportError, ValueError):
+        return out
+    return {k: _number(d.get(k)) for k in out}
+
+
+def _region_fields(span: Span, hint: Sequence[str]) -> dict[str, Any]:
+    try:
+        from ner.normalize import normalize_region
+
+        r = normalize_region(span.text, hint=hint)
+    except (ImportError, ValueError):
+        return {}
+    if r is None:
+        return {}
+    d = r.to_dict()
+    return {"canonical": d.get("canonical"), "code": d.get("code")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Context rules
+
+
+def amount_role(text: str, amount: Span, lo: int, previous_role: str | None = None) -> str:
+    """investment / output_value / other from the words just before (or after) the amount.
+
+    ``lo``: where the search window may start at the earliest (sentence start or previous amount's
+    end); ``previous_role``: the role of the previous amount in the same sentence, used when no
+    keyword is found before this one.
+    """
+    window = text[max(lo, amount.start - _ROLE_WINDOW):amount.start]
+    hits = list(_ROLE_RE.finditer(window))
+    if hits:
+        return _ROLE_OF[max(hits, key=lambda m: m.end()).group(0)]
+    if previous_role:
+        return previous_role
+    after = re.split(r"[，,；;。！？!?]", text[amount.end:amount.end + _ROLE_AFTER], maxsplit=1)[0]
+    hit = _ROLE_RE.search(after)
+    return _ROLE_OF[hit.group(0)] if hit else "other"
+
+
+def _nearest(matches: list[tuple[int, int, str]], anchor: int, after_first: bool) -> str | None:
+    """Pick among ``(start, end, value)``: the first after the anchor (if ``after_first``), else the
+    nearest before it, else the nearest after it."""
+    after = [m for m in matches if m[0] >= anchor]
+    before = [m for m in matches if m[1] <= anchor]
+    if after_first and after:
+        return min(after)[2]
+    if before:
+        return max(before, key=lambda m: m[1])[2]
+    if after:
+        return min(after)[2]
+    return None
+
+
+def _stage_in(text: str, lo: int, hi: int, anchor: int, blocked: list[tuple[int, int]]) -> str | None:
+    ms = [
+        (m.start() + lo, m.end() + lo, _STAGE_WORDS[m.group(0)])
+        for m in _STAGE_RE.finditer(text[lo:hi])
+        if not any(b[0] <= m.start() + lo < b[1] for b in blocked)
+    ]
+    return _nearest(ms, anchor, after_first=True)
+
+
+def _date_in(text: str, lo: int, hi: int, anchor: int) -> str | None:
+    ms = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _DATE_RE.finditer(text[lo:hi]) if m.group(0)]
+    return _nearest(ms, anchor, after_first=False)
+
+
+def _is_industry_example(text: str, company: Span, hi: int) -> bool:
+    """X、Y等一批…龙头企业 / 在北汽、…等龙头企业带动下: companies named as examples of an industry."""
+    stop = re.search(r"[，,；;。！？!?]", text[company.end:hi])
+    tail = text[company.end:company.end + stop.start()] if stop else text[company.end:hi]
+    return bool(_EXAMPLE_TAIL.search(tail)) and not _STAGE_RE.search(tail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass
+class _Record:
+    name: ProjectName | None = None
+    names: list[ProjectName] = field(default_factory=list)
+    companies: list[Span] = field(default_factory=list)
+    regions: list[Span] = field(default_factory=list)
+    amounts: list[tuple[Span, str]] = field(default_factory=list)
+    capacities: list[Span] = field(default_factory=list)
+    stage: str | None = None
+    date: str | None = None
+
+    def add(self, seg: "_Segment") -> None:
+        if seg.name is not None:
+            if self.name is None:
+                self.name = seg.name
+            self.names.append(seg.name)
+        self.companies += [c for c in seg.companies if c not in self.companies]
+        if not self.regions and seg.region is not None:
+            self.regions.append(seg.region)
+        self.amounts += [a for a in seg.amounts if a not in self.amounts]
+        self.capacities += [c for c in seg.capacities if c not in self.capacities]
+        self.stage = self.stage or seg.stage
+        self.date = self.date or seg.date
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    name: ProjectName | None
+    companies: list[Span]
+    region: Span | None
+    amounts: list[tuple[Span, str]]
+    capacities: list[Span]
+    stage: str | None
+    date: str | None
+
+
+def _inside(span: Span | ProjectName, lo: int, hi: int) -> bool:
+    return lo <= span.start and span.end <= hi
+
+
+def build_records(text: str, entities: Iterable[Span]) -> list[dict[str, Any]]:
+    """Project records (JSON-safe dicts, see the module docstring) from an article and its entities.
+
+    ``entities``: flat spans with ``[start, end)`` offsets into ``text`` (labels COMPANY, REGION,
+    AMOUNT, CAPACITY; other labels are ignored). Each mention's text is read from ``text``.
+    """
+    spans = sorted(
+        (Span(e.start, e.end, e.label, text[e.start:e.end], e.score) for e in entities
+         if e.label in ("COMPANY", "REGION", "AMOUNT", "CAPACITY") and 0 <= e.start < e.end <= len(text)),
+        key=lambda s: (s.start, s.end),
+    )
+    names = find_project_names(text, spans)
+    quotes = _short_quote_ranges(text)
+
+    def in_quote(s: Span) -> bool:
+        return any(a <= s.start and s.end <= b for a, b in quotes)
+
+    def usable_region(s: Span) -> bool:
+        return not in_quote(s) and not _ORG_AFTER_REGION.match(text[s.end:])
+
+    records: list[_Record] = []
+    last: _Record | None = None
+    subject_regions: list[Span] = []  # regions opening a clause, from sentences already read
+
+    for lo, hi in split_sentences(text):
+        sent = [s for s in spans if _inside(s, lo, hi)]
+        sent_names = [n for n in names if _inside(n, lo, hi)]
+        regions = [s for s in sent if s.label == "REGION" and usable_region(s)]
+        # Segment boundaries: before the clause of each later project name.
+        cuts = [lo] + [_clause_of(text, n.start, lo, hi)[0] for n in sent_names[1:]] + [hi]
+        backref = bool(_BACKREF_ANYWHERE.search(text, lo, hi)) or bool(_BACKREF_START.match(text[lo:hi]))
+        subset = bool(_SUBSET_START.match(text[lo:hi]))
+        prev_role: str | None = None
+        prev_amount_end = lo
+        for k in range(len(cuts) - 1):
+            a, b = cuts[k], cuts[k + 1]
+            seg_spans = [s for s in sent if a <= s.start < b]
+            name = sent_names[k] if sent_names else None
+            amounts: list[tuple[Span, str]] = []
+            for s in seg_spans:
+                if s.label == "AMOUNT":
+                    prev_role = amount_role(text, s, max(lo, prev_amount_end), prev_role)
+                    prev_amount_end = s.end
+                    amounts.append((s, prev_role))
+            capacities = [s for s in seg_spans if s.label == "CAPACITY"]
+            companies = [s for s in seg_spans if s.label == "COMPANY" and not _is_industry_example(text, s, hi)]
+            quantities = [s for s, _ in amounts] + capacities
+            anchor = name.start if name else (quantities[0].start if quantities else a)
+            blocked = [(n.start, n.end) for n in sent_names]
+            stage = _stage_in(text, a, b, anchor, blocked) or _stage_in(text, lo, hi, anchor, blocked)
+            date = _date_in(text, a, b, anchor) or _date_in(text, lo, hi, anchor)
+            region = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions, names)
+            seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date)
+
+            target: _Record | None = None
+            if name is not None:
+                target = next((r for r in records if any(_same_project(name, n) for n in r.names)), None)
+            if target is None and k == 0 and backref and name is None and not companies and last is not None:
+                target = last
+            seeded = bool(quantities) or (name is not None and bool(companies) and stage is not None)
+            if target is not None and (quantities or companies or name is not None):
+                target.add(seg)
+                last = target
+            elif seeded:
+                rec = _Record()
+                if subset and k == 0 and last is not None:
+                    seg.stage = seg.stage or last.stage
+                    seg.date = seg.date or last.date
+                rec.add(seg)
+                records.append(rec)
+                last = rec
+        for s in regions:
+            if _opens_clause(text, s.start, lo) and not any(_inside(s, n.start, n.end) for n in names):
+                subject_regions.append(s)
+
+    hint = sorted({s.text for s in spans if s.label == "REGION"})
+    return [_to_dict(text, r, hint) for r in records]
+
+
+def _choose_region(
+    text: str,
+    regions: list[Span],
+    name: ProjectName | None,
+    anchor: int,
+    a: int,
+    b: int,
+    lo: int,
+    hi: int,
+    subject_regions: list[Span],
+    names: list[ProjectName],
+) -> Span | None:
+    """One region for a segment (module docstring, step 6)."""
+    cs, ce = _clause_of(text, anchor, a, b)
+    if name is not None:
+        cs, ce = min(cs, name.start), max(ce, _clause_of(text, name.end - 1, a, b)[1])
+    own = [r for r in regions if cs <= r.start and r.end <= ce and not (name and _inside(r, name.start, name.end))]
+    if own:
+        return min(own, key=lambda r: abs(r.start - anchor))
+    before = [r for r in regions if r.end <= max(anchor, name.end if name else anchor)]
+    if before:
+        return max(before, key=lambda r: r.end)
+    after = [r for r in regions if r.start >= anchor and _opens_clause(text, r.start, lo)]
+    if after:
+        return min(after, key=lambda r: r.start)
+    return subject_regions[-1] if subject_regions else None
+
+
+def _mention(s: Span) -> dict[str, Any]:
+    return {"text": s.text, "start": s.start, "end": s.end}
+
+
+def _to_dict(text: str, r: _Record, hint: Sequence[str]) -> dict[str, Any]:
+    by_pos = lambda s: (s.start, s.end)  # noqa: E731
+    return {
+        "project": r.name.text if r.name else None,
+        "project_span": [r.name.start, r.name.end] if r.name else None,
+        "companies": [_mention(c) for c in sorted(r.companies, key=by_pos)],
+        "regions": [{**_mention(g), **_region_fields(g, hint)} for g in sorted(r.regions, key=by_pos)],
+        "amounts": [
+            {**_mention(s), **_amount_fields(text, s), "role": role}
+            for s, role in sorted(r.amounts, key=lambda x: by_pos(x[0]))
+        ],
+        "capacities": [{**_mention(c), **_capacity_fields(text, c)} for c in sorted(r.capacities, key=by_pos)],
+        "stage": r.stage,
+        "date": r.date,
+    }
+
+
+def build_records_for_articles(articles: Iterable[Any]) -> list[dict[str, Any]]:
+    """``[{"id", "records"}]`` for ``Article`` objects (gold or tagged entities), in input order."""
+    return [{"id": a.id, "records": build_records(a.text, a.entities)} for a in articles]

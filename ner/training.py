@@ -1,0 +1,261 @@
+"""Fine-tuning: articles -> windows with token labels -> encoder + linear head, early stopping on dev.
+
+Partially labelled corpora: an article says which types it labels (``Article.labelled``). Where a type
+is unlabelled, an ``O`` token may really be any tag of that type, so its loss is the negative log of the
+total probability of the allowed tags (O and the unlabelled types' tags), never a push towards ``O``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from ner.config import Config, dump_config
+from ner.decode import decode_tokens
+from ner.evaluation import span_scores
+from ner.features import IGNORE, TokenizedArticle, featurize
+from ner.io import read_articles
+from ner.labels import label_maps
+from ner.model import load_tokenizer, new_model
+from ner.types import Article
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Example:
+    input_ids: list[int]
+    labels: list[int]
+    o_allowed: list[int]  # tag ids an "O" label stands for in this example
+    source: str
+
+
+def _o_allowed(article: Article, types: list[str], label2id: dict[str, int]) -> list[int]:
+    unlabelled = [] if article.labelled is None else [t for t in types if t not in article.labelled]
+    return [label2id["O"]] + [label2id[f"{p}-{t}"] for t in unlabelled for p in ("B", "I")]
+
+
+def build_examples(articles, tokenizer, cfg: Config, label2id, source: str):
+    """Windows of every article as training examples; also returns the misaligned gold spans."""
+    types = cfg.model.types
+    examples, misaligned = [], []
+    for art in articles:
+        spans = [s for s in art.entities if s.label in types]
+        feats = featurize(art.text, tokenizer, cfg.model.max_length, cfg.model.overlap, spans, label2id)
+        misaligned += [(art.id, s) for s in feats.misaligned]
+        o_allowed = _o_allowed(art, types, label2id)
+        for ids, labels in zip(feats.input_ids, feats.labels):
+            if any(l != IGNORE for l in labels):
+                examples.append(Example(ids, labels, o_allowed, source))
+    return examples, misaligned
+
+
+def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
+    """Gold articles (minus excluded ids) and public-corpus articles named by the config."""
+    gold = [a for a in read_articles(cfg.data.gold) if a.id not in set(cfg.data.exclude)]
+    extra: list[Article] = []
+    if cfg.data.corpora:
+        from ner.corpora import load_corpus
+
+        for cc in cfg.data.corpora:
+            arts = load_corpus(cc.name, path=cc.path, split=cc.split, limit=cc.limit, seed=cfg.train.seed)
+            if cc.types is not None:
+                keep = set(cc.types)
+                arts = [
+                    Article(a.id, a.text, [s for s in a.entities if s.label in keep],
+                            tuple(t for t in (a.labelled or cfg.model.types) if t in keep))
+                    for a in arts
+                ]
+            log.info("corpus %s/%s: %d articles", cc.name, cc.split, len(arts))
+            extra += arts
+    return gold, extra
+
+
+def partial_label_loss(logits: torch.Tensor, labels: torch.Tensor, o_mask: torch.Tensor) -> torch.Tensor:
+    """Mean over scored tokens of -log P(allowed tags). ``o_mask`` (batch x n_labels) says what O allows."""
+    scored = labels != IGNORE
+    safe = labels.clamp(min=0)
+    allowed = torch.nn.functional.one_hot(safe, logits.shape[-1]).bool()
+    is_o = (safe == 0) & scored
+    allowed = torch.where(is_o.unsqueeze(-1), o_mask.unsqueeze(1).expand_as(allowed), allowed)
+    log_z = torch.logsumexp(logits, dim=-1)
+    log_allowed = torch.logsumexp(logits.masked_fill(~allowed, float("-inf")), dim=-1)
+    loss = (log_z - log_allowed)[scored]
+    return loss.mean() if loss.numel() else logits.sum() * 0.0
+
+
+def collate(batch: list[Example], pad_id: int, n_labels: int):
+    width = max(len(e.input_ids) for e in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    att = torch.zeros((len(batch), width), dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    o_mask = torch.zeros((len(batch), n_labels), dtype=torch.bool)
+    for i, e in enumerate(batch):
+        n = len(e.input_ids)
+        ids[i, :n] = torch.tensor(e.input_ids)
+        att[i, :n] = 1
+        labels[i, :n] = torch.tensor(e.labels)
+        o_mask[i, e.o_allowed] = True
+    return ids, att, labels, o_mask
+
+
+def length_batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[Example]]:
+    """Shuffled batches of similar length (less padding), in random order."""
+    order = examples[:]
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for i in range(0, len(order), chunk):
+        part = sorted(order[i:i + chunk], key=lambda e: len(e.input_ids))
+        batches += [part[j:j + batch_size] for j in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+@torch.inference_mode()
+def evaluate_examples(model, examples: list[Example], id2label, pad_id: int, batch_size: int = 32) -> dict:
+    """Span scores on windows (gold spans decoded from the labels, predictions from the model) and loss."""
+    model.eval()
+    gold_docs, pred_docs, losses = [], [], []
+    n_labels = len(id2label)
+    for i in range(0, len(examples), batch_size):
+        batch = examples[i:i + batch_size]
+        ids, att, labels, o_mask = collate(batch, pad_id, n_labels)
+        logits = model(input_ids=ids, attention_mask=att).logits.float()
+        losses.append(partial_label_loss(logits, labels, o_mask).item())
+        probs = torch.softmax(logits, -1).numpy()
+        for j, e in enumerate(batch):
+            n = len(e.input_ids)
+            # Windows have no text here: decode on token positions (offset k covers token k).
+            toks = TokenizedArticle(e.input_ids, [(k, k + 1) for k in range(n)], [l != IGNORE for l in e.labels])
+            fake_text = "x" * n
+            gold_probs = np.zeros((n, n_labels), dtype=np.float32)
+            for k, l in enumerate(e.labels):
+                gold_probs[k, l if l != IGNORE else 0] = 1.0
+            gold_docs.append(decode_tokens(fake_text, toks, gold_probs, id2label))
+            pred_docs.append(decode_tokens(fake_text, toks, probs[j, :n], id2label))
+    types = sorted({id2label[i].split("-", 1)[1] for i in id2label if id2label[i] != "O"})
+    scores = span_scores(gold_docs, pred_docs, types)
+    scores["loss"] = float(np.mean(losses))
+    return scores
+
+
+def set_seed(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def train(cfg: Config, progress: bool = True) -> dict:
+    """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written."""
+    t0 = time.time()
+    set_seed(cfg.train.seed)
+    if cfg.train.threads:
+        torch.set_num_threads(cfg.train.threads)
+    types = cfg.model.types
+    id2label, label2id = label_maps(types)
+    tokenizer = load_tokenizer(cfg.model.base)
+    gold, extra = load_training_articles(cfg)
+    if not gold and not extra:
+        raise ValueError(f"no training articles: {cfg.data.gold} is empty or every article is excluded")
+
+    gold_ex, misaligned = build_examples(gold, tokenizer, cfg, label2id, "gold")
+    extra_ex, extra_mis = build_examples(extra, tokenizer, cfg, label2id, "corpus")
+    for art_id, s in misaligned:
+        log.warning("gold span inside a token, label ignored: %s [%d, %d) %s %r", art_id, s.start, s.end, s.label, s.text)
+
+    rng = random.Random(cfg.train.seed)
+    rng.shuffle(gold_ex)
+    n_dev = int(round(len(gold_ex) * cfg.data.dev_fraction))
+    dev, gold_train = gold_ex[:n_dev], gold_ex[n_dev:]
+    train_ex = gold_train * cfg.train.gold_repeat + extra_ex
+
+    model = new_model(cfg.model.base, types)
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    opt = torch.optim.AdamW(
+        [{"params": body, "lr": cfg.train.lr}, {"params": head, "lr": cfg.train.head_lr}],
+        weight_decay=cfg.train.weight_decay,
+    )
+    steps_per_epoch = math.ceil(len(train_ex) / cfg.train.batch_size)
+    total = steps_per_epoch * cfg.train.epochs
+    warmup = int(total * cfg.train.warmup_ratio)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (total - s) / max(1, total - warmup))
+    )
+
+    best = {"key": None, "f1": None, "epoch": 0, "state": None}
+    history, bad_epochs, step, stopped = [], 0, 0, "epochs done"
+    bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
+    for epoch in range(1, cfg.train.epochs + 1):
+        model.train()
+        losses = []
+        for batch in length_batches(train_ex, cfg.train.batch_size, rng):
+            ids, att, labels, o_mask = collate(batch, pad_id, len(id2label))
+            logits = model(input_ids=ids, attention_mask=att).logits
+            loss = partial_label_loss(logits, labels, o_mask)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            losses.append(loss.item())
+            step += 1
+            bar.update(1)
+            bar.set_postfix(epoch=epoch, loss=f"{np.mean(losses[-20:]):.3f}")
+        entry = {"epoch": epoch, "loss": float(np.mean(losses)) if losses else None}
+        if dev:
+            scores = evaluate_examples(model, dev, id2label, pad_id)
+            entry["dev_f1"], entry["dev_loss"] = scores["micro"]["f1"], scores["loss"]
+            key = (round(entry["dev_f1"], 4), -entry["dev_loss"])  # F1 first; loss breaks ties (e.g. all 0)
+            if best["key"] is None or key > best["key"]:
+                best = {"key": key, "f1": entry["dev_f1"], "epoch": epoch,
+                        "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+                bad_epochs = 0
+            else:
+                bad_epochs += 1
+        history.append(entry)
+        log.info("epoch %d: %s", epoch, entry)
+        if dev and bad_epochs >= cfg.train.patience:
+            stopped = f"early stop: no dev improvement for {bad_epochs} epochs"
+            break
+        if cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
+            stopped = f"time budget of {cfg.train.max_minutes} min reached"
+            break
+    bar.close()
+    if best["state"] is not None:
+        model.load_state_dict(best["state"])
+
+    metrics = {
+        "train_seconds": round(time.time() - t0, 1),
+        "stopped": stopped,
+        "best_epoch": best["epoch"] if dev else len(history),
+        "dev_micro_f1": best["f1"] if dev else None,
+        "history": history,
+        "examples": {"gold_train": len(gold_train), "dev": len(dev), "corpus": len(extra_ex)},
+        "articles": {"gold": [a.id for a in gold], "corpus": len(extra)},
+        "misaligned_gold_spans": [
+            {"id": i, "start": s.start, "end": s.end, "label": s.label, "text": s.text} for i, s in misaligned
+        ],
+        "misaligned_corpus_spans": len(extra_mis),
+    }
+    save(model, tokenizer, cfg, metrics)
+    return metrics
+
+
+def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
+    out = Path(cfg.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    (out / "training_config.yaml").write_text(dump_config(cfg), encoding="utf-8")
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")

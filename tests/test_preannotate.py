@@ -1,0 +1,253 @@
+"""Behaviour tables for the rule pre-annotator: the guideline examples, with exact offsets."""
+from __future__ import annotations
+
+import pytest
+
+from ner.errors import InputError
+from ner.preannotate import Gazetteer, preannotate, resolve, short_form
+from ner.types import Span
+
+
+def found(text: str, label: str | None = None) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.text) for s in preannotate(text) if label is None or s.label == label]
+
+
+def at(text: str, surface: str, label: str) -> tuple[int, int, str]:
+    """The expected span: the first occurrence of ``surface`` in ``text``."""
+    start = text.index(surface)
+    return (start, start + len(surface), surface)
+
+
+AMOUNT_POSITIVE = [
+    ("该项目固定资产总投资75亿元,建设公司总部", "75亿元"),
+    ("项目总投资119.75亿元。", "119.75亿元"),
+    ("方面奖励资金两千多万元,组织", "两千多万元"),
+    ("计划投资8-10亿元建设", "8-10亿元"),
+    ("实际投资额近200亿元。", "200亿元"),
+    ("单个项目投资5000万元以上", "5000万元"),
+    ("总投资85亿,建设", "85亿"),
+    ("总额2.5万亿元", "2.5万亿元"),
+    ("引进外资6亿美元", "6亿美元"),
+    ("累计1000余万元", "1000余万元"),
+    ("产业规模超千亿元", "千亿元"),
+    ("投资３０亿元", "３０亿元"),
+    ("注册资本5000万元人民币", "5000万元"),
+]
+
+
+@pytest.mark.parametrize("text,surface", AMOUNT_POSITIVE)
+def test_amount_positive(text, surface):
+    assert found(text, "AMOUNT") == [at(text, surface, "AMOUNT")]
+
+
+AMOUNT_NEGATIVE = [
+    "亿元以上项目22个",
+    "打造百亿项目",
+    "打造千亿主导产业",
+    "持有2000万股",
+    "同比增长20%",
+    "2023年6月",
+    "三元锂电池",
+    "22个项目",
+    "增长85亿人次",  # no money word before a bare number
+]
+
+
+@pytest.mark.parametrize("text", AMOUNT_NEGATIVE)
+def test_amount_negative(text):
+    assert found(text, "AMOUNT") == []
+
+
+CAPACITY_POSITIVE = [
+    ("总规划产能20GWh的储能电芯项目", "20GWh"),
+    ("装机容量翻两番,达到450万千瓦。", "450万千瓦"),
+    ("株洲2×100万千瓦扩能升级改造项目", "2×100万千瓦"),
+    ("年产智能手机4000万台的比亚迪项目", "4000万台"),
+    ("3200万吨级炼化项目", "3200万吨"),
+    ("日产6200吨水泥熟料", "6200吨"),
+    ("一条6200t/d熟料生产线", "6200t/d"),
+    ("每年能给地方带来1.135亿度电能输出", "1.135亿度"),
+    ("规划产能1.5亿台", "1.5亿台"),
+    ("年产啤酒60万千升", "60万千升"),
+    ("年处理12万吨废旧电池", "12万吨"),
+    ("光伏装机10GW", "10GW"),
+]
+
+
+@pytest.mark.parametrize("text,surface", CAPACITY_POSITIVE)
+def test_capacity_positive(text, surface):
+    assert found(text, "CAPACITY") == [at(text, surface, "CAPACITY")]
+
+
+CAPACITY_NEGATIVE = [
+    "规划面积863亩",
+    "建成10条生产线",
+    "每年可降低4.58万吨煤耗",
+    "减少二氧化碳排放12万吨",
+    "新建厂房5万平方米",
+    "引进300余家企业",
+    "打造百万千瓦级基地",
+    "销售汽车10万辆",  # a count with no production word is a sales figure
+    "运来20吨钢材",  # mass without production or handling context
+    "气温30度",
+]
+
+
+@pytest.mark.parametrize("text", CAPACITY_NEGATIVE)
+def test_capacity_negative(text):
+    assert found(text, "CAPACITY") == []
+
+
+REGION_POSITIVE = [
+    ("项目在长沙市望城经开区量产投产", ["长沙市望城经开区"]),
+    ("今年以来,长沙市望城区紧紧围绕", ["长沙市望城区"]),
+    ("湖南省长沙市", ["湖南省长沙市"]),
+    ("8月22日,威海市文登区举行", ["威海市文登区"]),
+    ("记者 彭超 长沙报道", ["长沙"]),
+    ("株洲新能源汽车产业", ["株洲"]),
+    ("理士国际在肇庆高新区召开", ["肇庆高新区"]),
+    ("打造山东省内百万千瓦级基地", ["山东省"]),
+    ("加快建设粤港澳大湾区制造新城", ["粤港澳大湾区"]),
+    ("从长三角等省外城市", ["长三角"]),
+    ("重庆市长表示", ["重庆"]),
+    ("长沙市场前景", ["长沙"]),
+    ("广西壮族自治区和内蒙古", ["广西壮族自治区", "内蒙古"]),
+    # A county short form counts where the article also uses the full name.
+    ("望城区大力发展储能,在望城落户", ["望城区", "望城"]),
+]
+
+
+@pytest.mark.parametrize("text,surfaces", REGION_POSITIVE)
+def test_region_positive(text, surfaces):
+    expected, pos = [], 0
+    for s in surfaces:
+        start = text.index(s, pos)
+        expected.append((start, start + len(s), s))
+        pos = start + len(s)
+    assert found(text, "REGION") == expected
+
+
+REGION_NEGATIVE = [
+    "望城区委书记表示",
+    "文登区政府与企业签约",
+    "株洲市发改委",
+    "建设5G智能终端产业园",
+    "努力搭建创新平台",  # 新平 (新平县) short form with no full name in the text
+    "社会长治久安",
+    "画出最大同心圆",
+    "中部地区和东部",
+    "湖南日报记者",
+    "浙江省汽摩配行业商会",
+]
+
+
+@pytest.mark.parametrize("text", REGION_NEGATIVE)
+def test_region_negative(text):
+    assert found(text, "REGION") == []
+
+
+COMPANY_POSITIVE = [
+    ("当天,湖南立方新能源科技有限责任公司宣布", ["湖南立方新能源科技有限责任公司"]),
+    ("文登区政府与大唐山东发电有限公司、浙江天能新能源有限公司签署协议",
+     ["大唐山东发电有限公司", "浙江天能新能源有限公司"]),
+    ("推介会上,大唐山东新能源分公司副总经理说", ["大唐山东新能源分公司"]),
+    ("重点企业晟通集团稳健增长", ["晟通集团"]),
+    ("以重汽(威海)商用车有限公司为链主", ["重汽(威海)商用车有限公司"]),
+    ("随着华为、比亚迪的入驻", ["华为", "比亚迪"]),
+    ("华为P30", ["华为"]),
+    ("依托宁德时代、风华高科、奥士康等龙头企业", ["宁德时代", "风华高科", "奥士康"]),
+    ("位于经开区的京东物流。", ["京东物流"]),
+]
+
+
+@pytest.mark.parametrize("text,surfaces", COMPANY_POSITIVE)
+def test_company_positive(text, surfaces):
+    expected, pos = [], 0
+    for s in surfaces:
+        start = text.index(s, pos)
+        expected.append((start, start + len(s), s))
+        pos = start + len(s)
+    assert found(text, "COMPANY") == expected
+
+
+COMPANY_NEGATIVE = [
+    "目前,旺旺已将集团第一家品牌体验馆",  # 集团 with no name before it
+    "建设工厂和厂房",
+    "一家人力资源公司",
+    "手机、电脑、平板等产品",
+    "张三、李四等企业家",
+    "长沙、株洲、湘潭等地龙头企业",
+    "统一集中建设",
+]
+
+
+@pytest.mark.parametrize("text", COMPANY_NEGATIVE)
+def test_company_negative(text):
+    assert found(text, "COMPANY") == []
+
+
+def test_no_region_inside_company():
+    text = "湖南立方新能源科技有限责任公司"
+    assert [(s.start, s.end, s.label) for s in preannotate(text)] == [(0, 15, "COMPANY")]
+
+
+def test_mixed_sentence_is_flat_and_sorted():
+    text = "湖南德赛电池储能电芯项目在长沙市望城经开区投产,总投资75亿元,总规划产能20GWh。"
+    spans = preannotate(text)
+    assert [(s.start, s.end, s.label) for s in spans] == [
+        (0, 2, "REGION"), (13, 21, "REGION"), (27, 31, "AMOUNT"), (38, 43, "CAPACITY")]
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(s.text == text[s.start:s.end] and s.score is None for s in spans)
+
+
+def test_resolve_prefers_longest_then_priority():
+    a = Span(0, 4, "REGION", "")
+    b = Span(0, 6, "COMPANY", "")
+    c = Span(6, 10, "REGION", "")
+    d = Span(6, 10, "AMOUNT", "")
+    assert resolve([a, b, c, d]) == [b, d]
+
+
+@pytest.mark.parametrize("name,short", [
+    ("湖南省", "湖南"), ("望城区", "望城"), ("广西壮族自治区", "广西"), ("恩施土家族苗族自治州", "恩施"),
+    ("攸县", None), ("香港特别行政区", "香港"),
+])
+def test_short_form(name, short):
+    assert short_form(name, ("土家族", "苗族", "壮族")) == short
+
+
+def test_gazetteer_default_and_merge():
+    gaz = Gazetteer.default()
+    assert gaz.level("湖南省") == "province" and gaz.level("湖南") == "province"
+    assert gaz.level("长沙市") == "city" and gaz.level("望城区") == "district"
+    assert gaz.level("长三角") == "macro"
+    assert "和平" not in gaz and "合作" not in gaz  # short forms that are common words
+    extra = gaz | Gazetteer({"湘江新区": "zone"})
+    assert extra.level("湘江新区") == "zone" and "湘江新区" not in gaz
+    assert found("湘江新区") == []
+    assert [s.text for s in preannotate("落户湘江新区", extra)] == ["湘江新区"]
+
+
+def test_gazetteer_rejects_unknown_level():
+    with pytest.raises(ValueError, match="unknown level 'planet'"):
+        Gazetteer({"火星": "planet"})
+
+
+def test_address_corpus_missing_file_is_clear(tmp_path):
+    with pytest.raises(InputError, match="address corpus not found"):
+        Gazetteer.from_address_corpus(tmp_path / "nope.txt")
+
+
+def test_address_corpus_bmes(tmp_path):
+    path = tmp_path / "train.txt"
+    lines = [f"{c} {t}" for c, t in zip("湖南省株洲市", ["B-prov", "M-prov", "E-prov", "B-city", "M-city", "E-city"])]
+    lines += [""] + [f"{c} {t}" for c, t in zip("白关镇", ["B-town", "M-town", "E-town"])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gaz = Gazetteer.from_address_corpus(path)
+    assert gaz.level("白关镇") in ("town", "extra")
+    assert [s.text for s in preannotate("项目落户白关镇", gaz)] == ["白关镇"]
+
+
+def test_rejects_non_text():
+    with pytest.raises(TypeError, match="expects the article text as str"):
+        preannotate(None)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""Tagger offsets: full-width digits, whitespace, a 20,000-character article, an entity across a window edge."""
+import numpy as np
+import pytest
+import torch
+
+from ner.labels import label_maps
+from ner.tagger import Tagger
+
+ID2LABEL, LABEL2ID = label_maps()
+
+
+class OracleModel(torch.nn.Module):
+    """A stand-in encoder that tags by token id: ids in ``amount_ids`` are AMOUNT (B for the first of a run).
+
+    It only sees the window it is given, like a real model, so windowing and merging are what is tested.
+    """
+
+    def __init__(self, amount_ids, n_labels=len(ID2LABEL)):
+        super().__init__()
+        from transformers import BertConfig
+
+        self.config = BertConfig(id2label=ID2LABEL, label2id=LABEL2ID, max_position_embeddings=512)
+        self.amount_ids = set(amount_ids)
+        self.n = n_labels
+
+    def forward(self, input_ids, attention_mask):
+        b, t = input_ids.shape
+        logits = torch.zeros(b, t, self.n)
+        logits[..., 0] = 1.0
+        for i in range(b):
+            prev = False
+            for j in range(t):
+                hit = int(input_ids[i, j]) in self.amount_ids
+                if hit:
+                    logits[i, j, LABEL2ID["I-AMOUNT" if prev else "B-AMOUNT"]] = 5.0
+                prev = hit
+        return type("Out", (), {"logits": logits})()
+
+
+@pytest.fixture()
+def oracle(char_tokenizer):
+    ids = char_tokenizer.convert_tokens_to_ids(char_tokenizer.tokenize("75亿元"))
+    return lambda **kw: Tagger(OracleModel(ids), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu", **kw)
+
+
+@pytest.mark.parametrize("prefix", ["", "　　", "  \n\t", "２０２３年", "ABC 公司 "])
+def test_offsets_index_the_original_text(oracle, prefix):
+    text = prefix + "总投资75亿元，"
+    [span] = oracle()(text)
+    assert text[span.start:span.end] == span.text == "75亿元"
+
+
+def test_long_article_and_window_edges(oracle, char_tokenizer):
+    unit = "湖南德赛电池项目落户长沙市望城经开区，总投资75亿元。"
+    text = unit * (20000 // len(unit) + 1)
+    assert len(text) >= 20000
+    tagger = oracle(max_length=40, overlap=12)  # many windows; entities land across window edges
+    spans = tagger(text)
+    expected = [i for i in range(len(text)) if text.startswith("75亿元", i)]
+    assert [s.start for s in spans] == expected  # each found once: no duplicates, none lost
+    assert all(s.text == "75亿元" and s.end - s.start == 4 for s in spans)
+
+
+def test_entity_straddling_a_window_edge_is_found_once(oracle, char_tokenizer):
+    from ner.features import featurize
+
+    text = "项目" * 14 + "75亿元" + "项目" * 14
+    start = text.index("75亿元")
+    f = featurize(text, char_tokenizer, 32, 10)
+    w0 = f.windows[0]
+    amount_tokens = [k for k, (a, b) in enumerate(f.tokens.offsets) if start <= a < start + 4]
+    assert any(k >= w0.end for k in amount_tokens) and any(k < w0.end for k in amount_tokens)  # straddles
+    spans = oracle(max_length=32, overlap=10)(text)
+    assert [(s.start, s.end) for s in spans] == [(start, start + 4)]
+
+
+def test_empty_and_blank_texts(oracle):
+    assert oracle().tag(["", "   "]) == [[], []]

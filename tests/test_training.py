@@ -1,0 +1,89 @@
+"""Overfit a tiny random BERT, save, reload with transformers and ner.load, predict; label mismatch."""
+import json
+
+import pytest
+
+import ner
+from ner.config import load_config
+from ner.errors import LabelMismatchError
+from ner.training import partial_label_loss, train
+
+from conftest import GOLD
+
+
+def overfit_config(base, gold, out, **over):
+    items = [f"model.base={base}", f"data.gold={gold}", f"output_dir={out}", "data.dev_fraction=0",
+             "train.epochs=60", "train.lr=3e-3", "train.head_lr=3e-3", "train.batch_size=3",
+             "train.warmup_ratio=0", "model.max_length=64", "model.overlap=8"]
+    return load_config(None, items + [f"{k}={v}" for k, v in over.items()])
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, tiny_base):
+    tmp = tmp_path_factory.mktemp("trained")
+    gold = tmp / "gold.jsonl"
+    from conftest import spans_by_find
+
+    with gold.open("w", encoding="utf-8") as f:
+        for k, (text, items) in enumerate(GOLD):
+            f.write(json.dumps({"id": f"d{k}", "text": text, "entities": spans_by_find(text, items)}, ensure_ascii=False) + "\n")
+    cfg = overfit_config(tiny_base, gold, tmp / "model")
+    metrics = train(cfg, progress=False)
+    return cfg, metrics
+
+
+def test_overfit_save_reload_predict(trained):
+    cfg, metrics = trained
+    out = cfg.output_dir
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "training_config.yaml", "metrics.json"):
+        assert (tmp := __import__("pathlib").Path(out) / name).exists(), tmp
+    tagger = ner.load(out)
+    expected = [[(s, l) for s, l in items] for _, items in GOLD]
+    got = [[(s.text, s.label) for s in spans] for spans in tagger.tag([t for t, _ in GOLD])]
+    assert got == expected
+    single = [[(s.text, s.label) for s in tagger(t)] for t, _ in GOLD]
+    assert single == got  # batched and single predictions agree
+
+
+def test_transformers_pipeline_loads_saved_model(trained):
+    from transformers import pipeline
+
+    cfg, _ = trained
+    pipe = pipeline("token-classification", model=cfg.output_dir, aggregation_strategy="simple")
+    out = pipe(GOLD[0][0])
+    assert {"AMOUNT", "COMPANY"} <= {e["entity_group"] for e in out}
+
+
+def test_saved_labels_and_metrics(trained):
+    cfg, metrics = trained
+    from transformers import AutoConfig
+
+    mc = AutoConfig.from_pretrained(cfg.output_dir)
+    assert mc.id2label[0] == "O" and mc.label2id["B-CAPACITY"] > 0
+    assert metrics["examples"]["gold_train"] == 3 and "train_seconds" in metrics
+
+
+def test_label_mismatch_is_an_error(trained):
+    cfg, _ = trained
+    with pytest.raises(LabelMismatchError, match="differ from the configured labels"):
+        ner.load(cfg.output_dir, types=["REGION", "COMPANY"])
+
+
+def test_training_from_a_tagger_with_other_labels_is_an_error(trained, tmp_path):
+    cfg, _ = trained
+    bad = load_config(None, [f"model.base={cfg.output_dir}", "model.types=[REGION]", f"data.gold={cfg.data.gold}",
+                             f"output_dir={tmp_path / 'x'}"])
+    with pytest.raises(LabelMismatchError):
+        train(bad, progress=False)
+
+
+def test_partial_label_loss_does_not_push_unlabelled_types_to_o():
+    import torch
+
+    logits = torch.tensor([[[0.0, 5.0, 0.0, 0, 0, 0, 0, 0, 0]]])  # confident B-REGION
+    labels = torch.tensor([[0]])  # corpus says O ...
+    full = torch.zeros(1, 9, dtype=torch.bool)
+    full[0, 0] = True
+    partial = full.clone()
+    partial[0, [1, 2]] = True  # ... but REGION is unlabelled in this corpus
+    assert partial_label_loss(logits, labels, partial) < 0.05 < partial_label_loss(logits, labels, full)
