@@ -71,11 +71,11 @@ def _documents_from_text(data: bytes, where: str, jsonl: bool | None = None) -> 
         yield Document(Path(where).stem, None, where, str(e))
         return
     if jsonl is None:  # stdin: JSONL when every non-blank line is a JSON object
-        jsonl = all(l.lstrip().startswith("{") for l in text.splitlines() if l.strip())
+        jsonl = all(l.lstrip().startswith("{") for l in text.split("\n") if l.strip())
     if not jsonl:
         yield Document("stdin", text, where)
         return
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
@@ -98,7 +98,7 @@ def done_ids(output: Path) -> set[str]:
     ids = set()
     for p in (_journal(output), output if output.suffix == ".jsonl" else None):
         if p and p.exists():
-            for line in p.read_text(encoding="utf-8").splitlines():
+            for line in p.read_text(encoding="utf-8").split("\n"):
                 try:
                     ids.add(json.loads(line)["id"])
                 except (json.JSONDecodeError, KeyError):
@@ -164,7 +164,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
                 flush()
         flush()
     bar.close()
-    rows = [json.loads(l) for l in journal.read_text(encoding="utf-8").splitlines() if l.strip()]
+    rows = [json.loads(l) for l in journal.read_text(encoding="utf-8").split("\n") if l.strip()]
     WRITERS[fmt](output, rows)
     journal.unlink()
     return counts

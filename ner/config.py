@@ -28,6 +28,11 @@ class CorpusConfig(Strict):
     split: str = "train"
     limit: int | None = Field(None, ge=1)  # at most this many sentences (sampled with the seed)
     types: list[str] | None = None  # use only these of the corpus's labelled types
+    # Types the corpus leaves unlabelled that the rule pre-annotator fills in as silver labels
+    # (e.g. AMOUNT and CAPACITY in MSRA news). Silver spans never overwrite the corpus's own.
+    silver: list[str] = []
+    # Keep only sentences with at least one span of these types (after silver labelling).
+    require: list[str] = []
 
 
 class DataConfig(Strict):

@@ -31,7 +31,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
         fold_cfg.data.exclude = list(cfg.data.exclude) + [art_id]
         if (fold_dir / "predictions.jsonl").exists():
             log.info("fold %s: predictions exist, reused (delete %s to retrain)", art_id, fold_dir)
-            pred = [json.loads(l) for l in (fold_dir / "predictions.jsonl").read_text(encoding="utf-8").splitlines()][0]
+            pred = [json.loads(l) for l in (fold_dir / "predictions.jsonl").read_text(encoding="utf-8").split("\n")][0]
             from ner.types import Span
 
             spans = [Span.from_dict(e) for e in pred["entities"]]

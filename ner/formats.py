@@ -61,7 +61,7 @@ def _check(articles: Iterable[tuple[str, Article]], labels: Sequence[str]) -> No
 
 def _utf16_to_cp(text: str) -> Callable[[int], int]:
     """Map a UTF-16 code-unit offset of ``text`` to its code-point offset (raises on a split surrogate)."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+    if all(ord(c) < 0x10000 for c in text):
         return lambda i: i
     table: dict[int, int] = {}
     u = 0
@@ -70,12 +70,12 @@ def _utf16_to_cp(text: str) -> Callable[[int], int]:
         u += 2 if ord(ch) >= 0x10000 else 1
     table[u] = len(text)
 
-    def convert(i: int) -> int:
+    def to_cp(i: int) -> int:
         if i not in table:
             raise ValueError(f"UTF-16 offset {i} falls inside a surrogate pair or outside the text")
         return table[i]
 
-    return convert
+    return to_cp
 
 
 def _cp_to_utf16(text: str) -> Callable[[int], int]:
@@ -91,8 +91,8 @@ def _to_codepoints(text: str, start: int, end: int, offsets: str, where: str) ->
     if offsets == "codepoint":
         return start, end
     try:
-        conv = _utf16_to_cp(text)
-        return conv(start), conv(end)
+        to_cp = _utf16_to_cp(text)
+        return to_cp(start), to_cp(end)
     except ValueError as e:
         raise AnnotationError(f"{where}: [{start}, {end}): {e}; were the offsets written as code points? "
                               "pass offsets='codepoint'") from None
@@ -101,8 +101,8 @@ def _to_codepoints(text: str, start: int, end: int, offsets: str, where: str) ->
 def _from_codepoints(text: str, spans: Sequence[Span], offsets: str) -> list[tuple[int, int]]:
     if offsets == "codepoint":
         return [(s.start, s.end) for s in spans]
-    conv = _cp_to_utf16(text)
-    return [(conv(s.start), conv(s.end)) for s in spans]
+    to_u16 = _cp_to_utf16(text)
+    return [(to_u16(s.start), to_u16(s.end)) for s in spans]
 
 
 def _check_units(offsets: str) -> None:
@@ -110,21 +110,21 @@ def _check_units(offsets: str) -> None:
         raise ValueError(f"offsets={offsets!r}: expected one of {OFFSET_UNITS}")
 
 
+def _slice(text: str, s: int, e: int, offsets: str) -> str:
+    if offsets == "codepoint":
+        return text[s:e]
+    to_cp = _utf16_to_cp(text)
+    return text[to_cp(s):to_cp(e)]
+
+
 def _hint_other_units(text: str, raw: Sequence[tuple[int, int, str]], offsets: str) -> str:
     """A hint when the spans' texts fit under the other offset convention (only for spans with text)."""
     other = "codepoint" if offsets == "utf16" else "utf16"
     try:
-        fits = raw and all(t and _slice(text, s, e, other) == t for s, e, t in raw)
+        fits = bool(raw) and all(t and _slice(text, s, e, other) == t for s, e, t in raw)
     except ValueError:
         fits = False
     return f" (the span texts fit offsets={other!r}; pass that)" if fits else ""
-
-
-def _slice(text: str, s: int, e: int, offsets: str) -> str:
-    if offsets == "codepoint":
-        return text[s:e]
-    conv = _utf16_to_cp(text)
-    return text[conv(s):conv(e)]
 
 
 def _write_exact(path: str | Path, text: str) -> None:
@@ -155,6 +155,7 @@ def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
 DOCSTART = "-DOCSTART-"
 _ESCAPES = {" ": "\\s", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\"}
 _UNESCAPES = {v: k for k, v in _ESCAPES.items()}
+_ESCAPE_RE = re.compile(r"\\(?:s|t|n|r|\\|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
 
 
 def escape_char(ch: str) -> str:
@@ -182,12 +183,11 @@ def unescape_char(token: str, where: str) -> str:
 
 
 def _escape_id(article_id: str) -> str:
-    return "".join(escape_char(c) if c in " \t\n\r\\" or c.isspace() or not c.isprintable() else c
-                   for c in article_id)
+    return "".join(escape_char(c) for c in article_id)
 
 
 def _unescape_id(s: str) -> str:
-    return re.sub(r"\\(?:s|t|n|r|\\|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})", lambda m: unescape_char(m.group(0), ""), s)
+    return _ESCAPE_RE.sub(lambda m: unescape_char(m.group(0), ""), s)
 
 
 def write_conll(articles: Iterable[Article], path: str | Path) -> None:
@@ -229,12 +229,13 @@ def read_conll(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[A
             return
         t = "".join(chars)
         aid = doc_id if doc_id is not None else f"{path.stem}:{len(articles) + 1}"
-        articles.append(Article(aid, t, char_tags_to_spans(t, tags)))
-        _check([(f"{path}:{first_line} (article {aid})", articles[-1])], labels)
+        article = Article(aid, t, char_tags_to_spans(t, tags))
+        _check([(f"{path}:{first_line} (article {aid})", article)], labels)
+        articles.append(article)
         doc_id, chars, tags = None, [], []
 
     for n, line in enumerate(text.split("\n"), 1):
-        line = line[:-1] if line.endswith("\r") else line
+        line = line.removesuffix("\r")
         if not line:
             flush()
             continue
@@ -269,20 +270,20 @@ def write_doccano(articles: Iterable[Article], path: str | Path, offsets: str = 
     io.write_jsonl(path, rows)
 
 
-def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str, str]]:
-    """``(start, end, label, text)`` from any of the doccano layouts."""
+def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` from any of the doccano layouts."""
     raw = obj.get("label", obj.get("labels"))
     out = []
     if raw is None and isinstance(obj.get("entities"), list):
         for e in obj["entities"]:
-            if isinstance(e, dict):
-                try:
-                    out.append((int(e["start_offset"]), int(e["end_offset"]), str(e["label"]), ""))
-                except (KeyError, TypeError, ValueError):
-                    raise AnnotationError(f"{where}: entity {e!r} needs start_offset, end_offset and label") from None
-            else:
-                raw = obj["entities"]  # very old exports: "entities": [[s, e, L], ...]
+            if not isinstance(e, dict):
+                raw = obj["entities"]  # early exports: "entities": [[s, e, L], ...]
+                out = []
                 break
+            try:
+                out.append((int(e["start_offset"]), int(e["end_offset"]), str(e["label"])))
+            except (KeyError, TypeError, ValueError):
+                raise AnnotationError(f"{where}: entity {e!r} needs start_offset, end_offset and label") from None
     if raw is not None:
         if not isinstance(raw, list):
             raise AnnotationError(f"{where}: 'label' must be a list of [start, end, LABEL]")
@@ -291,13 +292,14 @@ def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str, str]]:
                 raise AnnotationError(f"{where}: label {item!r} is not [start, end, LABEL]; text classification "
                                       "labels are not spans")
             try:
-                out.append((int(item[0]), int(item[1]), str(item[2]), ""))
+                out.append((int(item[0]), int(item[1]), str(item[2])))
             except (TypeError, ValueError):
                 raise AnnotationError(f"{where}: label {item!r}: start and end must be integers") from None
     return out
 
 
 def read_doccano(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets: str = "utf16") -> list[Article]:
+    """doccano JSONL (import or export layout); offsets in UTF-16 code units unless ``offsets="codepoint"``."""
     _check_units(offsets)
     path = Path(path)
     articles = []
@@ -308,12 +310,12 @@ def read_doccano(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets
             raise AnnotationError(f"{where}: no 'text' string; a doccano line is {{\"text\", \"label\"}}")
         aid = _article_id(obj.get("id"), f"{path.stem}:{n}")
         spans = []
-        for s, e, label, _ in _doccano_spans(obj, where):
+        for s, e, label in _doccano_spans(obj, where):
             cs, ce = _to_codepoints(text, s, e, offsets, f"{where} (article {aid})")
-            spans.append(Span(cs, ce, label, text[cs:ce] if 0 <= cs < ce <= len(text) else ""))
+            spans.append(Span(cs, ce, label))
         article = Article(aid, text, spans)
         _check([(f"{where} (article {aid})", article)], labels)
-        articles.append(article)
+        articles.append(Article(aid, text, [s.with_text(text) for s in spans]))
     return articles
 
 
@@ -336,8 +338,8 @@ def write_labelstudio(
     from_name: str = "label",
     to_name: str = "text",
 ) -> None:
-    """A Label Studio import/export JSON list. ``as_predictions=True`` writes the spans as pre-annotations
-    (``"predictions"``, shown to annotators for correction, never counted as gold)."""
+    """A Label Studio task list (import, or the JSON export layout). ``as_predictions=True`` writes the
+    spans as pre-annotations (``"predictions"``: shown to annotators for correction, never gold)."""
     _check_units(offsets)
     tasks = []
     for a in articles:
@@ -390,7 +392,8 @@ def read_labelstudio(
         data = task.get("data", task)
         text = data.get("text") if isinstance(data, dict) else None
         if not isinstance(text, str):
-            raise AnnotationError(f"{where}: no data.text string; the labelling config must use <Text value=\"$text\"/>")
+            raise AnnotationError(f"{where}: no data.text string; the labelling config must use "
+                                  '<Text name="text" value="$text"/>')
         aid = _article_id(data.get("article_id", data.get("id", task.get("id"))), f"{path.stem}:{n}")
         where = f"{path} (task {n}, article {aid})"
         candidates = [c for c in task.get(source) or [] if isinstance(c, dict) and not c.get("was_cancelled")]
@@ -403,7 +406,8 @@ def read_labelstudio(
             v = r["value"]
             labs = v.get("labels") or []
             if len(labs) != 1:
-                raise AnnotationError(f"{where}: region {r.get('id')!r} has labels {labs!r}; give each region exactly one label")
+                raise AnnotationError(f"{where}: region {r.get('id')!r} has labels {labs!r}; "
+                                      "give each region exactly one label")
             try:
                 s, e = int(v["start"]), int(v["end"])
             except (KeyError, TypeError, ValueError):
@@ -426,8 +430,8 @@ _SAFE_ID = re.compile(r"[^\\/:*?\"<>|\x00-\x1f]+")
 
 def write_brat(articles: Iterable[Article], path: str | Path) -> None:
     """A folder with ``ID.txt`` (the exact text, no newline translation) and ``ID.ann`` per article,
-    plus ``annotation.conf`` listing the entity types. Newlines inside a span's text column are written
-    as spaces, as brat does."""
+    plus ``annotation.conf`` listing the entity types when there is none. Newlines and tabs inside a
+    span's text column are written as spaces, as brat does."""
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     types = set()
@@ -443,9 +447,8 @@ def write_brat(articles: Iterable[Article], path: str | Path) -> None:
         _write_exact(folder / f"{a.id}.ann", "".join(ann))
     conf = folder / "annotation.conf"
     if not conf.exists():
-        with io.atomic_write(conf) as f:
-            f.write("[entities]\n" + "".join(f"{t}\n" for t in sorted(types | set(ENTITY_TYPES)))
-                    + "[relations]\n[events]\n[attributes]\n")
+        _write_exact(conf, "[entities]\n" + "".join(f"{t}\n" for t in sorted(types | set(ENTITY_TYPES)))
+                     + "[relations]\n[events]\n[attributes]\n")
 
 
 def _read_ann(ann: Path, text: str, aid: str) -> list[Span]:
@@ -453,7 +456,7 @@ def _read_ann(ann: Path, text: str, aid: str) -> list[Span]:
     data = ann.read_bytes()
     content = io.decode_bytes(data, str(ann)) if data.strip() else ""
     for n, line in enumerate(content.split("\n"), 1):
-        line = line.rstrip("\r")
+        line = line.removesuffix("\r")
         if not line.startswith("T"):
             continue  # relations (R), events (E), attributes (A), notes (#): not entity spans
         where = f"{ann}:{n} (article {aid})"
@@ -521,12 +524,21 @@ def write_format(fmt: str, articles: Iterable[Article], path: str | Path, **kwar
     _format(fmt)[1](articles, path, **kwargs)
 
 
-def convert(src_format: str, dst_format: str, in_path: str | Path, out_path: str | Path) -> int:
-    """Read ``in_path`` as ``src_format``, write ``out_path`` as ``dst_format``; the number of articles."""
+def convert(
+    src_format: str,
+    dst_format: str,
+    in_path: str | Path,
+    out_path: str | Path,
+    read_options: dict[str, Any] | None = None,
+    write_options: dict[str, Any] | None = None,
+) -> int:
+    """Read ``in_path`` as ``src_format``, write ``out_path`` as ``dst_format``; the number of articles.
+    ``read_options``/``write_options`` go to the reader/writer (``{"as_predictions": True}``,
+    ``{"offsets": "codepoint"}``, ``{"source": "predictions"}``)."""
     reader, _ = _format(src_format)
     _, writer = _format(dst_format)
-    articles = reader(in_path)
-    writer(articles, out_path)
+    articles = reader(in_path, **(read_options or {}))
+    writer(articles, out_path, **(write_options or {}))
     return len(articles)
 
 
@@ -540,7 +552,8 @@ def to_hf_dataset(articles: Iterable[Article], types: Sequence[str] = ENTITY_TYP
     features = Features({
         "id": Value("string"),
         "text": Value("string"),
-        "entities": [{"start": Value("int32"), "end": Value("int32"), "label": Value("string"), "text": Value("string")}],
+        "entities": [{"start": Value("int32"), "end": Value("int32"), "label": Value("string"),
+                      "text": Value("string")}],
         "labelled": HFSequence(Value("string")),
     })
     rows: dict[str, list] = {"id": [], "text": [], "entities": [], "labelled": []}

@@ -21,11 +21,16 @@ What each recogniser does (span boundaries follow ``ANNOTATION.md``):
 * REGION: gazetteer look-up (``Gazetteer``: administrative names from cpca's ``adcodes.csv``, their
   short forms, macro regions), leftmost-longest. A place directly followed by a zone suffix
   (经开区, 高新区, 新区...) becomes a zone; adjacent administrative names merge into one chain span
-  (湖南省长沙市, 长沙市望城经开区). A place followed by the name of a government or party body or a news
-  outlet (区委, 政府, 发改委, ...局, 日报) is skipped whole; 重庆市长 gives 重庆.
+  (湖南省长沙市, 长沙市望城经开区). A place followed by the name of a government or party body, a court,
+  an association, a university or a news outlet (区委, 县政府, 发改委, ...局, ...商会, 日报), or by a
+  street word (南京路), is skipped whole; 重庆市长 gives 重庆, 长沙市场 gives 长沙. A county or district
+  short form (望城, 文登) counts only when the same text also has the full name or a zone built on it
+  (望城区, 望城经开区): short forms such as 新平 and 合山 are otherwise everyday character pairs.
 * COMPANY: a legal-form suffix (有限公司, 股份有限公司, 集团, 分公司, 厂...) and the 2-20 characters
   before it up to the nearest stop (punctuation, particles such as 与/和/在/的, verbs such as 引进/签约,
-  time words such as 今年); plus a short list of nationally known firms (``KNOWN_COMPANIES``).
+  time words such as 今年); a short list of nationally known firms (``KNOWN_COMPANIES``), extended by a
+  business word (京东物流); and the items of a list "A、B、C" when one item is such a company or the list
+  is followed by 等...企业/公司/集团/龙头 (lists of places, industries and phrases are skipped).
 
 Flat output. Conflicts are resolved by one documented priority: AMOUNT and CAPACITY are found first and
 their characters cannot be part of a company name; then all candidates are taken longest first, ties
@@ -33,10 +38,13 @@ broken AMOUNT > CAPACITY > COMPANY > REGION, then by position, and a candidate t
 already taken is dropped. So a place inside a company name (湖南立方新能源科技有限责任公司) is not
 tagged. Scores are ``None``: the rules are not calibrated.
 
-Honesty note on the baseline: these rules were written after reading ``ANNOTATION.md`` and the seed
-articles in ``data/annotated`` (their texts and gold spans were looked at). The rules are general
-(patterns, unit lists, a national gazetteer) and no seed string was added to a list, but a baseline
-measured on those seeds is still optimistic. ``KNOWN_COMPANIES`` was written from general knowledge;
+Honesty note on the baseline: these rules were written after reading ``ANNOTATION.md`` and four of the
+five seed articles in ``data/annotated`` (texts and gold spans), then revised after reading the scorer's
+false positives and negatives on all five. The rules stay general (patterns, unit lists, a national
+gazetteer, stop lists) and no seed string was added to a list, but a baseline measured on those seeds
+is optimistic. The least biased figure: the first version, on the one seed not read before it was
+written (003, 159 entities), scored micro P/R/F1 0.86/0.79/0.83 (REGION F1 0.91, COMPANY 0.49, AMOUNT
+and CAPACITY 1.00). ``KNOWN_COMPANIES`` was written from general knowledge;
 the only names in it that also occur in the seed gold are the guideline's own examples (比亚迪, 华为,
 宁德时代); other nationally known firms that occur there (e.g. 大唐, 通威) were deliberately left out.
 """
@@ -240,11 +248,13 @@ SHORT_FORM_STOP = frozenset("""
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部")
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
-    r"(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|法院|检察院|海关|公安|税务|"
+    r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
     r"军分区|卫视|融媒体中心|新闻社|"
     rf"[{_CJK}]{{0,4}}?(?:日报|晚报|都市报|时报|商报|周刊|杂志|电视台|广播电视台|新闻网)|"
-    rf"[{_CJK}]{{0,6}}?(?:局|厅|办公室)|[{_CJK}]{{0,8}}?(?:商会|协会|联合会|学会)|[{_CJK}]{{0,4}}?(?:大学|学院))"
+    rf"[{_CJK}]{{0,6}}?(?:局|厅|办公室|法院|检察院)|[{_CJK}]{{0,8}}?(?:商会|协会|联合会|学会)|[{_CJK}]{{0,4}}?(?:大学|学院))"
 )
+# A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
+_STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
 _NOT_BODY_ENDINGS = ("布局", "格局", "大局", "开局", "全局", "结局", "僵局", "变局", "新局", "客厅", "大厅", "展厅", "餐厅")
 # A place whose suffix character starts a word: 长沙市场 is 长沙 + 市场, 成县域 is nothing.
 _SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "县域", "县城", "县级", "区域", "区块", "区位", "区级",
@@ -323,7 +333,7 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.names)
 
-    def __or__(self, other: "Gazetteer") -> "Gazetteer":
+    def __or__(self, other: Gazetteer) -> Gazetteer:
         merged = dict(self.names)
         for name, level in other.names.items():
             _keep_best(merged, name, level)
@@ -334,11 +344,11 @@ class Gazetteer:
 
     @classmethod
     @functools.cache
-    def default(cls) -> "Gazetteer":
+    def default(cls) -> Gazetteer:
         return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS})
 
     @classmethod
-    def from_adcodes(cls, path: str | Path | None = None) -> "Gazetteer":
+    def from_adcodes(cls, path: str | Path | None = None) -> Gazetteer:
         """Names from an ``adcode,name,...`` CSV (cpca's by default), full and short forms."""
         path = Path(path) if path else _adcodes_path()
         ethnic = _ethnic_names(path)
@@ -356,7 +366,7 @@ class Gazetteer:
         return cls(names)
 
     @classmethod
-    def from_address_corpus(cls, path: str | Path, base: "Gazetteer | None" = None) -> "Gazetteer":
+    def from_address_corpus(cls, path: str | Path, base: Gazetteer | None = None) -> Gazetteer:
         """``base`` (default: ``Gazetteer.default()``) plus full names from the address-parsing corpus
         (prov, city, district, devzone, town). ``path``: the corpus folder (``../shared/data/address_parsing``,
         all splits) or one of its files."""
@@ -393,14 +403,31 @@ def _address_corpus_names(path: Path) -> dict[str, str]:
     devzone, town), filtered to plausible place names."""
     from ner.corpora import gazetteer_from_address_corpus
 
+    base = Gazetteer.default()
     names: dict[str, str] = {}
     for level, found in gazetteer_from_address_corpus(path).items():
         if level not in _ADDRESS_LEVELS:
             continue
         for name in found:
-            if _plausible_place(name):
+            if _plausible_place(name) and _ADDRESS_NAME_OK[level](name, base):
                 _keep_best(names, name, _ADDRESS_LEVELS[level])
     return names
+
+
+def _starts_with_place(name: str, gaz: Gazetteer) -> bool:
+    first = gaz.find(name)
+    return bool(first) and first[0].start == 0 and first[0].end < len(name)
+
+
+# The corpus is noisy (园区, 全区, 产业园 and fragments such as 次办 are tagged as places): keep a name only
+# when its shape is that of its level.
+_ADDRESS_NAME_OK = {
+    "prov": lambda n, g: n.endswith(("省", "自治区", "市", "特别行政区")),
+    "city": lambda n, g: n.endswith(("市", "州", "盟", "地区")),
+    "district": lambda n, g: n.endswith(("区", "县", "市", "旗")) and not n.startswith("全"),
+    "devzone": lambda n, g: n.endswith(ZONE_SUFFIXES) and _starts_with_place(n, g),
+    "town": lambda n, g: len(n) >= 3 and n.endswith(("镇", "乡", "街道")),
+}
 
 
 def _plausible_place(name: str) -> bool:
@@ -487,6 +514,8 @@ def _fix_suffix_word(text: str, m: Match, gaz: Gazetteer) -> Match | None:
 
 
 def _is_body_after(text: str, end: int) -> bool:
+    if _STREET_RE.match(text, end):
+        return True
     b = _BODY_RE.match(text, end)
     return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
 
@@ -505,7 +534,7 @@ KNOWN_COMPANIES = frozenset("""
 中国铁建 中国电建 中国能建 中国中化 隆基 隆基绿能 天合光能 晶科能源 晶澳科技 阳光电源 亿纬锂能 国轩高科 欣旺达
 中创新航 蜂巢能源 赣锋锂业 天齐锂业 TCL 海康威视 大疆 中兴通讯 紫光 中芯国际 长江存储 富士康 立讯精密 蓝思科技
 歌尔 舜宇 伊利 蒙牛 娃哈哈 农夫山泉 顺丰 华润 国家开发银行 国开行 农发行 工商银行 建设银行 农业银行 中国银行
-交通银行 招商银行 中国移动 中国电信 中国联通 格力 海尔 海信 创维 福耀 潍柴 玉柴 恒力 荣盛 万华化学
+中国工商银行 中国建设银行 中国农业银行 交通银行 招商银行 中国移动 中国电信 中国联通 格力 海尔 海信 创维 福耀 潍柴 玉柴 恒力 荣盛 万华化学
 """.split())
 COMPANY_SUFFIXES = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "集团公司", "有限公司", "分公司",
                     "集团", "股份", "厂")
@@ -513,13 +542,13 @@ _SUFFIX_RE = re.compile("|".join(COMPANY_SUFFIXES))
 MAX_COMPANY_NAME = 20
 # Stops: the company name starts right after the nearest one. Particles and clause words always stop;
 # generic nouns stop only when a name of >= 2 characters remains after them (万向企业集团 keeps 企业).
-STOP_CHARS = set("与和及同在的是由为向将对从等被把让以于据了到赴跟给之或并且也而又")
+STOP_CHARS = set("与和及同在的是由为向将对从等被把让以于据了到赴跟给之或并且也而又某")
 STOP_WORDS = (
     "今年", "去年", "明年", "近日", "日前", "目前", "当天", "当日", "以来", "其中", "同时", "此外", "另外", "随后",
     "引进", "引入", "落户", "签约", "签署", "成立", "设立", "组建", "注册", "收购", "并购", "入驻", "依托", "助力",
     "考察", "表示", "宣布", "推动", "支持", "包括", "携手", "牵头", "负责人", "董事长", "总经理", "记者", "报道",
     "获悉", "据悉", "介绍", "走进", "来到", "前往", "位于", "发布", "举行", "召开", "拜访", "会见", "看望", "调研",
-    "先后", "相继", "分别", "陆续",
+    "先后", "相继", "分别", "陆续", "上述", "前述", "此前", "此后",
 )
 GENERIC_STOP_WORDS = ("企业", "龙头", "项目", "重点", "领先", "知名", "明星", "优强")
 GENERIC_NAME_PREFIXES = ("一家", "这家", "多家", "该", "本", "其", "全资", "旗下", "下属", "知名", "龙头", "民营", "国有", "大型")
@@ -554,9 +583,7 @@ def find_companies(text: str, gazetteer: Gazetteer | None = None, numeric: Itera
         for i in range(m.start(), m.end()):
             hard_stop[i] = True
     for i, ch in enumerate(text):
-        if ch in STOP_CHARS and not any(a <= i < b for a, b in protected):
-            hard_stop[i] = True
-        elif not _NAME_CHAR.match(ch):
+        if not _NAME_CHAR.match(ch) or (ch in STOP_CHARS and not any(a <= i < b for a, b in protected)):
             hard_stop[i] = True
     soft_stops = [(m.start(), m.end()) for m in _GENERIC_STOP_RE.finditer(text)]
     for m in _SUFFIX_RE.finditer(text):
@@ -592,7 +619,7 @@ def _list_companies(text: str, found: list[Span], known: list[Span], hard_stop: 
     exact = {(s.start, s.end) for s in found}
     known_starts = {s.start for s in known}
     for m in _LIST_RE.finditer(text):
-        items = [(i.start(), i.end()) for i in re.finditer(rf"[^、和及与]+", m.group(0))]
+        items = [(i.start(), i.end()) for i in re.finditer(r"[^、和及与]+", m.group(0))]
         items = [(m.start() + a, m.start() + b) for a, b in items]
         # The first item starts after the last stop; the last item ends before a closing word (等, 三大...).
         a0, b0 = items[0]
@@ -601,6 +628,10 @@ def _list_companies(text: str, found: list[Span], known: list[Span], hard_stop: 
             items[0] = (stops[-1] + 1, b0)
         elif a0 > 0 and _NAME_CHAR.match(text[a0 - 1]):
             items[0] = (b0, b0)  # the first item starts inside a longer word: drop it
+        a0, b0 = items[0]
+        inner = [s.start for s in found if a0 < s.start and s.end == b0]
+        if inner:  # "随着华为": the first item is the company that ends it
+            items[0] = (min(inner), b0)
         a1, b1 = items[-1]
         close = _LIST_CLOSE_RE.search(text, a1 + 2, b1)
         if close:
@@ -626,7 +657,7 @@ def _suffix_ok(text: str, suffix: str, s: int, e: int) -> bool:
     if suffix == "厂":
         return nxt not in set("房区家商长内里") and text[s - 1:s] not in ("工", "建", "出", "进", "返", "回")
     if suffix == "股份":
-        return nxt not in set("制合比数权额") and text[s - 1:s] not in ("有", "持", "分", "的")
+        return nxt not in set("制合比数权额行") and text[s - 1:s] not in ("有", "持", "分", "的")
     if suffix == "集团":
         return nxt not in set("化军内")
     return True

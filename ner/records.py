@@ -62,6 +62,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from ner.types import Span
@@ -77,6 +78,7 @@ _SENTENCE_END = set("。！？!?；;")
 _CLAUSE_DELIMS = set("，,、：:；;。！？!?\n")
 _OPEN_QUOTES = "“「『"
 _CLOSE_QUOTES = "”」』"
+_SUBJECT_OPENERS = set("，,：:；;。！？!?\n—】]")  # not 、: the middle of a list is no subject
 _SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not speech
 
 # Stage words, longest first at each position; value: the stage it stands for.
@@ -184,7 +186,7 @@ def _opens_clause(text: str, pos: int, lo: int) -> bool:
         i -= 1
         while i > lo and text[i - 1] in " 　\t":
             i -= 1
-    return i <= lo or text[i - 1] in _CLAUSE_DELIMS or text[i - 1] in "—】]"
+    return i <= lo or text[i - 1] in _SUBJECT_OPENERS
 
 
 def _short_quote_ranges(text: str) -> list[tuple[int, int]]:
@@ -232,16 +234,17 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
         for e in entities:  # never cut an entity in two
             if e.start < s < e.end:
                 s = e.start
+        scan_start = s
+        s = _trim_name_start(text, s, m.start(), end)
         if s >= m.start():
             continue
         lead = by_start.get(s)
         name = ProjectName(s, end, text[s:end], lead)
         core = text[(lead.end if lead else s):m.start()]
-        if _GENERIC_CORE.fullmatch(core):
-            if not (lead is not None and lead.label == "COMPANY"):
-                continue  # 株洲产业项目, 重大项目; but 比亚迪项目 is a name
+        if _GENERIC_CORE.fullmatch(core) and not (lead is not None and lead.label == "COMPANY"):
+            continue  # 株洲产业项目, 重大项目; but 比亚迪项目 is a name
         if lead is None:
-            j = s
+            j = scan_start
             while j > 0 and text[j - 1] == "的":
                 j -= 1
             for w in ("以上", "左右", "多", "余"):
@@ -255,6 +258,19 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
         found.append(name)
     found = [n for n in found if not any(o is not n and o.start <= n.start and n.end <= o.end for o in found)]
     return sorted(found, key=lambda n: n.start)
+
+
+def _trim_name_start(text: str, s: int, limit: int, end: int) -> int:
+    """Skip 以上/左右 and an opening quote that does not close inside the name."""
+    pairs = {"“": "”", "‘": "’", "「": "」", '"': '"'}
+    while s < limit:
+        if text.startswith(("以上", "左右"), s):
+            s += 2
+        elif text[s] in pairs and pairs[text[s]] not in text[s + 1:end]:
+            s += 1
+        else:
+            break
+    return s
 
 
 def _same_project(a: ProjectName, b: ProjectName) -> bool:
@@ -333,7 +349,9 @@ def amount_role(text: str, amount: Span, lo: int, previous_role: str | None = No
         return previous_role
     after = re.split(r"[，,；;。！？!?]", text[amount.end:amount.end + _ROLE_AFTER], maxsplit=1)[0]
     hit = _ROLE_RE.search(after)
-    return _ROLE_OF[hit.group(0)] if hit else "other"
+    if hit:
+        return _ROLE_OF[hit.group(0)]
+    return "investment" if "项目" in after else "other"  # 10亿元以上项目: a class of investments
 
 
 def _nearest(matches: list[tuple[int, int, str]], anchor: int, after_first: bool) -> str | None:
@@ -385,15 +403,17 @@ class _Record:
     capacities: list[Span] = field(default_factory=list)
     stage: str | None = None
     date: str | None = None
+    region_inherited: bool = False  # the region came from an earlier sentence
 
-    def add(self, seg: "_Segment") -> None:
+    def add(self, seg: _Segment) -> None:
         if seg.name is not None:
             if self.name is None:
                 self.name = seg.name
             self.names.append(seg.name)
         self.companies += [c for c in seg.companies if c not in self.companies]
-        if not self.regions and seg.region is not None:
-            self.regions.append(seg.region)
+        if seg.region is not None and (not self.regions or (self.region_inherited and not seg.region_inherited)):
+            self.regions = [seg.region]  # a region stated with the project beats an inherited one
+            self.region_inherited = seg.region_inherited
         self.amounts += [a for a in seg.amounts if a not in self.amounts]
         self.capacities += [c for c in seg.capacities if c not in self.capacities]
         self.stage = self.stage or seg.stage
@@ -411,20 +431,23 @@ class _Segment:
     capacities: list[Span]
     stage: str | None
     date: str | None
+    region_inherited: bool = False
 
 
 def _inside(span: Span | ProjectName, lo: int, hi: int) -> bool:
     return lo <= span.start and span.end <= hi
 
 
-def build_records(text: str, entities: Iterable[Span]) -> list[dict[str, Any]]:
+def build_records(text: str, entities: Iterable[Span | dict[str, Any]]) -> list[dict[str, Any]]:
     """Project records (JSON-safe dicts, see the module docstring) from an article and its entities.
 
-    ``entities``: flat spans with ``[start, end)`` offsets into ``text`` (labels COMPANY, REGION,
-    AMOUNT, CAPACITY; other labels are ignored). Each mention's text is read from ``text``.
+    ``entities``: flat spans (``Span`` or ``{"start", "end", "label"}`` dicts) with ``[start, end)``
+    offsets into ``text``; labels other than COMPANY, REGION, AMOUNT, CAPACITY and spans outside the
+    text are ignored. Each mention's text is read from ``text``. The input is not modified.
     """
+    given = [Span.from_dict(e) if isinstance(e, dict) else e for e in entities]
     spans = sorted(
-        (Span(e.start, e.end, e.label, text[e.start:e.end], e.score) for e in entities
+        (Span(e.start, e.end, e.label, text[e.start:e.end], e.score) for e in given
          if e.label in ("COMPANY", "REGION", "AMOUNT", "CAPACITY") and 0 <= e.start < e.end <= len(text)),
         key=lambda s: (s.start, s.end),
     )
@@ -445,8 +468,12 @@ def build_records(text: str, entities: Iterable[Span]) -> list[dict[str, Any]]:
         sent = [s for s in spans if _inside(s, lo, hi)]
         sent_names = [n for n in names if _inside(n, lo, hi)]
         regions = [s for s in sent if s.label == "REGION" and usable_region(s)]
-        # Segment boundaries: before the clause of each later project name.
-        cuts = [lo] + [_clause_of(text, n.start, lo, hi)[0] for n in sent_names[1:]] + [hi]
+        # Segment boundaries: before the clause of each later project name (or right after the
+        # previous name when two names share a clause).
+        cuts = [lo]
+        for prev, n in pairwise(sent_names):
+            cuts.append(max(_clause_of(text, n.start, lo, hi)[0], prev.end, cuts[-1]))
+        cuts.append(hi)
         backref = bool(_BACKREF_ANYWHERE.search(text, lo, hi)) or bool(_BACKREF_START.match(text[lo:hi]))
         subset = bool(_SUBSET_START.match(text[lo:hi]))
         prev_role: str | None = None
@@ -462,14 +489,18 @@ def build_records(text: str, entities: Iterable[Span]) -> list[dict[str, Any]]:
                     prev_amount_end = s.end
                     amounts.append((s, prev_role))
             capacities = [s for s in seg_spans if s.label == "CAPACITY"]
-            companies = [s for s in seg_spans if s.label == "COMPANY" and not _is_industry_example(text, s, hi)]
+            first = _clause_of(text, name.start, a, b)[0] if name else a  # companies before a name's clause
+            companies = [
+                s for s in seg_spans
+                if s.label == "COMPANY" and s.start >= first and not _is_industry_example(text, s, hi)
+            ]
             quantities = [s for s, _ in amounts] + capacities
             anchor = name.start if name else (quantities[0].start if quantities else a)
             blocked = [(n.start, n.end) for n in sent_names]
             stage = _stage_in(text, a, b, anchor, blocked) or _stage_in(text, lo, hi, anchor, blocked)
             date = _date_in(text, a, b, anchor) or _date_in(text, lo, hi, anchor)
-            region = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions, names)
-            seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date)
+            region, inherited = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions)
+            seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date, inherited)
 
             target: _Record | None = None
             if name is not None:
@@ -493,7 +524,23 @@ def build_records(text: str, entities: Iterable[Span]) -> list[dict[str, Any]]:
                 subject_regions.append(s)
 
     hint = sorted({s.text for s in spans if s.label == "REGION"})
-    return [_to_dict(text, r, hint) for r in records]
+    out, seen = [], set()
+    for r in records:  # a fact stated twice (a lead repeated in the body) is recorded once
+        key = _surface_key(r)
+        if key not in seen:
+            seen.add(key)
+            out.append(_to_dict(text, r, hint))
+    return out
+
+
+def _surface_key(r: _Record) -> tuple:
+    return (
+        r.name.text if r.name else None,
+        tuple(sorted({c.text for c in r.companies})),
+        tuple(sorted({g.text for g in r.regions})),
+        tuple(sorted({(s.text, role) for s, role in r.amounts})),
+        tuple(sorted({c.text for c in r.capacities})),
+    )
 
 
 def _choose_region(
@@ -506,22 +553,21 @@ def _choose_region(
     lo: int,
     hi: int,
     subject_regions: list[Span],
-    names: list[ProjectName],
-) -> Span | None:
-    """One region for a segment (module docstring, step 6)."""
+) -> tuple[Span | None, bool]:
+    """One region for a segment (module docstring, step 6), and whether it was inherited."""
     cs, ce = _clause_of(text, anchor, a, b)
     if name is not None:
         cs, ce = min(cs, name.start), max(ce, _clause_of(text, name.end - 1, a, b)[1])
     own = [r for r in regions if cs <= r.start and r.end <= ce and not (name and _inside(r, name.start, name.end))]
     if own:
-        return min(own, key=lambda r: abs(r.start - anchor))
+        return min(own, key=lambda r: abs(r.start - anchor)), False
     before = [r for r in regions if r.end <= max(anchor, name.end if name else anchor)]
     if before:
-        return max(before, key=lambda r: r.end)
+        return max(before, key=lambda r: r.end), False
     after = [r for r in regions if r.start >= anchor and _opens_clause(text, r.start, lo)]
     if after:
-        return min(after, key=lambda r: r.start)
-    return subject_regions[-1] if subject_regions else None
+        return min(after, key=lambda r: r.start), False
+    return (subject_regions[-1], True) if subject_regions else (None, False)
 
 
 def _mention(s: Span) -> dict[str, Any]:
@@ -529,7 +575,7 @@ def _mention(s: Span) -> dict[str, Any]:
 
 
 def _to_dict(text: str, r: _Record, hint: Sequence[str]) -> dict[str, Any]:
-    by_pos = lambda s: (s.start, s.end)  # noqa: E731
+    by_pos = lambda s: (s.start, s.end)
     return {
         "project": r.name.text if r.name else None,
         "project_span": [r.name.start, r.name.end] if r.name else None,

@@ -67,16 +67,34 @@ def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
 
         for cc in cfg.data.corpora:
             arts = load_corpus(cc.name, path=cc.path, split=cc.split, limit=cc.limit, seed=cfg.train.seed)
+            if cc.silver:
+                arts = [add_silver(a, cc.silver) for a in arts]
+            if cc.require:
+                arts = [a for a in arts if any(s.label in cc.require for s in a.entities)]
             if cc.types is not None:
                 keep = set(cc.types)
                 arts = [
                     Article(a.id, a.text, [s for s in a.entities if s.label in keep],
-                            tuple(t for t in (a.labelled or cfg.model.types) if t in keep))
+                            tuple(t for t in (cfg.model.types if a.labelled is None else a.labelled) if t in keep))
                     for a in arts
                 ]
             log.info("corpus %s/%s: %d articles", cc.name, cc.split, len(arts))
             extra += arts
     return gold, extra
+
+
+def add_silver(article: Article, types: list[str]) -> Article:
+    """Fill the unlabelled ``types`` of a corpus article with rule spans; the article then claims them."""
+    from ner.preannotate import preannotate
+
+    claimed = set(article.labelled or ())
+    fill = [t for t in types if t not in claimed]
+    if not fill:
+        return article
+    taken = [(s.start, s.end) for s in article.entities]
+    silver = [s for s in preannotate(article.text) if s.label in fill
+              and not any(s.start < e and b < s.end for b, e in taken)]
+    return Article(article.id, article.text, sorted(article.entities + silver), tuple(claimed | set(fill)))
 
 
 def partial_label_loss(logits: torch.Tensor, labels: torch.Tensor, o_mask: torch.Tensor) -> torch.Tensor:

@@ -8,8 +8,9 @@ GOLD is a standoff JSONL file (one article per line), a single ``.json`` article
 ``.json`` articles (``*.records.json`` are skipped). When the default seeds.jsonl does not exist yet, the
 script falls back to ``data/annotated/parts`` and says so.
 
-Scores are exact character-span matches (``ner.evaluation.span_scores``). The rules were written after
-reading the seed articles, so this baseline is optimistic on them (see ``ner/preannotate.py``).
+Scores are exact character-span matches (``ner.evaluation.span_scores``). The rules were written and
+revised while reading the seed articles and their errors, so this baseline is optimistic on them (see
+the note in ``ner/preannotate.py``); score it again on articles annotated later for a fair figure.
 """
 from __future__ import annotations
 

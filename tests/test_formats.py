@@ -30,7 +30,8 @@ TRICKY = [
         [("１２３亿元", "AMOUNT"), ("湖南 长沙", "REGION"), ("比亚迪", "COMPANY"), ("宁德时代", "COMPANY"),
          ("12GWh", "CAPACITY")]),
     art("a2", "-DOCSTART- 不是边界\\n 反斜杠\\s\\u3000 𠀾科技公司 投资２．５万亿元", [("𠀾科技公司", "COMPANY"), ("２．５万亿元", "AMOUNT")]),
-    art("a3", "👨🏻‍🚒🇨🇳 株洲\u2028攸县\x85\x0b\x0c\u200b北汽株洲分公司\u00a0e\u0301", [("株洲", "REGION"), ("攸县", "REGION"), ("北汽株洲分公司", "COMPANY")]),
+    art("a3", "👨🏻‍🚒🇨🇳 株洲\u2028攸县\x85\x0b\x0c\u200b北汽株洲分公司\u00a0e\u0301",
+        [("株洲", "REGION"), ("攸县", "REGION"), ("北汽株洲分公司", "COMPANY")]),
     art("a4", "无实体的一行。", []),
     art("a5", "\n\n首尾都是空白\u3000\u3000", [("首尾", "REGION")]),
 ]
@@ -107,7 +108,8 @@ def test_doccano_writes_utf16_offsets_and_reads_both_layouts(tmp_path):
     newer = tmp_path / "new.jsonl"
     newer.write_text(json.dumps({"id": 7, "text": "比亚迪在长沙", "entities": [
         {"id": 1, "label": "COMPANY", "start_offset": 0, "end_offset": 3},
-        {"id": 2, "label": "REGION", "start_offset": 4, "end_offset": 6}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+        {"id": 2, "label": "REGION", "start_offset": 4, "end_offset": 6}]}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
     got = formats.read_doccano(newer)
     assert got[0].id == "7" and [(s.text, s.label) for s in got[0].entities] == [("比亚迪", "COMPANY"), ("长沙", "REGION")]
 

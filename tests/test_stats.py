@@ -33,7 +33,7 @@ def test_counts_per_type_and_article():
                                    "per_type": {"REGION": 1, "COMPANY": 1, "AMOUNT": 1, "CAPACITY": 1}}
     assert s["per_article"][2]["per_type"] == {"REGION": 0, "COMPANY": 0, "AMOUNT": 0, "CAPACITY": 0}
     assert s["per_article_mean"]["REGION"] == pytest.approx(1.0)
-    assert s["mean_span_length"]["AMOUNT"] == pytest.approx(4.5)
+    assert s["mean_span_length"]["AMOUNT"] == pytest.approx(4.0)
 
 
 @pytest.mark.parametrize("label,top,expected", [

@@ -1,0 +1,46 @@
+"""F1 as a function of training data: leave-one-article-out CV for each mix (seeds only, seeds + each corpus).
+
+    python benchmarks/data_mix.py [--out runs/mix] [--folds ID,ID] [key.sub=value ...]
+
+Each mix is the default config with data.corpora replaced; results go to OUT/<mix>/cv_results.json and
+a table is printed. Expensive on CPU (5 trainings per mix): restrict with --folds or train.max_minutes=.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ner.config import CorpusConfig, load_config
+from ner.crossval import cross_validate
+
+MIXES = {
+    "seeds": [],
+    "seeds+cluener": [CorpusConfig(name="cluener", limit=400, silver=["AMOUNT", "CAPACITY"])],
+    "seeds+fewfc": [CorpusConfig(name="fewfc", limit=400, silver=["REGION", "COMPANY", "CAPACITY"], require=["AMOUNT", "CAPACITY"])],
+    "seeds+msra": [CorpusConfig(name="msra", limit=400, silver=["AMOUNT", "CAPACITY", "COMPANY"])],
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="configs/default.yaml")
+    ap.add_argument("--out", default="runs/mix")
+    ap.add_argument("--folds", default=None)
+    ap.add_argument("--mixes", default=",".join(MIXES))
+    ap.add_argument("overrides", nargs="*")
+    args = ap.parse_args()
+    rows = {}
+    for name in args.mixes.split(","):
+        cfg = load_config(args.config, args.overrides)
+        cfg.data.corpora = MIXES[name]
+        r = cross_validate(cfg, Path(args.out) / name, folds=args.folds.split(",") if args.folds else None, progress=False)
+        rows[name] = {t: round(m["f1"], 3) for t, m in r["pooled"]["span"].items()}
+        print(name, json.dumps(rows[name]), flush=True)
+    print(f"{'mix':16}" + "".join(f"{t:>10}" for t in next(iter(rows.values()))))
+    for name, r in rows.items():
+        print(f"{name:16}" + "".join(f"{v:10.3f}" for v in r.values()))
+
+
+if __name__ == "__main__":
+    main()
