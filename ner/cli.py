@@ -163,8 +163,14 @@ def cv(config_path: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
     r = cross_validate(cfg, out_dir, progress=sys.stderr.isatty())
     for fold, scores in r["folds"].items():
         click.echo(format_scores(scores, f"fold {fold}"))
-    click.echo(format_scores(r["pooled"], "pooled over folds"))
+    click.echo(format_scores(r["pooled"], "model, pooled over folds"))
+    click.echo(format_scores(r["rules_baseline"], "rule pre-annotator on the same articles (baseline)"))
+    click.echo(format_scores(r["hybrid"], f"hybrid: model + rules for {', '.join(r['hybrid']['rule_types'])}"))
     click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
+    if "records" in r:
+        from ner.record_eval import format_record_scores
+
+        click.echo(format_record_scores(r["records"], "records from predicted entities (held-out articles)"))
 
 
 @main.command()
@@ -174,13 +180,17 @@ def cv(config_path: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
 @click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
+@click.option("--rules", "rule_types", default="", help="Comma-separated types that rules may add where the "
+              "model found nothing, e.g. AMOUNT,CAPACITY (default: model only).")
 @user_errors
-def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int) -> None:
+def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
+        rule_types: str) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
     from ner.batch import tag_documents
     from ner.tagger import load
 
-    counts = tag_documents(load(model_dir), list(inputs), output, fmt, resume, batch_size)
+    rules = [t for t in rule_types.split(",") if t]
+    counts = tag_documents(load(model_dir, rule_types=rules), list(inputs), output, fmt, resume, batch_size)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
     if counts["failed"]:
         click.echo(f"failed documents are error lines in {output}", err=True)

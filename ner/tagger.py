@@ -22,9 +22,24 @@ DEFAULT_MAX_LENGTH = 256
 DEFAULT_OVERLAP = 64
 
 
+def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
+    """Model spans plus rule spans (``ner.preannotate``) of ``rule_types`` where the model found nothing.
+
+    A rule span is added only if it overlaps no model span, so the model always wins a conflict.
+    Rule spans carry score None, which tells them apart downstream.
+    """
+    from ner.preannotate import preannotate
+
+    taken = [(s.start, s.end) for s in spans]
+    extra = [r for r in preannotate(text) if r.label in rule_types
+             and not any(r.start < e and b < r.end for b, e in taken)]
+    return sorted(spans + extra)
+
+
 class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
-                 overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None):
+                 overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
+                 rule_types: Sequence[str] = ()):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.types = list(types)
@@ -34,6 +49,7 @@ class Tagger:
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device)
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+        self.rule_types = tuple(rule_types)  # types that rules may add where the model is silent
 
     def __call__(self, text: str | Sequence[str]):
         return self.tag([text])[0] if isinstance(text, str) else self.tag(text)
@@ -63,7 +79,8 @@ class Tagger:
         for d, (text, f) in enumerate(zip(texts, feats)):
             probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
-            out.append(decode_tokens(text, f.tokens, probs, self.id2label) if len(f.tokens.input_ids) else [])
+            spans = decode_tokens(text, f.tokens, probs, self.id2label) if len(f.tokens.input_ids) else []
+            out.append(fill_with_rules(text, spans, self.rule_types) if self.rule_types else spans)
         return out
 
     def extract(self, text: str) -> dict:

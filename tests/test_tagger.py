@@ -76,3 +76,17 @@ def test_entity_straddling_a_window_edge_is_found_once(oracle, char_tokenizer):
 
 def test_empty_and_blank_texts(oracle):
     assert oracle().tag(["", "   "]) == [[], []]
+
+
+def test_rules_fill_only_where_the_model_is_silent(oracle):
+    from ner.tagger import fill_with_rules
+    from ner.types import Span
+
+    text = "年产智能手机4000万台，总投资75亿元"
+    model_spans = [Span(text.index("75亿元"), text.index("75亿元") + 4, "AMOUNT", "75亿元", 0.9)]
+    out = fill_with_rules(text, model_spans, ["CAPACITY"])
+    assert [(s.text, s.label, s.score) for s in out] == [("4000万台", "CAPACITY", None), ("75亿元", "AMOUNT", 0.9)]
+    conflicting = [Span(2, 8, "COMPANY", text[2:8], 0.5)]  # overlaps the rule's CAPACITY: the model wins
+    assert [s.label for s in fill_with_rules(text, conflicting, ["CAPACITY"])] == ["COMPANY"]
+    tagger = oracle(rule_types=["CAPACITY"])
+    assert {s.label for s in tagger(text)} == {"AMOUNT", "CAPACITY"}
