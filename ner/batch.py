@@ -114,6 +114,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
     output = Path(output)
     if fmt not in WRITERS:
         raise NerError(f"--format {fmt!r}: expected one of {', '.join(WRITERS)}")
+    output.parent.mkdir(parents=True, exist_ok=True)
     journal = _journal(output)
     skip = done_ids(output) if resume else set()
     if not resume and journal.exists():

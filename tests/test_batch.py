@@ -55,6 +55,12 @@ def test_nothing_lost_errors_reported(inputs):
     assert not (inputs / "out.jsonl.partial").exists()
 
 
+def test_output_folder_is_created(inputs):
+    out = inputs / "new" / "deeper" / "out.jsonl"
+    tag_documents(FakeTagger(), [str(inputs / "in" / "a.txt")], out)
+    assert rows(out)["a"]["entities"][0]["text"] == "75亿元"
+
+
 def test_offsets_index_the_original_gb18030_text(inputs):
     docs = {d.id: d for d in iter_documents([str(inputs / "in" / "b.txt")])}
     e = FakeTagger().extract(docs["b"].text)["entities"][0]
