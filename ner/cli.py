@@ -133,15 +133,25 @@ def train(config_path: str | None, overrides: tuple[str, ...]) -> None:
 @click.option("--model", "-m", "model_dir", required=True)
 @click.argument("data")
 @click.option("--json", "json_out", default=None, help="Also write the scores as JSON here.")
+@click.option("--limit", default=None, type=int, help="At most this many corpus sentences (corpus: DATA only).")
 @user_errors
-def evaluate(model_dir: str, data: str, json_out: str | None) -> None:
-    """Score a model on gold standoff JSONL: exact char spans and seqeval strict IOB2, per type."""
+def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None) -> None:
+    """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
+    corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation import evaluate_predictions, format_scores
     from ner.io import read_articles
     from ner.tagger import load
 
     tagger = load(model_dir)
-    articles = read_articles(data)
+    if data.startswith("corpus:"):
+        from ner.corpora import load_corpus
+
+        _, name, split = (data.split(":") + ["test"])[:3]
+        articles = load_corpus(name, split=split, limit=limit, seed=0 if limit else None)
+        if not articles:
+            raise NerError(f"{data}: no sentences (corpus absent or empty); see README for where to get it")
+    else:
+        articles = read_articles(data)
     scores = evaluate_predictions(articles, tagger.tag([a.text for a in articles]), tagger.types)
     click.echo(format_scores(scores, f"{model_dir} on {data} ({len(articles)} documents)"))
     if json_out:

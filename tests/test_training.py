@@ -87,3 +87,32 @@ def test_partial_label_loss_does_not_push_unlabelled_types_to_o():
     partial = full.clone()
     partial[0, [1, 2]] = True  # ... but REGION is unlabelled in this corpus
     assert partial_label_loss(logits, labels, partial) < 0.05 < partial_label_loss(logits, labels, full)
+
+
+def test_partially_labelled_articles_are_scored_on_their_types_only():
+    from ner.evaluation import evaluate_predictions
+    from ner.types import Article, Span
+
+    art = Article("c", "投资75亿元的比亚迪", [Span(6, 9, "COMPANY", "比亚迪")], labelled=("COMPANY",))
+    pred = [[Span(2, 6, "AMOUNT", "75亿元"), Span(6, 9, "COMPANY", "比亚迪")]]
+    s = evaluate_predictions([art], pred)["span"]
+    assert s["COMPANY"]["f1"] == 1.0 and s["AMOUNT"]["fp"] == 0  # money is not labelled in this corpus
+
+
+def test_cli_evaluate_and_tag(trained, tmp_path, gold_file):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+
+    cfg, _ = trained
+    r = CliRunner().invoke(main, ["evaluate", "--model", cfg.output_dir, str(gold_file)])
+    assert r.exit_code == 0 and "micro" in r.output and "seqeval strict IOB2" in r.output
+    doc = tmp_path / "a.txt"
+    doc.write_text(GOLD[0][0], encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    r = CliRunner().invoke(main, ["tag", "--model", cfg.output_dir, str(doc), "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["id"] == "a" and {"entities", "records"} <= set(row)
+    r = CliRunner().invoke(main, ["evaluate", "--model", cfg.output_dir, "corpus:nosuch:dev"])
+    assert r.exit_code == 2 and "error:" in r.output
