@@ -30,7 +30,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid
     (model, plus rule spans of ``rule_types`` where the model found nothing: ``ner tag --rules``).
     """
-    from ner.tagger import load
+    from ner.tagger import finalize, load
     from ner.training import train
 
     out_dir = Path(out_dir)
@@ -50,7 +50,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
             pred = [json.loads(l) for l in (fold_dir / "predictions.jsonl").read_text(encoding="utf-8").split("\n")][0]
             from ner.types import Span
 
-            spans = [Span.from_dict(e) for e in pred["entities"]]
+            spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
         else:
             metrics = train(fold_cfg, progress=progress)
             spans = load(fold_cfg.output_dir, cfg.model.types)(test[0].text)

@@ -22,24 +22,43 @@ DEFAULT_MAX_LENGTH = 256
 DEFAULT_OVERLAP = 64
 
 
-def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
-    """Model spans plus rule spans (``ner.preannotate``) of ``rule_types`` where the model found nothing.
+NUMERIC = ("AMOUNT", "CAPACITY")
 
-    A rule span is added only if it overlaps no model span, so the model always wins a conflict.
-    Rule spans carry score None, which tells them apart downstream.
+
+def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
+    """Model spans combined with rule spans (``ner.preannotate``) of ``rule_types``.
+
+    * A rule span that overlaps no model span is added (the model was silent there).
+    * For the numeric types, money vs capacity is decided by the unit word, which rules read
+      reliably: a model AMOUNT/CAPACITY span overlapping a rule span of the other numeric type is
+      replaced by the rule span (20GWh tagged AMOUNT by the model becomes CAPACITY).
+    * Otherwise the model wins a conflict. Rule spans carry score None, which tells them apart.
     """
     from ner.preannotate import preannotate
 
-    taken = [(s.start, s.end) for s in spans]
-    extra = [r for r in preannotate(text) if r.label in rule_types
-             and not any(r.start < e and b < r.end for b, e in taken)]
-    return sorted(spans + extra)
+    rules = [r for r in preannotate(text) if r.label in rule_types]
+    out = list(spans)
+    for r in rules:
+        hits = [s for s in out if r.start < s.end and s.start < r.end]
+        if not hits:
+            out.append(r)
+        elif all(s.label in NUMERIC and r.label in NUMERIC and s.label != r.label for s in hits):
+            out = [s for s in out if s not in hits] + [r]
+    return sorted(out)
+
+
+def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequence[str] = ()) -> list[Span]:
+    """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
+    tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
+    a unit), then combine with rules for ``rule_types`` if any."""
+    spans = [s for s in spans if s.end - s.start >= min_length]
+    return fill_with_rules(text, spans, rule_types) if rule_types else spans
 
 
 class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
-                 rule_types: Sequence[str] = ()):
+                 rule_types: Sequence[str] = (), min_length: int = 2):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.types = list(types)
@@ -50,6 +69,7 @@ class Tagger:
         self.model.to(self.device)
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
         self.rule_types = tuple(rule_types)  # types that rules may add where the model is silent
+        self.min_length = min_length
 
     def __call__(self, text: str | Sequence[str]):
         return self.tag([text])[0] if isinstance(text, str) else self.tag(text)
@@ -80,7 +100,7 @@ class Tagger:
             probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
             spans = decode_tokens(text, f.tokens, probs, self.id2label) if len(f.tokens.input_ids) else []
-            out.append(fill_with_rules(text, spans, self.rule_types) if self.rule_types else spans)
+            out.append(finalize(text, spans, self.min_length, self.rule_types))
         return out
 
     def extract(self, text: str) -> dict:

@@ -90,3 +90,15 @@ def test_rules_fill_only_where_the_model_is_silent(oracle):
     assert [s.label for s in fill_with_rules(text, conflicting, ["CAPACITY"])] == ["COMPANY"]
     tagger = oracle(rule_types=["CAPACITY"])
     assert {s.label for s in tagger(text)} == {"AMOUNT", "CAPACITY"}
+
+
+def test_rules_decide_money_versus_capacity_and_short_spans_go():
+    from ner.tagger import finalize
+    from ner.types import Span
+
+    text = "规划产能20GWh，造价5亿元"
+    i = text.index("20GWh")
+    model = [Span(i, i + 5, "AMOUNT", "20GWh", 0.6), Span(text.index("造"), text.index("造") + 1, "COMPANY", "造", 0.4)]
+    assert [(s.text, s.label) for s in finalize(text, model)] == [("20GWh", "AMOUNT")]  # one-char span dropped
+    out = finalize(text, model, rule_types=["AMOUNT", "CAPACITY"])
+    assert [(s.text, s.label) for s in out] == [("20GWh", "CAPACITY"), ("5亿元", "AMOUNT")]
