@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ner.config import Config
 from ner.evaluation import evaluate_predictions, span_scores
-from ner.io import read_articles, write_jsonl
+from ner.io import read_articles, read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def score_records(gold_path: Path, articles, predictions) -> dict:
 
 
 def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = None, progress: bool = True,
-                   rule_types: tuple[str, ...] = ("AMOUNT", "CAPACITY")) -> dict:
+                   rule_types: tuple[str, ...] = ("REGION", "AMOUNT", "CAPACITY")) -> dict:
     """Per-fold and pooled scores. Each fold's model and predictions are kept under ``out_dir/<id>``.
 
     Besides the model, the same held-out articles are scored for the rule pre-annotator alone (the
@@ -47,7 +47,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
         fold_cfg.data.exclude = list(cfg.data.exclude) + [art_id]
         if (fold_dir / "predictions.jsonl").exists():
             log.info("fold %s: predictions exist, reused (delete %s to retrain)", art_id, fold_dir)
-            pred = [json.loads(l) for l in (fold_dir / "predictions.jsonl").read_text(encoding="utf-8").split("\n")][0]
+            pred = next(obj for _, obj in read_jsonl(fold_dir / "predictions.jsonl"))
             from ner.types import Span
 
             spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
