@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: install, train on the annotated seeds (+ public corpora if ../shared/data exists),
+# The main job: install, train on the annotated seeds (configs/mix.yaml adds public corpora),
 # then tag the seed articles into project records.
 #   bash scripts/main.sh                      # default config
 #   bash scripts/main.sh configs/tiny.yaml    # a one-minute smoke run
