@@ -32,7 +32,6 @@ def span_scores(
         for _, _, lab in g - p:
             fn[lab] += 1
     out = {t: prf(tp[t], fp[t], fn[t]) for t in types}
-    # (support 0 and no predictions: the type was not scored here)
     out["micro"] = prf(sum(tp[t] for t in types), sum(fp[t] for t in types), sum(fn[t] for t in types))
     return out
 
@@ -56,11 +55,9 @@ def evaluate_predictions(articles, predictions: Sequence[Sequence[Span]], types:
     An article that labels only some types (``Article.labelled``, public corpora) is scored on those
     types only: a predicted 75亿元 in a corpus that never labels money is neither right nor wrong.
     """
-    def scored(a):
-        return [t for t in types if a.labelled is None or t in a.labelled]
-
-    gold = [[s for s in a.entities if s.label in scored(a)] for a in articles]
-    pred = [[s for s in p if s.label in scored(a)] for a, p in zip(articles, predictions)]
+    scored = [{t for t in types if a.labelled is None or t in a.labelled} for a in articles]
+    gold = [[s for s in a.entities if s.label in keep] for a, keep in zip(articles, scored)]
+    pred = [[s for s in p if s.label in keep] for p, keep in zip(predictions, scored)]
     return {"span": span_scores(gold, pred, types), "seqeval": seqeval_scores([a.text for a in articles], gold, pred)}
 
 

@@ -87,7 +87,9 @@ def add_silver(article: Article, types: list[str]) -> Article:
     """Fill the unlabelled ``types`` of a corpus article with rule spans; the article then claims them."""
     from ner.preannotate import preannotate
 
-    claimed = set(article.labelled or ())
+    if article.labelled is None:  # fully labelled (gold): nothing to fill
+        return article
+    claimed = set(article.labelled)
     fill = [t for t in types if t not in claimed]
     if not fill:
         return article

@@ -116,3 +116,14 @@ def test_cli_evaluate_and_tag(trained, tmp_path, gold_file):
     assert row["id"] == "a" and {"entities", "records"} <= set(row)
     r = CliRunner().invoke(main, ["evaluate", "--model", cfg.output_dir, "corpus:nosuch:dev"])
     assert r.exit_code == 2 and "error:" in r.output
+
+
+def test_silver_never_touches_a_fully_labelled_article():
+    from ner.training import add_silver
+    from ner.types import Article
+
+    gold = Article("g", "总投资75亿元", [], labelled=None)  # gold says: no entity here
+    assert add_silver(gold, ["AMOUNT"]).entities == []
+    corpus = Article("c", "总投资75亿元", [], labelled=("COMPANY",))
+    silver = add_silver(corpus, ["AMOUNT"])
+    assert [s.text for s in silver.entities] == ["75亿元"] and set(silver.labelled) == {"COMPANY", "AMOUNT"}
