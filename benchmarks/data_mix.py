@@ -2,8 +2,9 @@
 
     python benchmarks/data_mix.py [--out runs/mix] [--folds ID,ID] [key.sub=value ...]
 
-Each mix is the default config with data.corpora replaced; results go to OUT/<mix>/cv_results.json and
-a table is printed. Expensive on CPU (5 trainings per mix): restrict with --folds or train.max_minutes=.
+Each mix is the default config with data.corpora replaced ("seeds-noaug" also turns mention replacement
+off); results go to OUT/<mix>/cv_results.json and a table of the model's pooled F1 (and the hybrid's,
+the saved tagger's) is printed. Expensive on CPU (5 trainings per mix): restrict with --folds.
 """
 from __future__ import annotations
 
@@ -15,10 +16,15 @@ from ner.config import CorpusConfig, load_config
 from ner.crossval import cross_validate
 
 MIXES = {
+    "seeds-noaug": [],
     "seeds": [],
     "seeds+cluener": [CorpusConfig(name="cluener", limit=400, silver=["AMOUNT", "CAPACITY"])],
     "seeds+fewfc": [CorpusConfig(name="fewfc", limit=400, silver=["REGION", "COMPANY", "CAPACITY"], require=["AMOUNT", "CAPACITY"])],
-    "seeds+msra": [CorpusConfig(name="msra", limit=400, silver=["AMOUNT", "CAPACITY", "COMPANY"])],
+    "seeds+msra": [CorpusConfig(name="msra", limit=400, silver=["AMOUNT", "CAPACITY"])],
+    "seeds+cluener+msra": [
+        CorpusConfig(name="cluener", limit=600, silver=["AMOUNT", "CAPACITY"], require=["COMPANY", "REGION"]),
+        CorpusConfig(name="msra", limit=500, silver=["AMOUNT", "CAPACITY"], require=["REGION"]),
+    ],
 }
 
 
@@ -34,12 +40,15 @@ def main() -> None:
     for name in args.mixes.split(","):
         cfg = load_config(args.config, args.overrides)
         cfg.data.corpora = MIXES[name]
+        if name == "seeds-noaug":
+            cfg.data.augment.copies = 0
         r = cross_validate(cfg, Path(args.out) / name, folds=args.folds.split(",") if args.folds else None, progress=False)
         rows[name] = {t: round(m["f1"], 3) for t, m in r["pooled"]["span"].items()}
+        rows[name + " hybrid"] = {t: round(m["f1"], 3) for t, m in r["hybrid"]["span"].items()}
         print(name, json.dumps(rows[name]), flush=True)
-    print(f"{'mix':16}" + "".join(f"{t:>10}" for t in next(iter(rows.values()))))
+    print(f"{'mix':26}" + "".join(f"{t:>10}" for t in next(iter(rows.values()))))
     for name, r in rows.items():
-        print(f"{name:16}" + "".join(f"{v:10.3f}" for v in r.values()))
+        print(f"{name:26}" + "".join(f"{v:10.3f}" for v in r.values()))
 
 
 if __name__ == "__main__":

@@ -134,15 +134,16 @@ def train(config_path: str | None, overrides: tuple[str, ...]) -> None:
 @click.argument("data")
 @click.option("--json", "json_out", default=None, help="Also write the scores as JSON here.")
 @click.option("--limit", default=None, type=int, help="At most this many corpus sentences (corpus: DATA only).")
+@click.option("--model-only", is_flag=True, help="Score the model without its saved rule policy (tag.*).")
 @user_errors
-def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None) -> None:
+def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None, model_only: bool) -> None:
     """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation import evaluate_predictions, format_scores
     from ner.io import read_articles
     from ner.tagger import load
 
-    tagger = load(model_dir)
+    tagger = load(model_dir, **({"rules_first": (), "rule_types": ()} if model_only else {}))
     if data.startswith("corpus:"):
         from ner.corpora import load_corpus
 
@@ -161,26 +162,30 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None)
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.option("--config", "-c", "config_path", default=None)
 @click.option("--out", "out_dir", default="runs/cv", show_default=True, help="Folds' models and results.")
+@click.option("--folds", default=None, help="Comma-separated article ids to hold out (default: every article).")
 @click.argument("overrides", nargs=-1)
 @user_errors
-def cv(config_path: str | None, out_dir: str, overrides: tuple[str, ...]) -> None:
+def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tuple[str, ...]) -> None:
     """Leave-one-article-out cross-validation on the gold articles (mean and per fold)."""
     from ner.config import load_config
     from ner.crossval import cross_validate
     from ner.evaluation import format_scores
 
     cfg = load_config(config_path, list(overrides))
-    r = cross_validate(cfg, out_dir, progress=sys.stderr.isatty())
+    r = cross_validate(cfg, out_dir, folds=folds.split(",") if folds else None, progress=sys.stderr.isatty())
     for fold, scores in r["folds"].items():
         click.echo(format_scores(scores, f"fold {fold}"))
     click.echo(format_scores(r["pooled"], "model, pooled over folds"))
     click.echo(format_scores(r["rules_baseline"], "rule pre-annotator on the same articles (baseline)"))
-    click.echo(format_scores(r["hybrid"], f"hybrid: model + rules for {', '.join(r['hybrid']['rule_types'])}"))
+    policy = r["hybrid"]["policy"]
+    click.echo(format_scores(r["hybrid"], f"hybrid (the saved tagger): rules decide {policy['rules_first'] or 'nothing'}, "
+                                          f"rules fill gaps in {policy['rules_fill'] or 'nothing'}"))
     click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
     if "records" in r:
         from ner.record_eval import format_record_scores
 
-        click.echo(format_record_scores(r["records"], "records from predicted entities (held-out articles)"))
+        click.echo(format_record_scores(r["records"], "records from the model's entities (held-out articles)"))
+        click.echo(format_record_scores(r["hybrid"]["records"], "records from the hybrid's entities (held-out articles)"))
 
 
 @main.command()
@@ -190,17 +195,20 @@ def cv(config_path: str | None, out_dir: str, overrides: tuple[str, ...]) -> Non
 @click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
-@click.option("--rules", "rule_types", default="", help="Comma-separated types that rules may add where the "
-              "model found nothing, e.g. AMOUNT,CAPACITY (default: model only).")
+@click.option("--rules-first", default=None, help="Comma-separated types decided by the rules alone, e.g. "
+              "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_first).")
+@click.option("--rules", "rule_types", default=None, help="Comma-separated types that rules may add where the "
+              "model found nothing, e.g. COMPANY; '' for none (default: the model's saved tag.rules_fill).")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
-        rule_types: str) -> None:
+        rules_first: str | None, rule_types: str | None) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
     from ner.batch import tag_documents
     from ner.tagger import load
 
-    rules = [t for t in rule_types.split(",") if t]
-    counts = tag_documents(load(model_dir, rule_types=rules), list(inputs), output, fmt, resume, batch_size)
+    policy = {key: [t for t in value.split(",") if t] for key, value in
+              (("rules_first", rules_first), ("rule_types", rule_types)) if value is not None}
+    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
     if counts["failed"]:
         click.echo(f"failed documents are error lines in {output}", err=True)

@@ -35,16 +35,27 @@ class CorpusConfig(Strict):
     require: list[str] = []
 
 
+class AugmentConfig(Strict):
+    """Mention replacement (ner.augment): gold articles seen again with other names and figures."""
+
+    copies: int = Field(0, ge=0)  # replaced copies of each gold training passage per epoch, drawn afresh
+    p: float = Field(0.8, ge=0.0, le=1.0)  # chance that a distinct surface is replaced
+    cluener: str | None = None  # CLUENER2020 folder for company names; default ../shared/data/cluener2020
+
+
 class DataConfig(Strict):
     gold: str = "data/annotated/seeds.jsonl"
     exclude: list[str] = []  # article ids held out (cross-validation)
     corpora: list[CorpusConfig] = []
-    dev_fraction: float = Field(0.15, ge=0.0, lt=1.0)  # gold windows held out for early stopping
+    dev_fraction: float = Field(0.15, ge=0.0, lt=1.0)  # gold passages held out for early stopping
+    passage_chars: int = Field(180, ge=20)  # gold articles are cut at line ends into passages up to this size (~1 window)
+    augment: AugmentConfig = AugmentConfig()
 
 
 class TrainConfig(Strict):
     epochs: int = Field(20, ge=1)
     batch_size: int = Field(8, ge=1)
+    batch_tokens: int | None = Field(None, ge=16)  # if set, batches fill this many padded tokens instead
     lr: float = Field(1e-4, gt=0)
     head_lr: float = Field(1e-3, gt=0)  # the fresh classification layer learns faster
     weight_decay: float = 0.01
@@ -56,11 +67,22 @@ class TrainConfig(Strict):
     gold_repeat: int = Field(1, ge=1)  # gold windows appear this many times per epoch
 
 
+class TagConfig(Strict):
+    """How the saved tagger combines the model with the rule pre-annotator (``ner.tagger.finalize``).
+
+    Saved with the model, so ``ner tag`` and ``ner.load`` use it, and ``ner cv`` scores it as the hybrid.
+    """
+
+    rules_first: list[str] = []  # types decided by the rules alone (they also win overlaps)
+    rules_fill: list[str] = []  # types where rule spans are added where the model found nothing
+
+
 class Config(Strict):
     output_dir: str = "runs/default"
     model: ModelConfig = ModelConfig()
     data: DataConfig = DataConfig()
     train: TrainConfig = TrainConfig()
+    tag: TagConfig = TagConfig()
 
 
 def _set_dotted(tree: dict, dotted: str, value: Any, where: str) -> None:
@@ -97,9 +119,11 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
         raise ConfigError(f"{where}: {loc}: {first['msg']} ({len(e.errors())} problem(s) in all)") from None
     if cfg.model.overlap >= cfg.model.max_length - 2:
         raise ConfigError(f"{where}: model.overlap ({cfg.model.overlap}) must be smaller than model.max_length - 2")
-    unknown = set(cfg.model.types) - set(ENTITY_TYPES)
-    if unknown:
-        raise ConfigError(f"{where}: model.types has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
+    for key, names in (("model.types", cfg.model.types), ("tag.rules_first", cfg.tag.rules_first),
+                       ("tag.rules_fill", cfg.tag.rules_fill)):
+        unknown = set(names) - set(ENTITY_TYPES)
+        if unknown:
+            raise ConfigError(f"{where}: {key} has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
     return cfg
 
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from ner.config import Config
-from ner.evaluation import evaluate_predictions, span_scores
+from ner.evaluation import evaluate_predictions
 from ner.io import read_articles, read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
@@ -22,13 +22,12 @@ def score_records(gold_path: Path, articles, predictions) -> dict:
     return evaluate_records(gold, pred)
 
 
-def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = None, progress: bool = True,
-                   rule_types: tuple[str, ...] = ("REGION", "AMOUNT", "CAPACITY")) -> dict:
+def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = None, progress: bool = True) -> dict:
     """Per-fold and pooled scores. Each fold's model and predictions are kept under ``out_dir/<id>``.
 
     Besides the model, the same held-out articles are scored for the rule pre-annotator alone (the
-    baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid
-    (model, plus rule spans of ``rule_types`` where the model found nothing: ``ner tag --rules``).
+    baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid:
+    the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
     """
     from ner.tagger import finalize, load
     from ner.training import train
@@ -53,7 +52,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
             spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
         else:
             metrics = train(fold_cfg, progress=progress)
-            spans = load(fold_cfg.output_dir, cfg.model.types)(test[0].text)
+            spans = load(fold_cfg.output_dir, cfg.model.types, rules_first=(), rule_types=())(test[0].text)
             write_jsonl(fold_dir / "predictions.jsonl", [{"id": art_id, "entities": [s.to_dict() for s in spans]}])
             log.info("fold %s trained in %.0fs", art_id, metrics["train_seconds"])
         per_fold[art_id] = evaluate_predictions(test, [spans], cfg.model.types)
@@ -63,13 +62,13 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     types = list(cfg.model.types) + ["micro"]
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
     from ner.preannotate import preannotate
-    from ner.tagger import fill_with_rules
-
-    hybrid = [fill_with_rules(a.text, p, rule_types) for a, p in zip(held, preds)]
+    policy = {"rules_first": list(cfg.tag.rules_first), "rules_fill": list(cfg.tag.rules_fill)}
+    hybrid = [finalize(a.text, p, rule_types=cfg.tag.rules_fill, rules_first=cfg.tag.rules_first)
+              for a, p in zip(held, preds)]
     result = {
         "folds": per_fold, "pooled": pooled, "mean_fold_f1": mean,
         "rules_baseline": evaluate_predictions(held, [preannotate(a.text) for a in held], cfg.model.types),
-        "hybrid": {"rule_types": list(rule_types), **evaluate_predictions(held, hybrid, cfg.model.types)},
+        "hybrid": {"policy": policy, **evaluate_predictions(held, hybrid, cfg.model.types)},
     }
     records_gold = Path(cfg.data.gold).with_name(Path(cfg.data.gold).stem + ".records.jsonl")
     if records_gold.exists():

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import random
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ from ner.features import IGNORE, TokenizedArticle, featurize
 from ner.io import read_articles
 from ner.labels import label_maps
 from ner.model import load_tokenizer, new_model
-from ner.types import Article
+from ner.types import Article, Span
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,41 @@ def build_examples(articles, tokenizer, cfg: Config, label2id, source: str):
             if any(l != IGNORE for l in labels):
                 examples.append(Example(ids, labels, o_allowed, source))
     return examples, misaligned
+
+
+def passages(article: Article, max_chars: int) -> list[Article]:
+    """Cut an article at line ends into passages of at most ``max_chars`` characters, spans re-based.
+
+    A longer line stays whole (it is windowed like any text); a line end inside a span is no cut.
+    Ids are ``<article id>#<k>``, so the passages of one article can be grouped again.
+    """
+    line_ends = [m.end() for m in re.finditer(r"\n+", article.text)
+                 if not any(s.start < m.start() < s.end for s in article.entities)] + [len(article.text)]
+    cuts = [0]
+    for here, after in zip(line_ends, line_ends[1:]):
+        if after - cuts[-1] > max_chars and here > cuts[-1]:
+            cuts.append(here)  # the next line would make the passage too long: cut before it
+    if cuts[-1] != len(article.text):
+        cuts.append(len(article.text))
+    out = []
+    for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        spans = [Span(s.start - a, s.end - a, s.label, s.text) for s in article.entities if a <= s.start and s.end <= b]
+        out.append(Article(f"{article.id}#{k}", article.text[a:b], spans, article.labelled))
+    return out
+
+
+def augmented_examples(passages_: list[Article], tokenizer, cfg: Config, label2id, rng: random.Random) -> list[Example]:
+    """``cfg.data.augment.copies`` mention-replaced copies of the gold passages (ner.augment), drawn afresh."""
+    from ner.augment import Memo, augment_article, default_lexicon
+
+    aug = cfg.data.augment
+    lexicon = default_lexicon(aug.cluener)
+    copies = []
+    for _ in range(aug.copies):
+        memos: dict[str, Memo] = {}  # one per source article: 株洲 is replaced the same way in all its passages
+        copies += [augment_article(p, lexicon, rng, aug.p, memos.setdefault(p.id.rsplit("#", 1)[0], Memo()))
+                   for p in passages_ if p.labelled is None]
+    return build_examples(copies, tokenizer, cfg, label2id, "augmented")[0]
 
 
 def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
@@ -127,15 +162,27 @@ def collate(batch: list[Example], pad_id: int, n_labels: int):
     return ids, att, labels, o_mask
 
 
-def length_batches(examples: list[Example], batch_size: int, rng: random.Random) -> list[list[Example]]:
-    """Shuffled batches of similar length (less padding), in random order."""
+def length_batches(examples: list[Example], batch_size: int, rng: random.Random,
+                   max_tokens: int | None = None) -> list[list[Example]]:
+    """Shuffled batches of similar length (less padding), in random order. With ``max_tokens``, a batch
+    holds as many examples as fit in that many padded tokens (at least one): short corpus sentences then
+    go many to a step instead of ``batch_size``."""
     order = examples[:]
     rng.shuffle(order)
     chunk = batch_size * 50
     batches = []
     for i in range(0, len(order), chunk):
         part = sorted(order[i:i + chunk], key=lambda e: len(e.input_ids))
-        batches += [part[j:j + batch_size] for j in range(0, len(part), batch_size)]
+        if max_tokens is None:
+            batches += [part[j:j + batch_size] for j in range(0, len(part), batch_size)]
+            continue
+        batch: list[Example] = []
+        for e in part:  # ascending length: the newest example is the longest of its batch
+            if batch and (len(batch) + 1) * len(e.input_ids) > max_tokens:
+                batches.append(batch)
+                batch = []
+            batch.append(e)
+        batches += [batch] if batch else []
     rng.shuffle(batches)
     return batches
 
@@ -187,16 +234,21 @@ def train(cfg: Config, progress: bool = True) -> dict:
     if not gold and not extra:
         raise ValueError(f"no training articles: {cfg.data.gold} is empty or every article is excluded")
 
-    gold_ex, misaligned = build_examples(gold, tokenizer, cfg, label2id, "gold")
-    extra_ex, extra_mis = build_examples(extra, tokenizer, cfg, label2id, "corpus")
+    misaligned = build_examples(gold, tokenizer, cfg, label2id, "gold")[1]  # reported in article offsets
     for art_id, s in misaligned:
         log.warning("gold span inside a token, label ignored: %s [%d, %d) %s %r", art_id, s.start, s.end, s.label, s.text)
 
+    # Dev is whole passages of the gold, so no text of it is trained on (augmented copies included).
     rng = random.Random(cfg.train.seed)
-    rng.shuffle(gold_ex)
-    n_dev = int(round(len(gold_ex) * cfg.data.dev_fraction))
-    dev, gold_train = gold_ex[:n_dev], gold_ex[n_dev:]
+    gold_passages = [p for a in gold for p in passages(a, cfg.data.passage_chars)]
+    rng.shuffle(gold_passages)
+    n_dev = int(round(len(gold_passages) * cfg.data.dev_fraction))
+    train_passages = gold_passages[n_dev:]
+    dev = build_examples(gold_passages[:n_dev], tokenizer, cfg, label2id, "dev")[0]
+    gold_train = build_examples(train_passages, tokenizer, cfg, label2id, "gold")[0]
+    extra_ex, extra_mis = build_examples(extra, tokenizer, cfg, label2id, "corpus")
     train_ex = gold_train * cfg.train.gold_repeat + extra_ex
+    n_augmented = len(gold_train) * cfg.data.augment.copies  # about: the copies are windowed afresh
 
     model = new_model(cfg.model.base, types)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -206,7 +258,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
         [{"params": body, "lr": cfg.train.lr}, {"params": head, "lr": cfg.train.head_lr}],
         weight_decay=cfg.train.weight_decay,
     )
-    steps_per_epoch = math.ceil(len(train_ex) / cfg.train.batch_size)
+    estimate = train_ex + gold_train * cfg.data.augment.copies  # the copies have about the gold's lengths
+    steps_per_epoch = len(length_batches(estimate, cfg.train.batch_size, random.Random(0), cfg.train.batch_tokens))
     total = steps_per_epoch * cfg.train.epochs
     warmup = int(total * cfg.train.warmup_ratio)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -219,7 +272,10 @@ def train(cfg: Config, progress: bool = True) -> dict:
     for epoch in range(1, cfg.train.epochs + 1):
         model.train()
         losses = []
-        for batch in length_batches(train_ex, cfg.train.batch_size, rng):
+        epoch_ex = train_ex
+        if cfg.data.augment.copies:
+            epoch_ex = train_ex + augmented_examples(train_passages, tokenizer, cfg, label2id, rng)
+        for batch in length_batches(epoch_ex, cfg.train.batch_size, rng, cfg.train.batch_tokens):
             ids, att, labels, o_mask = collate(batch, pad_id, len(id2label))
             logits = model(input_ids=ids, attention_mask=att).logits
             loss = partial_label_loss(logits, labels, o_mask)
@@ -261,7 +317,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
         "best_epoch": best["epoch"] if dev else len(history),
         "dev_micro_f1": best["f1"] if dev else None,
         "history": history,
-        "examples": {"gold_train": len(gold_train), "dev": len(dev), "corpus": len(extra_ex)},
+        "examples": {"gold_train": len(gold_train), "dev": len(dev), "corpus": len(extra_ex),
+                     "augmented_per_epoch": n_augmented},
         "articles": {"gold": [a.id for a in gold], "corpus": len(extra)},
         "misaligned_gold_spans": [
             {"id": i, "start": s.start, "end": s.end, "label": s.label, "text": s.text} for i, s in misaligned

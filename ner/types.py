@@ -6,7 +6,7 @@ decoding: everything public speaks in character offsets.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ner.errors import AnnotationError

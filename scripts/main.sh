@@ -12,9 +12,9 @@ bash scripts/setup.sh
 model_dir=$(python -c "import sys; from ner.config import load_config; print(load_config(sys.argv[1], sys.argv[2:]).output_dir)" "$config" "$@")
 out=outputs/$(basename "$model_dir")
 ner train --config "$config" "$@"
-ner tag --model "$model_dir" --rules REGION,AMOUNT,CAPACITY data/raw --output "$out/seeds.records.jsonl"
-ner tag --model "$model_dir" --rules REGION,AMOUNT,CAPACITY data/raw --output "$out/seeds.records.csv" --format csv
-ner tag --model "$model_dir" --rules REGION,AMOUNT,CAPACITY data/raw --output "$out/seeds.html" --format html
+ner tag --model "$model_dir" data/raw --output "$out/seeds.records.jsonl"
+ner tag --model "$model_dir" data/raw --output "$out/seeds.records.csv" --format csv
+ner tag --model "$model_dir" data/raw --output "$out/seeds.html" --format html
 echo "records: $out/seeds.records.jsonl (also .csv and .html)"
 # The seeds are training data here, so these figures show fit, not generalisation: see `ner cv`.
 ner evaluate-records data/annotated/seeds.records.jsonl "$out/seeds.records.jsonl"

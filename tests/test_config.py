@@ -33,3 +33,12 @@ def test_bad_configs_are_rejected(override, match):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_tag_policy_types_are_checked():
+    from ner.config import load_config
+    from ner.errors import ConfigError
+
+    assert load_config(None, ["tag.rules_first=[AMOUNT, CAPACITY]"]).tag.rules_first == ["AMOUNT", "CAPACITY"]
+    with pytest.raises(ConfigError, match=r"tag.rules_first has unknown type\(s\) \['MONEY'\]"):
+        load_config(None, ["tag.rules_first=[MONEY]"])

@@ -1,5 +1,4 @@
 """Tagger offsets: full-width digits, whitespace, a 20,000-character article, an entity across a window edge."""
-import numpy as np
 import pytest
 import torch
 
@@ -102,3 +101,33 @@ def test_rules_decide_money_versus_capacity_and_short_spans_go():
     assert [(s.text, s.label) for s in finalize(text, model)] == [("20GWh", "AMOUNT")]  # one-char span dropped
     out = finalize(text, model, rule_types=["AMOUNT", "CAPACITY"])
     assert [(s.text, s.label) for s in out] == [("20GWh", "CAPACITY"), ("5亿元", "AMOUNT")]
+
+
+def test_rules_first_types_come_from_the_rules_alone(oracle):
+    from ner.tagger import prefer_rules
+    from ner.types import Span
+
+    text = "德赛电池在长沙市投资75亿元，持股2000万股"
+    i, j, k = text.index("长沙市"), text.index("75亿元"), text.index("2000万股")
+    model = [Span(0, 4, "COMPANY", "德赛电池", 0.9),
+             Span(i, i + 3, "COMPANY", "长沙市", 0.6),  # overlaps the rule REGION: the rule wins
+             Span(j, j + 3, "AMOUNT", "75亿", 0.7),  # a rule type: replaced by the rule's 75亿元
+             Span(k, k + 5, "AMOUNT", "2000万股", 0.5)]  # a rule type the rules do not find: dropped
+    out = prefer_rules(text, model, ["REGION", "AMOUNT", "CAPACITY"])
+    assert [(s.text, s.label) for s in out] == [("德赛电池", "COMPANY"), ("长沙市", "REGION"), ("75亿元", "AMOUNT")]
+    spans = oracle(rules_first=["REGION", "AMOUNT", "CAPACITY"])(text)
+    assert [(s.text, s.score) for s in spans if s.label == "AMOUNT"] == [("75亿元", None)]  # the rule's, not the model's
+
+
+def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
+    import ner
+    from ner.model import new_model
+
+    model_dir = tmp_path / "m"
+    new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
+    char_tokenizer.save_pretrained(model_dir)
+    (model_dir / "training_config.yaml").write_text(
+        "model: {max_length: 64, overlap: 8}\ntag: {rules_first: [AMOUNT], rules_fill: [REGION]}\n", encoding="utf-8")
+    tagger = ner.load(model_dir)
+    assert tagger.rules_first == ("AMOUNT",) and tagger.rule_types == ("REGION",) and tagger.max_length == 64
+    assert ner.load(model_dir, rules_first=(), rule_types=()).rules_first == ()

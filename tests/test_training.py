@@ -127,3 +127,16 @@ def test_silver_never_touches_a_fully_labelled_article():
     corpus = Article("c", "总投资75亿元", [], labelled=("COMPANY",))
     silver = add_silver(corpus, ["AMOUNT"])
     assert [s.text for s in silver.entities] == ["75亿元"] and set(silver.labelled) == {"COMPANY", "AMOUNT"}
+
+
+def test_length_batches_token_budget():
+    import random
+
+    from ner.training import Example, length_batches
+
+    examples = [Example([1] * n, [0] * n, [0], "x") for n in [10] * 20 + [100] * 4 + [300]]
+    batches = length_batches(examples, 4, random.Random(0), max_tokens=200)
+    assert sorted(id(e) for b in batches for e in b) == sorted(id(e) for e in examples)  # each example once
+    assert all(len(b) * max(len(e.input_ids) for e in b) <= 200 or len(b) == 1 for b in batches)
+    assert max(len(b) for b in batches) > 4  # short examples go many to a batch
+    assert [len(b) for b in length_batches(examples, 4, random.Random(0))].count(4) >= 6  # count mode unchanged
