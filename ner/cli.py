@@ -141,9 +141,9 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation import evaluate_predictions, format_scores
     from ner.io import read_articles
-    from ner.tagger import load
+    from ner.tagger import MODEL_ONLY, load
 
-    tagger = load(model_dir, **({"rules_first": (), "rule_types": ()} if model_only else {}))
+    tagger = load(model_dir, **(MODEL_ONLY if model_only else {}))
     if data.startswith("corpus:"):
         from ner.corpora import load_corpus
 
@@ -178,8 +178,8 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
     click.echo(format_scores(r["pooled"], "model, pooled over folds"))
     click.echo(format_scores(r["rules_baseline"], "rule pre-annotator on the same articles (baseline)"))
     policy = r["hybrid"]["policy"]
-    click.echo(format_scores(r["hybrid"], f"hybrid (the saved tagger): rules decide {policy['rules_first'] or 'nothing'}, "
-                                          f"rules fill gaps in {policy['rules_fill'] or 'nothing'}"))
+    click.echo(format_scores(r["hybrid"], "hybrid (the saved tagger), rules per type: " + "; ".join(
+        f"{k.split('_')[1]} {','.join(v)}" for k, v in policy.items() if v) if any(policy.values()) else "hybrid: none"))
     click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
     if "records" in r:
         from ner.record_eval import format_record_scores
@@ -195,19 +195,22 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
 @click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
-@click.option("--rules-first", default=None, help="Comma-separated types decided by the rules alone, e.g. "
-              "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_first).")
-@click.option("--rules", "rule_types", default=None, help="Comma-separated types that rules may add where the "
-              "model found nothing, e.g. COMPANY; '' for none (default: the model's saved tag.rules_fill).")
+@click.option("--rules-only", default=None, help="Comma-separated types decided by the rules alone, e.g. "
+              "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_only).")
+@click.option("--rules-first", default=None, help="Types where rule spans are added and win overlaps with "
+              "model spans, e.g. COMPANY; '' for none (default: the saved tag.rules_first).")
+@click.option("--rules", "rule_types", default=None, help="Types where rule spans are added only where the "
+              "model found nothing; '' for none (default: the saved tag.rules_fill).")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
-        rules_first: str | None, rule_types: str | None) -> None:
+        rules_only: str | None, rules_first: str | None, rule_types: str | None) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
     from ner.batch import tag_documents
     from ner.tagger import load
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
-              (("rules_first", rules_first), ("rule_types", rule_types)) if value is not None}
+              (("rules_only", rules_only), ("rules_first", rules_first), ("rule_types", rule_types))
+              if value is not None}
     counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
     if counts["failed"]:

@@ -73,8 +73,9 @@ class TagConfig(Strict):
     Saved with the model, so ``ner tag`` and ``ner.load`` use it, and ``ner cv`` scores it as the hybrid.
     """
 
-    rules_first: list[str] = []  # types decided by the rules alone (they also win overlaps)
-    rules_fill: list[str] = []  # types where rule spans are added where the model found nothing
+    rules_only: list[str] = []  # types decided by the rules alone (a rule span also wins any overlap)
+    rules_first: list[str] = []  # types where model and rule spans both count, a rule span winning an overlap
+    rules_fill: list[str] = []  # types where rule spans are added only where the model found nothing
 
 
 class Config(Strict):
@@ -119,8 +120,8 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
         raise ConfigError(f"{where}: {loc}: {first['msg']} ({len(e.errors())} problem(s) in all)") from None
     if cfg.model.overlap >= cfg.model.max_length - 2:
         raise ConfigError(f"{where}: model.overlap ({cfg.model.overlap}) must be smaller than model.max_length - 2")
-    for key, names in (("model.types", cfg.model.types), ("tag.rules_first", cfg.tag.rules_first),
-                       ("tag.rules_fill", cfg.tag.rules_fill)):
+    for key, names in (("model.types", cfg.model.types), ("tag.rules_only", cfg.tag.rules_only),
+                       ("tag.rules_first", cfg.tag.rules_first), ("tag.rules_fill", cfg.tag.rules_fill)):
         unknown = set(names) - set(ENTITY_TYPES)
         if unknown:
             raise ConfigError(f"{where}: {key} has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")

@@ -29,7 +29,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid:
     the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
     """
-    from ner.tagger import finalize, load
+    from ner.tagger import MODEL_ONLY, finalize, load
     from ner.training import train
 
     out_dir = Path(out_dir)
@@ -52,7 +52,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
             spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
         else:
             metrics = train(fold_cfg, progress=progress)
-            spans = load(fold_cfg.output_dir, cfg.model.types, rules_first=(), rule_types=())(test[0].text)
+            spans = load(fold_cfg.output_dir, cfg.model.types, **MODEL_ONLY)(test[0].text)
             write_jsonl(fold_dir / "predictions.jsonl", [{"id": art_id, "entities": [s.to_dict() for s in spans]}])
             log.info("fold %s trained in %.0fs", art_id, metrics["train_seconds"])
         per_fold[art_id] = evaluate_predictions(test, [spans], cfg.model.types)
@@ -62,9 +62,9 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     types = list(cfg.model.types) + ["micro"]
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
     from ner.preannotate import preannotate
-    policy = {"rules_first": list(cfg.tag.rules_first), "rules_fill": list(cfg.tag.rules_fill)}
-    hybrid = [finalize(a.text, p, rule_types=cfg.tag.rules_fill, rules_first=cfg.tag.rules_first)
-              for a, p in zip(held, preds)]
+    policy = cfg.tag.model_dump()
+    hybrid = [finalize(a.text, p, rule_types=cfg.tag.rules_fill, rules_first=cfg.tag.rules_first,
+                       rules_only=cfg.tag.rules_only) for a, p in zip(held, preds)]
     result = {
         "folds": per_fold, "pooled": pooled, "mean_fold_f1": mean,
         "rules_baseline": evaluate_predictions(held, [preannotate(a.text) for a in held], cfg.model.types),

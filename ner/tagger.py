@@ -23,6 +23,7 @@ DEFAULT_OVERLAP = 64
 
 
 NUMERIC = ("AMOUNT", "CAPACITY")
+MODEL_ONLY = {"rules_only": (), "rules_first": (), "rule_types": ()}  # load() arguments: no rules at all
 
 
 def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
@@ -47,29 +48,34 @@ def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> 
     return sorted(out)
 
 
-def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
-    """Rules decide ``rule_types``: those types' spans come from the rules alone (model spans of them
-    are dropped), and a rule span wins over any model span it overlaps.
+def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclusive: bool = False) -> list[Span]:
+    """Rule spans of ``rule_types`` win: each is added, and every model span overlapping one is dropped.
 
-    Meant for types that a pattern or a gazetteer reads more reliably than a model trained on a few
-    articles: figures with their unit words, administrative place names. Model spans of other types
-    that overlap no rule span are kept.
+    With ``exclusive``, those types come from the rules alone: model spans of them are dropped too.
+    Meant for what a pattern or a gazetteer reads more reliably than a model trained on a few articles
+    (figures with their unit words, administrative place names, company names ending in 有限公司).
     """
     from ner.preannotate import preannotate
 
     rules = [r for r in preannotate(text) if r.label in rule_types]
-    kept = [s for s in spans if s.label not in rule_types
+    kept = [s for s in spans if not (exclusive and s.label in rule_types)
             and not any(r.start < s.end and s.start < r.end for r in rules)]
     return sorted(kept + rules)
 
 
 def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequence[str] = (),
-             rules_first: Sequence[str] = ()) -> list[Span]:
+             rules_first: Sequence[str] = (), rules_only: Sequence[str] = ()) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
-    a unit), then let the rules decide the types ``rules_first`` (``prefer_rules``), then fill in rule
-    spans of ``rule_types`` where the model is silent (``fill_with_rules``)."""
+    a unit), then combine with the rules (``ner.preannotate``), per type:
+
+    * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
+    * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
+    * ``rule_types``: rule spans are added only where the model found nothing (``fill_with_rules``).
+    """
     spans = [s for s in spans if s.end - s.start >= min_length]
+    if rules_only:
+        spans = prefer_rules(text, spans, rules_only, exclusive=True)
     if rules_first:
         spans = prefer_rules(text, spans, rules_first)
     return fill_with_rules(text, spans, rule_types) if rule_types else spans
@@ -78,7 +84,8 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequ
 class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
-                 rule_types: Sequence[str] = (), rules_first: Sequence[str] = (), min_length: int = 2):
+                 rule_types: Sequence[str] = (), rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
+                 min_length: int = 2):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.types = list(types)
@@ -89,7 +96,8 @@ class Tagger:
         self.model.to(self.device)
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
         self.rule_types = tuple(rule_types)  # types that rules may add where the model is silent
-        self.rules_first = tuple(rules_first)  # types decided by the rules alone
+        self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
+        self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
 
     def __call__(self, text: str | Sequence[str]):
@@ -121,7 +129,7 @@ class Tagger:
             probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
             spans = decode_tokens(text, f.tokens, probs, self.id2label) if len(f.tokens.input_ids) else []
-            out.append(finalize(text, spans, self.min_length, self.rule_types, self.rules_first))
+            out.append(finalize(text, spans, self.min_length, self.rule_types, self.rules_first, self.rules_only))
         return out
 
     def extract(self, text: str) -> dict:
@@ -135,8 +143,8 @@ class Tagger:
 def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tagger:
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
-    The window and the rule policy (``tag.rules_first``, ``tag.rules_fill`` of its training config) are
-    the saved ones unless given: ``load(dir, rules_first=(), rule_types=())`` is the model alone."""
+    The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
+    ``load(dir, **MODEL_ONLY)`` is the model alone."""
     model, tokenizer, found_types = load_trained(model_dir, types)
     window = _saved_window(Path(model_dir))
     kwargs = {**window, **kwargs}
@@ -153,8 +161,7 @@ def _saved_window(model_dir: Path) -> dict:
     saved = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     model_cfg, tag_cfg = saved.get("model", {}), saved.get("tag", {})
     out = {k: model_cfg[k] for k in ("max_length", "overlap") if k in model_cfg}
-    if "rules_first" in tag_cfg:
-        out["rules_first"] = tag_cfg["rules_first"]
-    if "rules_fill" in tag_cfg:
-        out["rule_types"] = tag_cfg["rules_fill"]
+    for key, arg in (("rules_only", "rules_only"), ("rules_first", "rules_first"), ("rules_fill", "rule_types")):
+        if key in tag_cfg:
+            out[arg] = tag_cfg[key]
     return out

@@ -103,7 +103,7 @@ def test_rules_decide_money_versus_capacity_and_short_spans_go():
     assert [(s.text, s.label) for s in out] == [("20GWh", "CAPACITY"), ("5亿元", "AMOUNT")]
 
 
-def test_rules_first_types_come_from_the_rules_alone(oracle):
+def test_rules_only_and_rules_first(oracle):
     from ner.tagger import prefer_rules
     from ner.types import Span
 
@@ -113,21 +113,27 @@ def test_rules_first_types_come_from_the_rules_alone(oracle):
              Span(i, i + 3, "COMPANY", "长沙市", 0.6),  # overlaps the rule REGION: the rule wins
              Span(j, j + 3, "AMOUNT", "75亿", 0.7),  # a rule type: replaced by the rule's 75亿元
              Span(k, k + 5, "AMOUNT", "2000万股", 0.5)]  # a rule type the rules do not find: dropped
-    out = prefer_rules(text, model, ["REGION", "AMOUNT", "CAPACITY"])
+    out = prefer_rules(text, model, ["REGION", "AMOUNT", "CAPACITY"], exclusive=True)
     assert [(s.text, s.label) for s in out] == [("德赛电池", "COMPANY"), ("长沙市", "REGION"), ("75亿元", "AMOUNT")]
-    spans = oracle(rules_first=["REGION", "AMOUNT", "CAPACITY"])(text)
+    both = prefer_rules(text, model, ["REGION", "AMOUNT", "CAPACITY"])  # not exclusive: 2000万股 stays
+    assert [(s.text, s.label) for s in both][-1] == ("2000万股", "AMOUNT") and len(both) == 4
+    spans = oracle(rules_only=["REGION", "AMOUNT", "CAPACITY"])(text)
     assert [(s.text, s.score) for s in spans if s.label == "AMOUNT"] == [("75亿元", None)]  # the rule's, not the model's
 
 
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
     import ner
     from ner.model import new_model
+    from ner.tagger import MODEL_ONLY
 
     model_dir = tmp_path / "m"
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
     char_tokenizer.save_pretrained(model_dir)
     (model_dir / "training_config.yaml").write_text(
-        "model: {max_length: 64, overlap: 8}\ntag: {rules_first: [AMOUNT], rules_fill: [REGION]}\n", encoding="utf-8")
+        "model: {max_length: 64, overlap: 8}\ntag: {rules_only: [AMOUNT], rules_first: [COMPANY], rules_fill: [REGION]}\n",
+        encoding="utf-8")
     tagger = ner.load(model_dir)
-    assert tagger.rules_first == ("AMOUNT",) and tagger.rule_types == ("REGION",) and tagger.max_length == 64
-    assert ner.load(model_dir, rules_first=(), rule_types=()).rules_first == ()
+    assert (tagger.rules_only, tagger.rules_first, tagger.rule_types) == (("AMOUNT",), ("COMPANY",), ("REGION",))
+    assert tagger.max_length == 64
+    bare = ner.load(model_dir, **MODEL_ONLY)
+    assert bare.rules_only == bare.rules_first == bare.rule_types == ()
