@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ner.normalize.regions import _LEVEL_RANK, _ZONE_KEYS, _gazetteer
 from ner.types import Article, Span
 
 MACRO_REGIONS = (
@@ -69,16 +70,10 @@ class Memo:
     code: dict[str, str] = field(default_factory=dict)
 
 
-def _gaz():
-    from ner.normalize.regions import _gazetteer
-
-    return _gazetteer()
-
-
 @lru_cache(maxsize=4)
 def default_lexicon(cluener_dir: str | None = None) -> Lexicon:
-    """cpca's units, plus CLUENER2020's company names when the corpus is there (silently without)."""
-    g = _gaz()
+    """cpca's units, plus CLUENER2020's company names when the corpus is there (a one-line notice without)."""
+    g = _gazetteer()
     by_level: dict[str, list[str]] = {}
     for u in g.units.values():
         by_level.setdefault(u.level, []).append(u.code)
@@ -87,22 +82,14 @@ def default_lexicon(cluener_dir: str | None = None) -> Lexicon:
 
 
 def _cluener_companies(cluener_dir: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    import json
-    from pathlib import Path
+    """CLUENER2020 train's company mentions (through ``ner.corpora.read_cluener``), legal and short names."""
+    from ner.corpora import read_cluener
 
-    from ner.corpora import default_data_dir
-
-    path = Path(cluener_dir) if cluener_dir else default_data_dir() / "cluener2020"
-    path = path / "train.json" if path.is_dir() else path
-    if not path.is_file():
-        return (), ()
-    names = set()
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            names.update(json.loads(line).get("label", {}).get("company", {}))
+    articles = read_cluener(cluener_dir, "train", mapping={"company": "COMPANY"}, claim=["COMPANY"], region_names=())
     bad = ("某", "事务所", "中心", "网", "工作室", "交易所", "平台", "商城", "“", "《")
-    names = sorted(n for n in names if 2 <= len(n) <= 20 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", n)
-                   and not any(b in n for b in bad))
+    names = sorted({s.text for a in articles for s in a.entities
+                    if 2 <= len(s.text) <= 20 and re.fullmatch(r"[\u4e00-\u9fff（）()]+", s.text)
+                    and not any(b in s.text for b in bad)})
     return tuple(n for n in names if n.endswith(LEGAL_ENDINGS)), tuple(n for n in names if not n.endswith(LEGAL_ENDINGS))
 
 
@@ -144,13 +131,13 @@ def _replace(label: str, old: str, lex: Lexicon, rng: random.Random, memo: Memo)
 
 def _parse_chain(text: str) -> list[tuple[str, bool]] | None:
     """湖南省长沙市 -> [(430000, False), (430100, False)]: administrative names covering the text, greedy."""
-    g = _gaz()
+    g = _gazetteer()
     out, i = [], 0
     while i < len(text):
         for n in range(min(g.max_len, len(text) - i), 1, -1):
             hits = g.names.get(text[i:i + n])
             if hits:  # an ambiguous name (长沙: the city or 长沙县) is read as the higher level
-                out.append(min(hits, key=lambda h: _LEVEL_ORDER[g.units[h[0]].level]))
+                out.append(min(hits, key=lambda h: _LEVEL_RANK[g.units[h[0]].level]))
                 i += n
                 break
         else:
@@ -158,18 +145,13 @@ def _parse_chain(text: str) -> list[tuple[str, bool]] | None:
     return out or None
 
 
-_LEVEL_ORDER = {"province": 0, "city": 1, "district": 2}
-
-
 def _render(code: str, short: bool) -> str:
-    u = _gaz().units[code]
+    u = _gazetteer().units[code]
     return (u.short or u.name) if short else u.name
 
 
 def _new_region(old: str, lex: Lexicon, rng: random.Random, memo: Memo) -> str:
-    from ner.normalize.regions import _ZONE_KEYS
-
-    g = _gaz()
+    g = _gazetteer()
     if old in g.macro or old in g.country or old in MACRO_REGIONS:
         return rng.choice(MACRO_REGIONS)
     suffix = next((z for z in _ZONE_KEYS if old.endswith(z) and len(old) > len(z) + 1), "")
@@ -201,7 +183,7 @@ def _new_company(old: str, lex: Lexicon, rng: random.Random) -> str:
         return rng.choice(pool)
     name = _brand(rng) + (rng.choice(_INDUSTRY) if legal or rng.random() < 0.5 else "")
     if legal:
-        g = _gaz()
+        g = _gazetteer()
         if rng.random() < 0.5:
             province = rng.choice(lex.units_by_level["province"])
             name = (g.units[province].short or "") + name

@@ -63,11 +63,12 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
     from ner.preannotate import preannotate
     policy = cfg.tag.model_dump()
+    rule_spans = [preannotate(a.text) for a in held]  # the baseline, and the rules inside the hybrid
     hybrid = [finalize(a.text, p, rule_types=cfg.tag.rules_fill, rules_first=cfg.tag.rules_first,
-                       rules_only=cfg.tag.rules_only) for a, p in zip(held, preds)]
+                       rules_only=cfg.tag.rules_only, rules=r) for a, p, r in zip(held, preds, rule_spans)]
     result = {
         "folds": per_fold, "pooled": pooled, "mean_fold_f1": mean,
-        "rules_baseline": evaluate_predictions(held, [preannotate(a.text) for a in held], cfg.model.types),
+        "rules_baseline": evaluate_predictions(held, rule_spans, cfg.model.types),
         "hybrid": {"policy": policy, **evaluate_predictions(held, hybrid, cfg.model.types)},
     }
     records_gold = Path(cfg.data.gold).with_name(Path(cfg.data.gold).stem + ".records.jsonl")

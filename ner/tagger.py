@@ -26,8 +26,18 @@ NUMERIC = ("AMOUNT", "CAPACITY")
 MODEL_ONLY = {"rules_only": (), "rules_first": (), "rule_types": ()}  # load() arguments: no rules at all
 
 
-def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> list[Span]:
-    """Model spans combined with rule spans (``ner.preannotate``) of ``rule_types``.
+def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
+    """Rule spans of ``rule_types``: from ``rules`` (``preannotate(text)`` already run) or computed."""
+    if rules is None:
+        from ner.preannotate import preannotate
+
+        rules = preannotate(text)
+    return [r for r in rules if r.label in rule_types]
+
+
+def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str],
+                    rules: Sequence[Span] | None = None) -> list[Span]:
+    """Model spans combined with rule spans (``ner.preannotate``, or ``rules`` if already run) of ``rule_types``.
 
     * A rule span that overlaps no model span is added (the model was silent there).
     * For the numeric types, money vs capacity is decided by the unit word, which rules read
@@ -35,11 +45,8 @@ def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> 
       replaced by the rule span (20GWh tagged AMOUNT by the model becomes CAPACITY).
     * Otherwise the model wins a conflict. Rule spans carry score None, which tells them apart.
     """
-    from ner.preannotate import preannotate
-
-    rules = [r for r in preannotate(text) if r.label in rule_types]
     out = list(spans)
-    for r in rules:
+    for r in _rule_spans(text, rule_types, rules):
         hits = [s for s in out if r.start < s.end and s.start < r.end]
         if not hits:
             out.append(r)
@@ -48,23 +55,24 @@ def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str]) -> 
     return sorted(out)
 
 
-def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclusive: bool = False) -> list[Span]:
+def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclusive: bool = False,
+                 rules: Sequence[Span] | None = None) -> list[Span]:
     """Rule spans of ``rule_types`` win: each is added, and every model span overlapping one is dropped.
 
     With ``exclusive``, those types come from the rules alone: model spans of them are dropped too.
     Meant for what a pattern or a gazetteer reads more reliably than a model trained on a few articles
     (figures with their unit words, administrative place names, company names ending in 有限公司).
+    ``rules``: ``preannotate(text)`` if the caller already ran it.
     """
-    from ner.preannotate import preannotate
-
-    rules = [r for r in preannotate(text) if r.label in rule_types]
+    winners = _rule_spans(text, rule_types, rules)
     kept = [s for s in spans if not (exclusive and s.label in rule_types)
-            and not any(r.start < s.end and s.start < r.end for r in rules)]
-    return sorted(kept + rules)
+            and not any(r.start < s.end and s.start < r.end for r in winners)]
+    return sorted(kept + winners)
 
 
 def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequence[str] = (),
-             rules_first: Sequence[str] = (), rules_only: Sequence[str] = ()) -> list[Span]:
+             rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
+             rules: Sequence[Span] | None = None) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
     a unit), then combine with the rules (``ner.preannotate``), per type:
@@ -72,13 +80,19 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequ
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
     * ``rule_types``: rule spans are added only where the model found nothing (``fill_with_rules``).
+
+    The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     """
     spans = [s for s in spans if s.end - s.start >= min_length]
+    if rules is None and (rules_only or rules_first or rule_types):
+        from ner.preannotate import preannotate
+
+        rules = preannotate(text)
     if rules_only:
-        spans = prefer_rules(text, spans, rules_only, exclusive=True)
+        spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:
-        spans = prefer_rules(text, spans, rules_first)
-    return fill_with_rules(text, spans, rule_types) if rule_types else spans
+        spans = prefer_rules(text, spans, rules_first, rules=rules)
+    return fill_with_rules(text, spans, rule_types, rules=rules) if rule_types else spans
 
 
 class Tagger:
