@@ -94,17 +94,18 @@ def _cluener_companies(cluener_dir: str | None) -> tuple[tuple[str, ...], tuple[
 
 
 def augment_article(article: Article, lexicon: Lexicon, rng: random.Random, p: float = 0.8,
-                    memo: Memo | None = None) -> Article:
+                    memo: Memo | None = None, real_companies: float = 0.5) -> Article:
     """A copy of ``article`` whose spans' surfaces are replaced (each distinct surface with probability
     ``p``); offsets are recomputed. Pass one ``memo`` to several pieces of one article to keep them
-    consistent."""
+    consistent. ``real_companies``: the chance that a company becomes a real (CLUENER) name rather than
+    a composed one, when the lexicon has real names."""
     memo = memo if memo is not None else Memo()
     pieces, spans, cursor, shift = [], [], 0, 0
     for s in sorted(article.entities):
         old = article.text[s.start:s.end]
         key = (s.label, old)
         if key not in memo.surface:
-            memo.surface[key] = _replace(s.label, old, lexicon, rng, memo) if rng.random() < p else old
+            memo.surface[key] = _replace(s.label, old, lexicon, rng, memo, real_companies) if rng.random() < p else old
         new = memo.surface[key] or old
         pieces += [article.text[cursor:s.start], new]
         start = s.start + shift
@@ -115,11 +116,11 @@ def augment_article(article: Article, lexicon: Lexicon, rng: random.Random, p: f
     return Article(f"{article.id}~aug", "".join(pieces), spans, article.labelled)
 
 
-def _replace(label: str, old: str, lex: Lexicon, rng: random.Random, memo: Memo) -> str:
+def _replace(label: str, old: str, lex: Lexicon, rng: random.Random, memo: Memo, real_companies: float) -> str:
     if label == "REGION":
         return _new_region(old, lex, rng, memo)
     if label == "COMPANY":
-        return _new_company(old, lex, rng)
+        return _new_company(old, lex, rng, real_companies)
     if label == "AMOUNT":
         return _new_amount(old, rng)
     if label == "CAPACITY":
@@ -176,10 +177,10 @@ def _brand(rng: random.Random) -> str:
     return "".join(rng.sample(_BRAND_CHARS, 2))
 
 
-def _new_company(old: str, lex: Lexicon, rng: random.Random) -> str:
+def _new_company(old: str, lex: Lexicon, rng: random.Random, real: float = 0.5) -> str:
     legal = old.endswith(LEGAL_ENDINGS)
     pool = lex.legal_companies if legal else lex.short_companies
-    if pool and rng.random() < 0.5:
+    if pool and rng.random() < real:
         return rng.choice(pool)
     name = _brand(rng) + (rng.choice(_INDUSTRY) if legal or rng.random() < 0.5 else "")
     if legal:

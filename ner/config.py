@@ -41,10 +41,11 @@ class AugmentConfig(Strict):
     copies: int = Field(0, ge=0)  # replaced copies of each gold training passage per epoch, drawn afresh
     p: float = Field(0.8, ge=0.0, le=1.0)  # chance that a distinct surface is replaced
     cluener: str | None = None  # CLUENER2020 folder for company names; default ../shared/data/cluener2020
+    real_companies: float = Field(0.5, ge=0.0, le=1.0)  # chance a company becomes a CLUENER name, not a composed one
 
 
 class DataConfig(Strict):
-    gold: str = "data/annotated/seeds.jsonl"
+    gold: str | None = "data/annotated/seeds.jsonl"  # null: public corpora only (a first stage, configs/pretrain.yaml)
     exclude: list[str] = []  # article ids held out (cross-validation)
     corpora: list[CorpusConfig] = []
     dev_fraction: float = Field(0.15, ge=0.0, lt=1.0)  # gold passages held out for early stopping

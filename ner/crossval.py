@@ -25,6 +25,9 @@ def score_records(gold_path: Path, articles, predictions) -> dict:
 def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = None, progress: bool = True) -> dict:
     """Per-fold and pooled scores. Each fold's model and predictions are kept under ``out_dir/<id>``.
 
+    A fold resumes: its saved predictions are reused, or else its finished model (``metrics.json``
+    written) predicts again, so deleting the predictions re-scores after a change in decoding.
+
     Besides the model, the same held-out articles are scored for the rule pre-annotator alone (the
     baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid:
     the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
@@ -33,6 +36,8 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     from ner.training import train
 
     out_dir = Path(out_dir)
+    if not cfg.data.gold:
+        raise ValueError("ner cv needs gold articles to hold out: set data.gold")
     articles = read_articles(cfg.data.gold)
     ids = folds or [a.id for a in articles]
     per_fold, held, preds = {}, [], []
@@ -51,10 +56,13 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
 
             spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
         else:
-            metrics = train(fold_cfg, progress=progress)
+            if (Path(fold_cfg.output_dir) / "metrics.json").exists():  # written last by train()
+                log.info("fold %s: trained model exists, reused to predict", art_id)
+            else:
+                metrics = train(fold_cfg, progress=progress)
+                log.info("fold %s trained in %.0fs", art_id, metrics["train_seconds"])
             spans = load(fold_cfg.output_dir, cfg.model.types, **MODEL_ONLY)(test[0].text)
             write_jsonl(fold_dir / "predictions.jsonl", [{"id": art_id, "entities": [s.to_dict() for s in spans]}])
-            log.info("fold %s trained in %.0fs", art_id, metrics["train_seconds"])
         per_fold[art_id] = evaluate_predictions(test, [spans], cfg.model.types)
         held.append(test[0])
         preds.append(spans)

@@ -1,8 +1,15 @@
 """Decoding: per-token tag probabilities -> character spans. Pure functions, arrays in, spans out.
 
-Repair is explicit: a token tagged ``I-X`` that does not continue an ``X`` entity (after ``O`` or
-after another type) opens a new ``X`` entity, as if it were ``B-X``. The span score is the mean, over
-its tokens, of the probability of the tag each token was given.
+Two ways to pick the tags, both ending in the same span reader:
+
+* ``constrained`` (the default): the most probable tag sequence that is valid IOB2 (Viterbi over the
+  log-probabilities, with ``I-X`` allowed only after ``B-X`` or ``I-X``). A figure whose number piece
+  leans AMOUNT and whose unit piece leans CAPACITY comes out as one entity of one type, not two
+  fragments (``20`` AMOUNT + ``GWh`` CAPACITY).
+* ``argmax``: each token's most probable tag, as ``transformers.pipeline`` does. Repair is explicit: a
+  token tagged ``I-X`` that does not continue an ``X`` entity opens a new ``X`` entity, as if ``B-X``.
+
+The span score is the mean, over its tokens, of the probability of the tag each token was given.
 """
 from __future__ import annotations
 
@@ -19,11 +26,15 @@ def decode_tokens(
     tokens: TokenizedArticle,
     probs: np.ndarray,
     id2label: dict[int, str],
+    constrained: bool = True,
 ) -> list[Span]:
     """Spans from ``probs`` (n_tokens x n_labels, one row per article token). Unscored tokens are skipped."""
     if probs.shape[0] != len(tokens.offsets):
         raise ValueError(f"{probs.shape[0]} probability rows for {len(tokens.offsets)} tokens")
     best = probs.argmax(axis=-1)
+    if constrained:
+        rows = [i for i, scored in enumerate(tokens.scored) if scored]
+        best[rows] = viterbi_iob2(probs[rows], id2label)
     spans: list[Span] = []
     cur: list | None = None  # [label, start, end, [scores]]
 
@@ -46,6 +57,40 @@ def decode_tokens(
         cur = [typ, a, b, [p]] if prefix in ("B", "I") else None
     close()
     return [_trim(s, text) for s in spans]
+
+
+def allowed_transitions(id2label: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
+    """IOB2 constraints as boolean arrays: ``start[j]`` (tag j may open a sequence) and
+    ``step[i, j]`` (tag j may follow tag i). Only ``I-X`` is constrained: it must follow ``B-X`` or ``I-X``."""
+    n = len(id2label)
+    tags = [id2label[k].partition("-") for k in range(n)]
+    start = np.array([p != "I" for p, _, _ in tags])
+    step = np.ones((n, n), dtype=bool)
+    for j, (pj, _, tj) in enumerate(tags):
+        if pj == "I":
+            step[:, j] = [pi in ("B", "I") and ti == tj for pi, _, ti in tags]
+    return start, step
+
+
+def viterbi_iob2(probs: np.ndarray, id2label: dict[int, str]) -> np.ndarray:
+    """Tag ids of the most probable valid IOB2 sequence (independent per-token probabilities)."""
+    n_tok = probs.shape[0]
+    if n_tok == 0:
+        return np.zeros(0, dtype=np.int64)
+    start, step = allowed_transitions(id2label)
+    logp = np.log(np.clip(probs, 1e-12, None))
+    penalty = np.where(step, 0.0, -np.inf)
+    score = np.where(start, logp[0], -np.inf)
+    back = np.zeros((n_tok, probs.shape[1]), dtype=np.int64)
+    for t in range(1, n_tok):
+        cand = score[:, None] + penalty  # previous tag x next tag
+        back[t] = cand.argmax(axis=0)
+        score = cand[back[t], np.arange(probs.shape[1])] + logp[t]
+    path = np.zeros(n_tok, dtype=np.int64)
+    path[-1] = int(score.argmax())
+    for t in range(n_tok - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return path
 
 
 def _trim(span: Span, text: str) -> Span:

@@ -99,7 +99,7 @@ class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
                  rule_types: Sequence[str] = (), rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
-                 min_length: int = 2):
+                 min_length: int = 2, constrained: bool = True):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.types = list(types)
@@ -113,6 +113,7 @@ class Tagger:
         self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
         self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
+        self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
 
     def __call__(self, text: str | Sequence[str]):
         return self.tag([text])[0] if isinstance(text, str) else self.tag(text)
@@ -142,7 +143,7 @@ class Tagger:
         for d, (text, f) in enumerate(zip(texts, feats)):
             probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
-            spans = decode_tokens(text, f.tokens, probs, self.id2label) if len(f.tokens.input_ids) else []
+            spans = decode_tokens(text, f.tokens, probs, self.id2label, self.constrained) if len(f.tokens.input_ids) else []
             out.append(finalize(text, spans, self.min_length, self.rule_types, self.rules_first, self.rules_only))
         return out
 

@@ -88,14 +88,15 @@ def augmented_examples(passages_: list[Article], tokenizer, cfg: Config, label2i
     copies = []
     for _ in range(aug.copies):
         memos: dict[str, Memo] = {}  # one per source article: 株洲 is replaced the same way in all its passages
-        copies += [augment_article(p, lexicon, rng, aug.p, memos.setdefault(p.id.rsplit("#", 1)[0], Memo()))
+        copies += [augment_article(p, lexicon, rng, aug.p, memos.setdefault(p.id.rsplit("#", 1)[0], Memo()),
+                                   aug.real_companies)
                    for p in passages_ if p.labelled is None]
     return build_examples(copies, tokenizer, cfg, label2id, "augmented")[0]
 
 
 def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
     """Gold articles (minus excluded ids) and public-corpus articles named by the config."""
-    gold = [a for a in read_articles(cfg.data.gold) if a.id not in set(cfg.data.exclude)]
+    gold = [a for a in read_articles(cfg.data.gold) if a.id not in set(cfg.data.exclude)] if cfg.data.gold else []
     extra: list[Article] = []
     if cfg.data.corpora:
         from ner.corpora import load_corpus
@@ -232,7 +233,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
     tokenizer = load_tokenizer(cfg.model.base)
     gold, extra = load_training_articles(cfg)
     if not gold and not extra:
-        raise ValueError(f"no training articles: {cfg.data.gold} is empty or every article is excluded")
+        raise ValueError(f"no training articles: data.gold ({cfg.data.gold}) is empty or every article is "
+                         "excluded, and data.corpora gave none")
 
     misaligned = build_examples(gold, tokenizer, cfg, label2id, "gold")[1]  # reported in article offsets
     for art_id, s in misaligned:

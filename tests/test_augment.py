@@ -89,6 +89,20 @@ def test_memo_shared_across_passages(lexicon):
     assert ra.entities[0].text == rb.entities[0].text
 
 
+@pytest.mark.parametrize("real", [0.0, 1.0])
+def test_real_companies_share(real, lexicon):
+    from ner.augment import Lexicon
+
+    lex = Lexicon(lexicon.units_by_level, ("甲乙丙丁有限公司",), ("甲乙丙",))  # two "real" names
+    rng = random.Random(0)
+    names = set()
+    for _ in range(30):
+        aug = augment_article(_article(), lex, rng, 1.0, real_companies=real)
+        names |= {s.text for s in aug.entities if s.label == "COMPANY"}
+    real_names = {"甲乙丙丁有限公司", "甲乙丙"}
+    assert (names <= real_names) if real == 1.0 else not (names & real_names)
+
+
 def test_cluener_company_names_used_when_present():
     shared = REPO.parent / "shared" / "data" / "cluener2020"
     if not shared.exists():

@@ -1,8 +1,15 @@
 """Decoding with planted probabilities."""
+import itertools
+
 import numpy as np
 import pytest
 
-from ner.decode import decode_tokens, merge_window_probs
+from ner.decode import (
+    allowed_transitions,
+    decode_tokens,
+    merge_window_probs,
+    viterbi_iob2,
+)
 from ner.features import TokenizedArticle
 from ner.labels import label_maps
 from ner.windows import token_windows
@@ -29,11 +36,68 @@ def toks_for(text, n):
         (["B-REGION", "I-AMOUNT", "O", "O"], [("长", "REGION"), ("沙", "AMOUNT")]),
     ],
 )
-def test_decode_planted(tags, expected):
+def test_decode_planted_argmax(tags, expected):
     text = "长沙投亿"
-    spans = decode_tokens(text, toks_for(text, 4), planted(tags), ID2LABEL)
+    spans = decode_tokens(text, toks_for(text, 4), planted(tags), ID2LABEL, constrained=False)
     assert [(s.text, s.label) for s in spans] == expected
     assert all(abs(s.score - 0.9) < 1e-5 for s in spans)
+
+
+def mixed(rows):
+    """Probabilities from {tag: p} rows; the rest of each row spread evenly."""
+    probs = np.zeros((len(rows), len(ID2LABEL)), dtype=np.float32)
+    for i, row in enumerate(rows):
+        probs[i] = (1 - sum(row.values())) / (len(ID2LABEL) - len(row))
+        for tag, p in row.items():
+            probs[i, LABEL2ID[tag]] = p
+    return probs
+
+
+def test_constrained_keeps_a_figure_in_one_piece():
+    text = "产能20GWh。"
+    toks = TokenizedArticle([0, 1, 2, 3], [(0, 2), (2, 4), (4, 7), (7, 8)], [True] * 4)
+    probs = mixed([{"O": 0.9}, {"B-AMOUNT": 0.55, "B-CAPACITY": 0.4}, {"I-CAPACITY": 0.9}, {"O": 0.9}])
+    assert [(s.text, s.label) for s in decode_tokens(text, toks, probs, ID2LABEL, constrained=False)] == [
+        ("20", "AMOUNT"), ("GWh", "CAPACITY")]
+    spans = decode_tokens(text, toks, probs, ID2LABEL)
+    assert [(s.text, s.label) for s in spans] == [("20GWh", "CAPACITY")]
+    assert abs(spans[0].score - (0.4 + 0.9) / 2) < 1e-5
+
+
+def test_constrained_opens_an_entity_the_argmax_starts_with_i():
+    text = "博众精工"
+    probs = mixed([{"O": 0.5, "B-COMPANY": 0.4}, {"I-COMPANY": 0.9}, {"I-COMPANY": 0.9}, {"I-COMPANY": 0.9}])
+    assert [s.text for s in decode_tokens(text, toks_for(text, 4), probs, ID2LABEL, constrained=False)] == ["众精工"]
+    assert [s.text for s in decode_tokens(text, toks_for(text, 4), probs, ID2LABEL)] == ["博众精工"]
+
+
+def _valid(path):
+    start, step = allowed_transitions(ID2LABEL)
+    return bool(start[path[0]]) and all(step[a, b] for a, b in itertools.pairwise(path))
+
+
+def test_viterbi_is_the_best_valid_sequence():
+    rng = np.random.default_rng(0)
+    n_labels = len(ID2LABEL)
+    for _ in range(20):
+        probs = rng.dirichlet(np.full(n_labels, 0.3), size=4)
+        best = max((p for p in itertools.product(range(n_labels), repeat=4) if _valid(p)),
+                   key=lambda p: sum(np.log(probs[i, t]) for i, t in enumerate(p)))
+        assert tuple(viterbi_iob2(probs, ID2LABEL)) == best
+
+
+@pytest.mark.parametrize("tags", [["O", "B-REGION", "I-REGION", "B-AMOUNT", "I-AMOUNT"], ["B-COMPANY", "B-COMPANY", "O"]])
+def test_viterbi_leaves_a_valid_argmax_alone(tags):
+    assert [ID2LABEL[int(k)] for k in viterbi_iob2(planted(tags), ID2LABEL)] == tags
+
+
+def test_constrained_skips_unscored_tokens():
+    text = "　长沙 "
+    toks = TokenizedArticle([0, 1, 2], [(0, 1), (0, 3), (3, 4)], [False, True, False])
+    # the unscored rows are not part of the sequence: B-REGION follows nothing, I-REGION is never read
+    probs = planted(["I-REGION", "B-REGION", "I-COMPANY"])
+    assert [(s.start, s.end, s.text, s.label) for s in decode_tokens(text, toks, probs, ID2LABEL)] == [
+        (1, 3, "长沙", "REGION")]
 
 
 def test_unscored_tokens_are_skipped_and_whitespace_trimmed():

@@ -2,13 +2,12 @@
 import json
 
 import pytest
+from conftest import GOLD
 
 import ner
 from ner.config import load_config
 from ner.errors import LabelMismatchError
 from ner.training import partial_label_loss, train
-
-from conftest import GOLD
 
 
 def overfit_config(base, gold, out, **over):
@@ -140,3 +139,24 @@ def test_length_batches_token_budget():
     assert all(len(b) * max(len(e.input_ids) for e in b) <= 200 or len(b) == 1 for b in batches)
     assert max(len(b) for b in batches) > 4  # short examples go many to a batch
     assert [len(b) for b in length_batches(examples, 4, random.Random(0))].count(4) >= 6  # count mode unchanged
+
+
+def test_two_stage_corpus_only_then_gold(tmp_path, tiny_base, gold_file):
+    """Stage one reads public corpora only (data.gold null); stage two starts from its weights and head."""
+    from conftest import TEXTS
+
+    cluener = tmp_path / "cluener"
+    cluener.mkdir()
+    rows = [{"text": TEXTS[0], "label": {"company": {"湖南德赛电池": [[0, 5]]}}}]
+    (cluener / "train.json").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = f"{{name: cluener, path: {cluener}, split: train}}"
+    first = overfit_config(tiny_base, "null", tmp_path / "stage1", **{"data.corpora": f"[{corpus}]", "train.epochs": 30})
+    m1 = train(first, progress=False)
+    assert m1["articles"] == {"gold": [], "corpus": 1} and m1["examples"]["gold_train"] == 0
+    stage1 = [(s.text, s.label) for s in ner.load(first.output_dir)(TEXTS[0])]
+    assert ("湖南德赛电池", "COMPANY") in stage1
+    # A second stage that barely moves the weights predicts as the first: nothing was re-initialised.
+    second = overfit_config(first.output_dir, gold_file, tmp_path / "stage2",
+                            **{"train.epochs": 1, "train.lr": 1e-12, "train.head_lr": 1e-12})
+    assert train(second, progress=False)["articles"]["gold"] == ["doc0", "doc1", "doc2"]
+    assert [(s.text, s.label) for s in ner.load(second.output_dir)(TEXTS[0])] == stage1
