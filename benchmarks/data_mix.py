@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ner.config import CorpusConfig, load_config
 from ner.crossval import cross_validate
-from ner.training import train
+from ner.training import is_trained, train
 
 TWO_STAGE = "corpora>seeds"
 
@@ -50,7 +50,7 @@ def main() -> None:
             cfg.data.augment.copies = 0
         if name == TWO_STAGE:  # stage one holds no gold article, so it is shared by the folds
             stage1 = load_config("configs/pretrain.yaml", [f"output_dir={Path(args.out) / name / 'stage1'}"])
-            if not (Path(stage1.output_dir) / "metrics.json").exists():
+            if not is_trained(stage1.output_dir):
                 train(stage1, progress=False)
             cfg.model.base = stage1.output_dir
         r = cross_validate(cfg, Path(args.out) / name, folds=args.folds.split(",") if args.folds else None, progress=False)

@@ -33,7 +33,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
     """
     from ner.tagger import MODEL_ONLY, finalize, load
-    from ner.training import train
+    from ner.training import is_trained, train
 
     out_dir = Path(out_dir)
     if not cfg.data.gold:
@@ -56,7 +56,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
 
             spans = finalize(test[0].text, [Span.from_dict(e) for e in pred["entities"]])
         else:
-            if (Path(fold_cfg.output_dir) / "metrics.json").exists():  # written last by train()
+            if is_trained(fold_cfg.output_dir):
                 log.info("fold %s: trained model exists, reused to predict", art_id)
             else:
                 metrics = train(fold_cfg, progress=progress)

@@ -337,4 +337,9 @@ def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     (out / "training_config.yaml").write_text(dump_config(cfg), encoding="utf-8")
-    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")  # last
+
+
+def is_trained(output_dir: str | Path) -> bool:
+    """Whether ``train`` finished writing a model there (``save`` writes metrics.json last)."""
+    return (Path(output_dir) / "metrics.json").exists()
