@@ -14,7 +14,7 @@ import argparse
 from ner.corpora import load_corpus
 from ner.evaluation import evaluate_predictions
 from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, load
+from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
 
 SPLITS = (("cluener", "dev"), ("fewfc", "test"))
 
@@ -24,7 +24,7 @@ def main() -> None:
     ap.add_argument("--model", required=True)
     ap.add_argument("--limit", type=int, default=500)
     args = ap.parse_args()
-    systems = {"model": load(args.model, **MODEL_ONLY), "hybrid": load(args.model)}
+    model, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
     print(f"{'split':14}{'system':8}{'type':10}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
     for name, split in SPLITS:
         articles = load_corpus(name, split=split, limit=args.limit, seed=0)
@@ -32,10 +32,10 @@ def main() -> None:
             print(f"{name}:{split}: absent, skipped")
             continue
         texts = [a.text for a in articles]
-        preds = {k: t.tag(texts) for k, t in systems.items()}
-        preds["rules"] = [preannotate(t) for t in texts]
+        preds = {"model": model.tag(texts), "rules": [preannotate(t) for t in texts]}
+        preds["hybrid"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], preds["rules"])]
         for system, spans in preds.items():
-            scores = evaluate_predictions(articles, spans, systems["model"].types)["span"]
+            scores = evaluate_predictions(articles, spans, model.types)["span"]
             for t, m in scores.items():
                 if t != "micro" and m["support"]:
                     print(f"{name + ':' + split:14}{system:8}{t:10}{m['precision']:7.3f}{m['recall']:7.3f}{m['f1']:7.3f}{m['support']:9d}")

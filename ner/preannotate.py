@@ -520,6 +520,26 @@ def _is_body_after(text: str, end: int) -> bool:
     return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
 
 
+# What ANNOTATION.md says is not a COMPANY, read from the end of a name: government and party bodies,
+# universities and schools, associations and chambers, news media, parks, zones and projects, and counts
+# (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays.
+_NON_COMPANY_RE = re.compile(
+    r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|(?<![一二三四五六七八九十\d]{1})(?<![一二三四五六七八九十\d].)局|厅|部|办公室|办|"
+    r"法院|检察院|大学|学院|学校|中学|小学|商会|协会|联合会|学会|促进会|联盟|"
+    r"日报|晚报|都市报|时报|商报|周刊|杂志|电视台|卫视|新闻网|新闻社|融媒体中心|"
+    r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地)$"
+    r"|^[\d一二三四五六七八九十百千几数多余]+家"
+)
+NON_COMPANY_NAMES = frozenset(("央行", "中央", "党中央", "红网", "财联社", "新华社", "新华网", "人民网", "央视", "中新网"))
+
+
+def is_non_company(name: str) -> bool:
+    """True for a name that ANNOTATION.md excludes from COMPANY by its form: 文登区政府, 株洲市发改委,
+    工信部, 湖南工业大学, 浙江省汽摩配行业商会, 南方日报, 北斗产业园, 13家银行. The tagger drops such
+    model spans wherever the rules take part in COMPANY (``ner.tagger.veto_non_companies``)."""
+    return name in NON_COMPANY_NAMES or bool(_NON_COMPANY_RE.search(name))
+
+
 # ---------------------------------------------------------------------------------------------------
 # COMPANY
 # ---------------------------------------------------------------------------------------------------

@@ -70,6 +70,14 @@ def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclus
     return sorted(kept + winners)
 
 
+def veto_non_companies(spans: list[Span]) -> list[Span]:
+    """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
+    南方日报, 北斗产业园, 13家银行: ``ner.preannotate.is_non_company``) are dropped."""
+    from ner.preannotate import is_non_company
+
+    return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
+
+
 def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
              rules: Sequence[Span] | None = None) -> list[Span]:
@@ -81,6 +89,8 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequ
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
     * ``rule_types``: rule spans are added only where the model found nothing (``fill_with_rules``).
 
+    Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``).
+
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     """
     spans = [s for s in spans if s.end - s.start >= min_length]
@@ -88,6 +98,8 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequ
         from ner.preannotate import preannotate
 
         rules = preannotate(text)
+    if "COMPANY" in (*rules_only, *rules_first, *rule_types):
+        spans = veto_non_companies(spans)
     if rules_only:
         spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:
@@ -180,3 +192,9 @@ def _saved_window(model_dir: Path) -> dict:
         if key in tag_cfg:
             out[arg] = tag_cfg[key]
     return out
+
+
+def saved_policy(model_dir: str | Path) -> dict:
+    """The rule policy a model was saved with, as ``finalize`` arguments (``{}`` for none saved):
+    ``finalize(text, model_only_spans, **saved_policy(dir))`` is what ``load(dir)`` returns."""
+    return {k: v for k, v in _saved_window(Path(model_dir)).items() if k in MODEL_ONLY}

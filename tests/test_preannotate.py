@@ -258,3 +258,20 @@ def test_address_corpus_bmes(tmp_path):
 def test_rejects_non_text():
     with pytest.raises(TypeError, match="expects the article text as str"):
         preannotate(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["文登区政府", "株洲市发改委", "望城区委", "工信部", "市工信局", "国务院", "湖南工业大学",
+                                  "浙江省汽摩配行业商会", "深圳市电子信息行业协会", "南方日报", "红网", "北斗产业园",
+                                  "湖南德赛电池储能电芯项目", "13家银行", "300余家企业"])
+def test_is_non_company(name):
+    from ner.preannotate import is_non_company
+
+    assert is_non_company(name)
+
+
+@pytest.mark.parametrize("name", ["湖南德赛电池", "大唐山东发电有限公司", "中车株洲所", "中国航发331厂", "中建三局",
+                                  "中铁十一局", "中交一航局", "国家电网", "国开行", "三一", "晟通集团", "北汽株洲分公司"])
+def test_company_is_not_vetoed(name):
+    from ner.preannotate import is_non_company
+
+    assert not is_non_company(name)

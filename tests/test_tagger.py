@@ -121,10 +121,23 @@ def test_rules_only_and_rules_first(oracle):
     assert [(s.text, s.score) for s in spans if s.label == "AMOUNT"] == [("75亿元", None)]  # the rule's, not the model's
 
 
+def test_rules_veto_model_non_companies():
+    from ner.tagger import finalize
+    from ner.types import Span
+
+    text = "文登区政府与大唐山东发电有限公司签约，湖南工业大学、欧科亿参与"
+    model = [Span(0, 5, "COMPANY", "文登区政府", 0.9), Span(19, 25, "COMPANY", "湖南工业大学", 0.8),
+             Span(26, 29, "COMPANY", "欧科亿", 0.7)]
+    assert len(finalize(text, model)) == 3  # the model alone keeps what it found
+    out = finalize(text, model, rules_first=["COMPANY"])  # with the rules in COMPANY: bodies and schools go
+    assert [s.text for s in out if s.label == "COMPANY"] == ["大唐山东发电有限公司", "欧科亿"]
+    assert [s.text for s in finalize(text, model, rule_types=["COMPANY"]) if s.score] == ["欧科亿"]
+
+
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
     import ner
     from ner.model import new_model
-    from ner.tagger import MODEL_ONLY
+    from ner.tagger import MODEL_ONLY, saved_policy
 
     model_dir = tmp_path / "m"
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
@@ -137,3 +150,4 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
     assert tagger.max_length == 64
     bare = ner.load(model_dir, **MODEL_ONLY)
     assert bare.rules_only == bare.rules_first == bare.rule_types == ()
+    assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rule_types": ["REGION"]}
