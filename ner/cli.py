@@ -199,17 +199,17 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
               "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_only).")
 @click.option("--rules-first", default=None, help="Types where rule spans are added and win overlaps with "
               "model spans, e.g. COMPANY; '' for none (default: the saved tag.rules_first).")
-@click.option("--rules", "rule_types", default=None, help="Types where rule spans are added only where the "
+@click.option("--rules-fill", "--rules", "rules_fill", default=None, help="Types where rule spans are added only where the "
               "model found nothing; '' for none (default: the saved tag.rules_fill).")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
-        rules_only: str | None, rules_first: str | None, rule_types: str | None) -> None:
+        rules_only: str | None, rules_first: str | None, rules_fill: str | None) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
     from ner.batch import tag_documents
     from ner.tagger import load
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
-              (("rules_only", rules_only), ("rules_first", rules_first), ("rule_types", rule_types))
+              (("rules_only", rules_only), ("rules_first", rules_first), ("rules_fill", rules_fill))
               if value is not None}
     counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")

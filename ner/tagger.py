@@ -23,7 +23,7 @@ DEFAULT_OVERLAP = 64
 
 
 NUMERIC = ("AMOUNT", "CAPACITY")
-MODEL_ONLY = {"rules_only": (), "rules_first": (), "rule_types": ()}  # load() arguments: no rules at all
+MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": ()}  # load() arguments: no rules at all
 
 
 def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
@@ -78,8 +78,8 @@ def veto_non_companies(spans: list[Span]) -> list[Span]:
     return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
 
 
-def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequence[str] = (),
-             rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
+def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: Sequence[str] = (),
+             rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              rules: Sequence[Span] | None = None) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
@@ -87,30 +87,30 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, rule_types: Sequ
 
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
-    * ``rule_types``: rule spans are added only where the model found nothing (``fill_with_rules``).
+    * ``rules_fill``: rule spans are added only where the model found nothing (``fill_with_rules``).
 
     Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``).
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     """
     spans = [s for s in spans if s.end - s.start >= min_length]
-    if rules is None and (rules_only or rules_first or rule_types):
+    if rules is None and (rules_only or rules_first or rules_fill):
         from ner.preannotate import preannotate
 
         rules = preannotate(text)
-    if "COMPANY" in (*rules_only, *rules_first, *rule_types):
+    if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
         spans = veto_non_companies(spans)
     if rules_only:
         spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:
         spans = prefer_rules(text, spans, rules_first, rules=rules)
-    return fill_with_rules(text, spans, rule_types, rules=rules) if rule_types else spans
+    return fill_with_rules(text, spans, rules_fill, rules=rules) if rules_fill else spans
 
 
 class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
-                 rule_types: Sequence[str] = (), rules_first: Sequence[str] = (), rules_only: Sequence[str] = (),
+                 rules_only: Sequence[str] = (), rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
                  min_length: int = 2, constrained: bool = True):
         self.model = model.eval()
         self.tokenizer = tokenizer
@@ -121,7 +121,7 @@ class Tagger:
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         self.model.to(self.device)
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
-        self.rule_types = tuple(rule_types)  # types that rules may add where the model is silent
+        self.rules_fill = tuple(rules_fill)  # types that rules may add where the model is silent
         self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
         self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
@@ -156,7 +156,8 @@ class Tagger:
             probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
             spans = decode_tokens(text, f.tokens, probs, self.id2label, self.constrained) if len(f.tokens.input_ids) else []
-            out.append(finalize(text, spans, self.min_length, self.rule_types, self.rules_first, self.rules_only))
+            out.append(finalize(text, spans, self.min_length, rules_only=self.rules_only,
+                                rules_first=self.rules_first, rules_fill=self.rules_fill))
         return out
 
     def extract(self, text: str) -> dict:
@@ -188,9 +189,7 @@ def _saved_window(model_dir: Path) -> dict:
     saved = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     model_cfg, tag_cfg = saved.get("model", {}), saved.get("tag", {})
     out = {k: model_cfg[k] for k in ("max_length", "overlap") if k in model_cfg}
-    for key, arg in (("rules_only", "rules_only"), ("rules_first", "rules_first"), ("rules_fill", "rule_types")):
-        if key in tag_cfg:
-            out[arg] = tag_cfg[key]
+    out.update({key: tag_cfg[key] for key in MODEL_ONLY if key in tag_cfg})
     return out
 
 

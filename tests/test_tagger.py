@@ -87,7 +87,7 @@ def test_rules_fill_only_where_the_model_is_silent(oracle):
     assert [(s.text, s.label, s.score) for s in out] == [("4000万台", "CAPACITY", None), ("75亿元", "AMOUNT", 0.9)]
     conflicting = [Span(2, 8, "COMPANY", text[2:8], 0.5)]  # overlaps the rule's CAPACITY: the model wins
     assert [s.label for s in fill_with_rules(text, conflicting, ["CAPACITY"])] == ["COMPANY"]
-    tagger = oracle(rule_types=["CAPACITY"])
+    tagger = oracle(rules_fill=["CAPACITY"])
     assert {s.label for s in tagger(text)} == {"AMOUNT", "CAPACITY"}
 
 
@@ -99,7 +99,7 @@ def test_rules_decide_money_versus_capacity_and_short_spans_go():
     i = text.index("20GWh")
     model = [Span(i, i + 5, "AMOUNT", "20GWh", 0.6), Span(text.index("造"), text.index("造") + 1, "COMPANY", "造", 0.4)]
     assert [(s.text, s.label) for s in finalize(text, model)] == [("20GWh", "AMOUNT")]  # one-char span dropped
-    out = finalize(text, model, rule_types=["AMOUNT", "CAPACITY"])
+    out = finalize(text, model, rules_fill=["AMOUNT", "CAPACITY"])
     assert [(s.text, s.label) for s in out] == [("20GWh", "CAPACITY"), ("5亿元", "AMOUNT")]
 
 
@@ -131,7 +131,7 @@ def test_rules_veto_model_non_companies():
     assert len(finalize(text, model)) == 3  # the model alone keeps what it found
     out = finalize(text, model, rules_first=["COMPANY"])  # with the rules in COMPANY: bodies and schools go
     assert [s.text for s in out if s.label == "COMPANY"] == ["大唐山东发电有限公司", "欧科亿"]
-    assert [s.text for s in finalize(text, model, rule_types=["COMPANY"]) if s.score] == ["欧科亿"]
+    assert [s.text for s in finalize(text, model, rules_fill=["COMPANY"]) if s.score] == ["欧科亿"]
 
 
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
@@ -146,8 +146,8 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
         "model: {max_length: 64, overlap: 8}\ntag: {rules_only: [AMOUNT], rules_first: [COMPANY], rules_fill: [REGION]}\n",
         encoding="utf-8")
     tagger = ner.load(model_dir)
-    assert (tagger.rules_only, tagger.rules_first, tagger.rule_types) == (("AMOUNT",), ("COMPANY",), ("REGION",))
+    assert (tagger.rules_only, tagger.rules_first, tagger.rules_fill) == (("AMOUNT",), ("COMPANY",), ("REGION",))
     assert tagger.max_length == 64
     bare = ner.load(model_dir, **MODEL_ONLY)
-    assert bare.rules_only == bare.rules_first == bare.rule_types == ()
-    assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rule_types": ["REGION"]}
+    assert bare.rules_only == bare.rules_first == bare.rules_fill == ()
+    assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"]}
