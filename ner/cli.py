@@ -201,9 +201,11 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
               "model spans, e.g. COMPANY; '' for none (default: the saved tag.rules_first).")
 @click.option("--rules-fill", "--rules", "rules_fill", default=None, help="Types where rule spans are added only where the "
               "model found nothing; '' for none (default: the saved tag.rules_fill).")
+@click.option("--min-score", default=None, help="Comma-separated TYPE=P: model spans of TYPE scoring below P "
+              "are dropped, e.g. COMPANY=0.9; '' for none (default: the saved tag.min_score).")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
-        rules_only: str | None, rules_first: str | None, rules_fill: str | None) -> None:
+        rules_only: str | None, rules_first: str | None, rules_fill: str | None, min_score: str | None) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
     from ner.batch import tag_documents
     from ner.tagger import load
@@ -211,10 +213,24 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
     policy = {key: [t for t in value.split(",") if t] for key, value in
               (("rules_only", rules_only), ("rules_first", rules_first), ("rules_fill", rules_fill))
               if value is not None}
+    if min_score is not None:
+        policy["min_score"] = _type_floats(min_score, "--min-score")
     counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
     if counts["failed"]:
         click.echo(f"failed documents are error lines in {output}", err=True)
+
+
+def _type_floats(value: str, option: str) -> dict[str, float]:
+    """'COMPANY=0.9,REGION=0.5' -> {'COMPANY': 0.9, 'REGION': 0.5}; '' -> {}."""
+    out = {}
+    for item in filter(None, value.split(",")):
+        name, _, number = item.partition("=")
+        try:
+            out[name.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{item!r}: expected TYPE=P, e.g. COMPANY=0.9", param_hint=option) from None
+    return out
 
 
 @main.command("evaluate-records")

@@ -77,6 +77,9 @@ class TagConfig(Strict):
     rules_only: list[str] = []  # types decided by the rules alone (a rule span also wins any overlap)
     rules_first: list[str] = []  # types where model and rule spans both count, a rule span winning an overlap
     rules_fill: list[str] = []  # types where rule spans are added only where the model found nothing
+    # Per type, model spans scoring below this (the mean probability of their tokens' tags) are dropped;
+    # rule spans have no score and are kept.
+    min_score: dict[str, float] = {}
 
 
 class Config(Strict):
@@ -122,10 +125,14 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
     if cfg.model.overlap >= cfg.model.max_length - 2:
         raise ConfigError(f"{where}: model.overlap ({cfg.model.overlap}) must be smaller than model.max_length - 2")
     for key, names in (("model.types", cfg.model.types), ("tag.rules_only", cfg.tag.rules_only),
-                       ("tag.rules_first", cfg.tag.rules_first), ("tag.rules_fill", cfg.tag.rules_fill)):
+                       ("tag.rules_first", cfg.tag.rules_first), ("tag.rules_fill", cfg.tag.rules_fill),
+                       ("tag.min_score", cfg.tag.min_score)):
         unknown = set(names) - set(ENTITY_TYPES)
         if unknown:
             raise ConfigError(f"{where}: {key} has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
+    bad = {t: v for t, v in cfg.tag.min_score.items() if not 0 <= v <= 1}
+    if bad:
+        raise ConfigError(f"{where}: tag.min_score must be probabilities between 0 and 1, got {bad}")
     return cfg
 
 

@@ -72,8 +72,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     from ner.preannotate import preannotate
     policy = cfg.tag.model_dump()
     rule_spans = [preannotate(a.text) for a in held]  # the baseline, and the rules inside the hybrid
-    hybrid = [finalize(a.text, p, rules_fill=cfg.tag.rules_fill, rules_first=cfg.tag.rules_first,
-                       rules_only=cfg.tag.rules_only, rules=r) for a, p, r in zip(held, preds, rule_spans)]
+    hybrid = [finalize(a.text, p, rules=r, **policy) for a, p, r in zip(held, preds, rule_spans)]
     result = {
         "folds": per_fold, "pooled": pooled, "mean_fold_f1": mean,
         "rules_baseline": evaluate_predictions(held, rule_spans, cfg.model.types),

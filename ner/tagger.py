@@ -7,7 +7,7 @@ owns it, so an entity across a window edge is decoded once, from the window that
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,8 @@ DEFAULT_OVERLAP = 64
 
 
 NUMERIC = ("AMOUNT", "CAPACITY")
-MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": ()}  # load() arguments: no rules at all
+# load() arguments for the model alone: no rules and no score threshold
+MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score": {}}
 
 
 def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
@@ -80,10 +81,11 @@ def veto_non_companies(spans: list[Span]) -> list[Span]:
 
 def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
-             rules: Sequence[Span] | None = None) -> list[Span]:
+             min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
-    a unit), then combine with the rules (``ner.preannotate``), per type:
+    a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
+    (``ner.preannotate``), per type:
 
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
@@ -93,7 +95,9 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     """
-    spans = [s for s in spans if s.end - s.start >= min_length]
+    floor = min_score or {}
+    spans = [s for s in spans if s.end - s.start >= min_length
+             and (s.score is None or s.score >= floor.get(s.label, 0.0))]
     if rules is None and (rules_only or rules_first or rules_fill):
         from ner.preannotate import preannotate
 
@@ -111,7 +115,7 @@ class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
                  rules_only: Sequence[str] = (), rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
-                 min_length: int = 2, constrained: bool = True):
+                 min_length: int = 2, constrained: bool = True, min_score: Mapping[str, float] | None = None):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.types = list(types)
@@ -125,6 +129,7 @@ class Tagger:
         self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
         self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
+        self.min_score = dict(min_score or {})  # per type, model spans scoring below this are dropped
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
 
     def __call__(self, text: str | Sequence[str]):
@@ -157,7 +162,7 @@ class Tagger:
                                        [window_probs[(d, w)] for w in range(len(f.windows))])
             spans = decode_tokens(text, f.tokens, probs, self.id2label, self.constrained) if len(f.tokens.input_ids) else []
             out.append(finalize(text, spans, self.min_length, rules_only=self.rules_only,
-                                rules_first=self.rules_first, rules_fill=self.rules_fill))
+                                rules_first=self.rules_first, rules_fill=self.rules_fill, min_score=self.min_score))
         return out
 
     def extract(self, text: str) -> dict:

@@ -24,6 +24,8 @@ def test_dotted_overrides():
     ("train.lr=-1", "train.lr"),
     ("model.types=[REGION, PERSON]", "PERSON"),
     ("train.epochs", "key.sub=value"),
+    ("tag.min_score={MONEY: 0.5}", r"tag.min_score has unknown type\(s\) \['MONEY'\]"),
+    ("tag.min_score={COMPANY: 1.5}", "between 0 and 1"),
 ])
 def test_bad_configs_are_rejected(override, match):
     with pytest.raises(ConfigError, match=match):

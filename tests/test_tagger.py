@@ -134,6 +134,19 @@ def test_rules_veto_model_non_companies():
     assert [s.text for s in finalize(text, model, rules_fill=["COMPANY"]) if s.score] == ["欧科亿"]
 
 
+def test_min_score_drops_unsure_model_spans_only():
+    from ner.tagger import finalize
+    from ner.types import Span
+
+    text = "欧科亿与德智新材料在株洲"
+    model = [Span(0, 3, "COMPANY", "欧科亿", 0.95), Span(4, 9, "COMPANY", "德智新材料", 0.6),
+             Span(10, 12, "REGION", "株洲", 0.5)]
+    kept = finalize(text, model, min_score={"COMPANY": 0.9})
+    assert [s.text for s in kept] == ["欧科亿", "株洲"]  # a floor only for the type it names
+    rule = Span(4, 9, "COMPANY", "德智新材料", None)  # a rule span has no score and is never dropped
+    assert finalize(text, [rule], min_score={"COMPANY": 0.9}) == [rule]
+
+
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
     import ner
     from ner.model import new_model
@@ -143,11 +156,14 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
     char_tokenizer.save_pretrained(model_dir)
     (model_dir / "training_config.yaml").write_text(
-        "model: {max_length: 64, overlap: 8}\ntag: {rules_only: [AMOUNT], rules_first: [COMPANY], rules_fill: [REGION]}\n",
+        "model: {max_length: 64, overlap: 8}\n"
+        "tag: {rules_only: [AMOUNT], rules_first: [COMPANY], rules_fill: [REGION], min_score: {COMPANY: 0.9}}\n",
         encoding="utf-8")
     tagger = ner.load(model_dir)
     assert (tagger.rules_only, tagger.rules_first, tagger.rules_fill) == (("AMOUNT",), ("COMPANY",), ("REGION",))
     assert tagger.max_length == 64
     bare = ner.load(model_dir, **MODEL_ONLY)
-    assert bare.rules_only == bare.rules_first == bare.rules_fill == ()
-    assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"]}
+    assert tagger.min_score == {"COMPANY": 0.9}
+    assert bare.rules_only == bare.rules_first == bare.rules_fill == () and bare.min_score == {}
+    assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"],
+                                       "min_score": {"COMPANY": 0.9}}

@@ -113,6 +113,13 @@ def test_cli_evaluate_and_tag(trained, tmp_path, gold_file):
     assert r.exit_code == 0, r.output
     row = json.loads(out.read_text(encoding="utf-8"))
     assert row["id"] == "a" and {"entities", "records"} <= set(row)
+    r = CliRunner().invoke(main, ["tag", "--model", cfg.output_dir, str(doc), "--output", str(out),
+                                  "--rules-only", "", "--rules-first", "", "--rules-fill", "AMOUNT", "--min-score", "COMPANY=1"])
+    assert r.exit_code == 0, r.output  # rules fill amounts the model missed; no model company can pass 1.0
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert not [e for e in row["entities"] if e["label"] == "COMPANY"] and any(e["label"] == "AMOUNT" for e in row["entities"])
+    r = CliRunner().invoke(main, ["tag", "--model", cfg.output_dir, str(doc), "--output", str(out), "--min-score", "COMPANY"])
+    assert r.exit_code == 2 and "expected TYPE=P" in r.output
     r = CliRunner().invoke(main, ["evaluate", "--model", cfg.output_dir, "corpus:nosuch:dev"])
     assert r.exit_code == 2 and "error:" in r.output
 
