@@ -524,7 +524,7 @@ def _is_body_after(text: str, end: int) -> bool:
 # universities and schools, associations and chambers, news media, parks, zones and projects, and counts
 # (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays.
 _NON_COMPANY_RE = re.compile(
-    r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|(?<![一二三四五六七八九十\d]{1})(?<![一二三四五六七八九十\d].)局|厅|部|办公室|办|"
+    r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)局|厅|部|办公室|办|"
     r"法院|检察院|大学|学院|学校|中学|小学|商会|协会|联合会|学会|促进会|联盟|"
     r"日报|晚报|都市报|时报|商报|周刊|杂志|电视台|卫视|新闻网|新闻社|融媒体中心|"
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地)$"
