@@ -246,12 +246,21 @@ SHORT_FORM_STOP = frozenset("""
 """.split())
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部")
+# Last words of names the guidelines never tag, shared by the place rules (a place directly followed by
+# such a name is skipped: ``_BODY_RE``) and the company veto (``is_non_company``).
+_MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社")
+_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "周刊", "杂志", "电视台", "广播电视台", "新闻网")
+_COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
+_ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
+_SCHOOL_WORDS = ("大学", "学院")
+_alt = "|".join
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
-    r"军分区|卫视|融媒体中心|新闻社|"
-    rf"[{_CJK}]{{0,4}}?(?:日报|晚报|都市报|时报|商报|周刊|杂志|电视台|广播电视台|新闻网)|"
-    rf"[{_CJK}]{{0,6}}?(?:局|厅|办公室|法院|检察院)|[{_CJK}]{{0,8}}?(?:商会|协会|联合会|学会)|[{_CJK}]{{0,4}}?(?:大学|学院))"
+    rf"军分区|{_alt(_MEDIA_NAMES)}|"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
+    rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)}))"
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
@@ -524,9 +533,10 @@ def _is_body_after(text: str, end: int) -> bool:
 # universities and schools, associations and chambers, news media, parks, zones and projects, and counts
 # (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays.
 _NON_COMPANY_RE = re.compile(
-    r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)局|厅|部|办公室|办|"
-    r"法院|检察院|大学|学院|学校|中学|小学|商会|协会|联合会|学会|促进会|联盟|"
-    r"日报|晚报|都市报|时报|商报|周刊|杂志|电视台|卫视|新闻网|新闻社|融媒体中心|"
+    r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|"
+    rf"(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)局|{_alt(_COURT_WORDS)}|部|办|"
+    rf"{_alt(_SCHOOL_WORDS)}|学校|中学|小学|{_alt(_ASSOCIATION_WORDS)}|促进会|联盟|"
+    rf"{_alt(_MEDIA_WORDS)}|{_alt(_MEDIA_NAMES)}|"
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地)$"
     r"|^[\d一二三四五六七八九十百千几数多余]+家"
 )
