@@ -177,15 +177,22 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
         click.echo(format_scores(scores, f"fold {fold}"))
     click.echo(format_scores(r["pooled"], "model, pooled over folds"))
     click.echo(format_scores(r["rules_baseline"], "rule pre-annotator on the same articles (baseline)"))
-    policy = r["hybrid"]["policy"]
-    click.echo(format_scores(r["hybrid"], "hybrid (the saved tagger), rules per type: " + "; ".join(
-        f"{k.split('_')[1]} {','.join(v)}" for k, v in policy.items() if v) if any(policy.values()) else "hybrid: none"))
+    click.echo(format_scores(r["hybrid"], "hybrid (the saved tagger): " + _policy_text(r["hybrid"]["policy"])))
     click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
     if "records" in r:
         from ner.record_eval import format_record_scores
 
         click.echo(format_record_scores(r["records"], "records from the model's entities (held-out articles)"))
         click.echo(format_record_scores(r["hybrid"]["records"], "records from the hybrid's entities (held-out articles)"))
+
+
+def _policy_text(policy: dict) -> str:
+    """'rules_only REGION,AMOUNT; rules_first COMPANY; min_score COMPANY>=0.9' (the tag section, in words)."""
+    floors = policy.get("min_score") or {}
+    parts = [f"{k} {','.join(v)}" for k, v in policy.items() if v and k != "min_score"]
+    if floors:
+        parts.append("min_score " + ",".join(f"{t}>={p:g}" for t, p in floors.items()))
+    return "; ".join(parts) or "model alone"
 
 
 @main.command()
