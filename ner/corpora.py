@@ -42,6 +42,7 @@ left out. A corpus that is absent yields ``[]`` and one log line saying where to
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import random
@@ -657,3 +658,51 @@ def load_corpus(
     if claim is not None:
         kwargs["claim"] = claim
     return CORPORA[name](path=path, split=split, limit=limit, seed=seed, **kwargs)
+
+
+# --- gold annotations of corpus sentences, stored by reference --------------------------------------
+
+def text_digest(text: str) -> str:
+    """The fingerprint a reference stores to prove it points at the text that was annotated."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
+    """Gold articles whose text lives in a public corpus (``data/heldout/``): each line of ``path`` is
+    ``{"id": "msra/msra_train_bio/21077", "corpus": "msra", "split": "train", "sha1": ..., "entities": [...]}``
+    with entities in our guideline (all four types labelled). The corpus texts are not copied into the
+    repository; they are read from ``default_data_dir()`` and must hash to ``sha1``. Lines whose corpus
+    is absent are skipped with the usual one-line notice. ``part``: only the lines with that ``"part"``
+    (``dev``, ``test``)."""
+    rows = [(line, row) for line, row in io.read_jsonl(path) if part is None or row.get("part") == part]
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for line, row in rows:
+        missing = [k for k in ("id", "corpus", "split", "sha1") if k not in row]
+        if missing:
+            raise AnnotationError(f"{path}:{line}: missing key(s) {missing}")
+        wanted.setdefault((row["corpus"], row["split"]), set()).add(row["id"])
+    texts: dict[str, str] = {}
+    present = set()
+    for (corpus, split), ids in wanted.items():
+        articles = load_corpus(corpus, split=split)
+        if articles:
+            present.add((corpus, split))
+        texts.update((a.id, a.text) for a in articles if a.id in ids)
+    out = []
+    for line, row in rows:
+        where = f"{path}:{line}"
+        if (row["corpus"], row["split"]) not in present:
+            continue
+        if row["id"] not in texts:
+            raise AnnotationError(f"{where}: {row['id']} is not in corpus {row['corpus']}:{row['split']}; "
+                                  "the corpus copy in ../shared/data differs from the one annotated (data/heldout/README.md)")
+        text = texts[row["id"]]
+        if text_digest(text) != row["sha1"]:
+            raise AnnotationError(f"{where}: the text of {row['id']} differs from the one annotated (sha1); "
+                                  "the corpus copy in ../shared/data differs from the one annotated (data/heldout/README.md)")
+        article = Article.from_dict({"id": row["id"], "text": text, "entities": row.get("entities", [])}, where)
+        problems = check_article(article)
+        if problems:
+            raise AnnotationError(f"{where}: " + "; ".join(problems[:3]))
+        out.append(article)
+    return out

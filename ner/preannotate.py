@@ -222,6 +222,12 @@ MACRO_REGIONS = (
     "中国", "粤港澳大湾区", "长三角", "珠三角", "京津冀", "成渝", "港澳", "港澳台", "长江经济带",
     "长江三角洲", "珠江三角洲", "珠江口西岸", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
 )
+# Short forms of countries and regions that news uses and CLDR does not list.
+COUNTRY_SHORT_FORMS = ("印尼", "拉美", "阿联酋", "沙特", "澳洲", "新西兰", "中东", "北美", "南美", "西欧", "东欧", "欧美")
+# CLDR names that are common words, parts of words or ambiguous in Chinese news: 中非 (China-Africa),
+# 加纳 (增加纳税), 海地 (沿海地区), 多哥, 乍得, 马里, 汤加, 智利, 巴林 (巴林右旗), 世界; CLDR placeholders.
+TERRITORY_STOP = frozenset(("世界", "中非", "加纳", "海地", "多哥", "乍得", "马里", "汤加", "智利", "巴林", "美洲北部",
+                            "南部非洲", "未知地区", "伪地区", "伪双向语言地区", "大洋洲边远群岛"))
 # Administrative suffixes stripped for short forms, longest first. The remainder must keep >= 2 chars.
 ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省", "市", "区", "县", "旗", "盟")
 ZONE_SUFFIXES = (
@@ -354,7 +360,18 @@ class Gazetteer:
     @classmethod
     @functools.cache
     def default(cls) -> Gazetteer:
-        return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS})
+        return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS}) | cls.from_territories()
+
+    @classmethod
+    def from_territories(cls) -> Gazetteer:
+        """Countries, continents and world regions in Chinese (CLDR through ``babel``: 美国, 印度尼西亚,
+        拉丁美洲, 加勒比地区), plus ``COUNTRY_SHORT_FORMS``; level ``macro`` (they never chain with
+        administrative names). Names that are also common words or ambiguous (``TERRITORY_STOP``) are left out."""
+        from babel import Locale
+
+        names = {re.sub(r"[（(].*", "", n): "macro" for n in Locale.parse("zh_Hans_CN").territories.values()}
+        names.update(dict.fromkeys(COUNTRY_SHORT_FORMS, "macro"))
+        return cls({n: lvl for n, lvl in names.items() if n not in TERRITORY_STOP and n not in MACRO_REGIONS})
 
     @classmethod
     def from_adcodes(cls, path: str | Path | None = None) -> Gazetteer:
@@ -445,6 +462,10 @@ def _plausible_place(name: str) -> bool:
 
 
 _ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
+# A town or subdistrict name right after a place: two characters and 镇/乡, or two to four and 街道,
+# none of them a generic word's (各乡镇, 城乡, 全镇).
+_TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
+                            r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 
 
@@ -485,6 +506,9 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             chains.append(m)
     out = []
     for m in chains:
+        town = _TOWN_AFTER_RE.match(text, m.end) if m.level != "macro" else None
+        if town:  # 乐平市接渡镇, 黄浦区淮海中路街道: a town after an administrative name ends the chain
+            m = Match(m.start, town.end(), "town")
         if _is_body_after(text, m.end):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))

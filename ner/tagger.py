@@ -79,6 +79,13 @@ def veto_non_companies(spans: list[Span]) -> list[Span]:
     return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
 
 
+def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[Span]:
+    """Rule spans less the rule places that a model company starts with and runs past (北京银行,
+    杭州海康威视, 浙江交科: the rules read 北京, 杭州, 浙江 where the model sees a firm's name)."""
+    firms = [s for s in spans if s.label == "COMPANY" and s.score is not None]
+    return [r for r in rules if not (r.label == "REGION" and any(f.start == r.start and f.end > r.end for f in firms))]
+
+
 def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None) -> list[Span]:
@@ -91,7 +98,8 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
     * ``rules_fill``: rule spans are added only where the model found nothing (``fill_with_rules``).
 
-    Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``).
+    Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``),
+    and a model company that passed both starts with a rule place wins over it (``companies_take_places``).
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     """
@@ -104,6 +112,8 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
         rules = preannotate(text)
     if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
         spans = veto_non_companies(spans)
+    if rules and "COMPANY" not in rules_only:
+        rules = companies_take_places(spans, rules)
     if rules_only:
         spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:

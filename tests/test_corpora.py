@@ -240,3 +240,44 @@ def test_real_gazetteer():
     gaz = corpora.gazetteer_from_address_corpus(SHARED_DATA / "address_parsing", splits=("dev",))
     assert {"山东省", "广东省"} <= gaz["prov"] and "青岛市" in gaz["city"] and len(gaz["devzone"]) > 50
     assert not any("[UNK]" in n for names in gaz.values() for n in names)
+
+
+# --- gold annotations stored by reference -----------------------------------------------------------
+
+def _refs(tmp_path, monkeypatch, sha1=None):
+    data = tmp_path / "data"
+    (data / "msra").mkdir(parents=True)
+    (data / "msra" / "msra_test_bio").write_text("长\tB-LOC\n沙\tI-LOC\n投\tO\n资\tO\n", encoding="utf-8")
+    monkeypatch.setenv("NER_SHARED_DATA", str(data))
+    row = {"id": "msra/msra_test_bio/1", "part": "test", "corpus": "msra", "split": "test",
+           "sha1": sha1 or corpora.text_digest("长沙投资"),
+           "entities": [{"start": 0, "end": 2, "label": "REGION", "text": "长沙"}]}
+    return write_lines(tmp_path / "refs.jsonl", [row])
+
+
+def test_referenced_gold_reads_the_corpus_text(tmp_path, monkeypatch):
+    (a,) = corpora.read_referenced(_refs(tmp_path, monkeypatch))
+    assert a.text == "长沙投资" and spans(a) == [("长沙", "REGION")] and a.labelled is None  # all types gold
+    assert corpora.read_referenced(tmp_path / "refs.jsonl", part="dev") == []
+
+
+def test_referenced_gold_with_other_text_is_an_error(tmp_path, monkeypatch):
+    path = _refs(tmp_path, monkeypatch, sha1="0" * 40)
+    with pytest.raises(AnnotationError, match=r"refs.jsonl:1: the text of msra/msra_test_bio/1 differs"):
+        corpora.read_referenced(path)
+
+
+def test_referenced_gold_of_an_absent_corpus_is_skipped(tmp_path, monkeypatch):
+    path = _refs(tmp_path, monkeypatch)
+    monkeypatch.setenv("NER_SHARED_DATA", str(tmp_path / "nowhere"))
+    assert corpora.read_referenced(path) == []
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "msra").exists() or not (SHARED_DATA / "fewfc").exists(),
+                    reason="MSRA or FewFC absent")
+def test_heldout_investment_news_resolves():
+    path = Path(__file__).resolve().parents[1] / "data" / "heldout" / "investment_news.refs.jsonl"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    dev, test = corpora.read_referenced(path, part="dev"), corpora.read_referenced(path, part="test")
+    assert len(dev) + len(test) == len(rows) and len(dev) == 160 and len(test) == 130
+    assert not {a.id for a in dev} & {a.id for a in test}

@@ -116,6 +116,15 @@ REGION_POSITIVE = [
     ("广西壮族自治区和内蒙古", ["广西壮族自治区", "内蒙古"]),
     # A county short form counts where the article also uses the full name.
     ("望城区大力发展储能,在望城落户", ["望城区", "望城"]),
+    # Countries and world regions (CLDR names through babel, plus short forms news uses).
+    ("外国投资者纷纷从泰国金融市场抽走资金", ["泰国"]),
+    ("进入拉美和加勒比地区的外国直接投资", ["拉美", "加勒比地区"]),
+    ("中标印尼钾肥采购项目,在斯里兰卡建设", ["印尼", "斯里兰卡"]),
+    # A town or subdistrict after an administrative name ends the chain.
+    ("公司成为乐平市接渡镇杨子安片区", ["乐平市接渡镇"]),
+    ("云浮市新兴县东成镇、稔村镇", ["云浮市新兴县东成镇"]),
+    ("黄浦区淮海中路街道123地块", ["黄浦区淮海中路街道"]),
+    ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
 ]
 
 
@@ -143,6 +152,9 @@ REGION_NEGATIVE = [
     "崇礼县政府主办",  # short form + 县政府
     "广州市中级人民法院",
     "蕲春大道",  # a street named after a place
+    "沿海地区经济",  # 海地 (Haiti) is not read inside 沿海地区
+    "增加纳税人数",  # nor 加纳 (Ghana) inside 增加纳税
+    "长沙县黄花镇政府",  # a town's government is a body
 ]
 
 

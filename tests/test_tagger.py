@@ -134,6 +134,20 @@ def test_rules_veto_model_non_companies():
     assert [s.text for s in finalize(text, model, rules_fill=["COMPANY"]) if s.score] == ["欧科亿"]
 
 
+def test_model_company_takes_the_rule_place_it_starts_with():
+    from ner.tagger import finalize
+    from ner.types import Span
+
+    text = "北京银行向杭州投资"
+    policy = {"rules_only": ["REGION", "AMOUNT", "CAPACITY"], "rules_first": ["COMPANY"], "min_score": {"COMPANY": 0.9}}
+    sure = [Span(0, 4, "COMPANY", "北京银行", 0.95)]
+    assert [(s.text, s.label) for s in finalize(text, sure, **policy)] == [("北京银行", "COMPANY"), ("杭州", "REGION")]
+    unsure = [Span(0, 4, "COMPANY", "北京银行", 0.6)]  # below the floor: it takes nothing, the rule place stays
+    assert [(s.text, s.label) for s in finalize(text, unsure, **policy)] == [("北京", "REGION"), ("杭州", "REGION")]
+    only_rules = {**policy, "rules_only": ["REGION", "AMOUNT", "CAPACITY", "COMPANY"], "rules_first": []}
+    assert [s.text for s in finalize(text, sure, **only_rules)] == ["北京", "杭州"]  # companies from rules alone
+
+
 def test_min_score_drops_unsure_model_spans_only():
     from ner.tagger import finalize
     from ner.types import Span
