@@ -18,6 +18,7 @@ import random
 
 from ner.corpora import read_referenced
 from ner.evaluation import span_scores
+from ner.io import read_jsonl
 from ner.labels import ENTITY_TYPES
 from ner.preannotate import preannotate
 from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
@@ -55,11 +56,13 @@ def main() -> None:
                     help="dev: the half whose errors were read to improve the rules; test: the half nobody read (default: both)")
     args = ap.parse_args()
     models = {d: (load(d, **MODEL_ONLY), saved_policy(d)) for d in args.model}
+    everything = read_referenced(args.data)  # read once: resolving the texts reads whole corpora
+    if not everything:
+        print(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
+        return
+    part_of = {row["id"]: row.get("part") for _, row in read_jsonl(args.data)}
     for part in args.part or ("dev", "test"):
-        articles = read_referenced(args.data, part=part)
-        if not articles:
-            print(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
-            return
+        articles = [a for a in everything if part_of[a.id] == part]
         texts, gold = [a.text for a in articles], [a.entities for a in articles]
         rules = [preannotate(t) for t in texts]
         print(f"\n{part}: {len(articles)} sentences, {sum(map(len, gold))} gold entities")

@@ -698,8 +698,8 @@ def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
                                   "the corpus copy in ../shared/data differs from the one annotated (data/heldout/README.md)")
         text = texts[row["id"]]
         if text_digest(text) != row["sha1"]:
-            raise AnnotationError(f"{where}: the text of {row['id']} differs from the one annotated (sha1); "
-                                  "the corpus copy in ../shared/data differs from the one annotated (data/heldout/README.md)")
+            raise AnnotationError(f"{where}: the text of {row['id']} does not match its sha1; the corpus copy in "
+                                  "../shared/data differs from the one annotated (data/heldout/README.md)")
         article = Article.from_dict({"id": row["id"], "text": text, "entities": row.get("entities", [])}, where)
         problems = check_article(article)
         if problems:

@@ -371,7 +371,7 @@ class Gazetteer:
 
         names = {re.sub(r"[（(].*", "", n): "macro" for n in Locale.parse("zh_Hans_CN").territories.values()}
         names.update(dict.fromkeys(COUNTRY_SHORT_FORMS, "macro"))
-        return cls({n: lvl for n, lvl in names.items() if n not in TERRITORY_STOP and n not in MACRO_REGIONS})
+        return cls({n: lvl for n, lvl in names.items() if n not in TERRITORY_STOP})
 
     @classmethod
     def from_adcodes(cls, path: str | Path | None = None) -> Gazetteer:
