@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import random
+from pathlib import Path
 
+from ner.config import load_config
 from ner.corpora import read_referenced
 from ner.evaluation import span_scores
 from ner.io import read_jsonl
@@ -47,15 +49,24 @@ def bootstrap_gain(gold, better, worse, boot: int, seed: int = 0) -> dict[str, t
     return out
 
 
+def trained_parts(model_dir: str, data: str) -> set[str]:
+    """The parts of ``data`` that the model's training config names as a ``referenced`` corpus."""
+    cfg = load_config(Path(model_dir) / "training_config.yaml")
+    return {c.split for c in cfg.data.corpora
+            if c.name == "referenced" and c.path and Path(c.path).resolve() == Path(data).resolve()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", required=True, help="a saved model directory (repeatable)")
     ap.add_argument("--data", default=HELDOUT)
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples (0: none)")
-    ap.add_argument("--part", action="append", choices=("dev", "test"),
-                    help="dev: the half whose errors were read to improve the rules; test: the half nobody read (default: both)")
+    ap.add_argument("--part", action="append",
+                    help="dev: the half whose errors were read to improve the rules (and that the default model "
+                         "trains on); test: the half nobody read (default: both)")
     args = ap.parse_args()
     models = {d: (load(d, **MODEL_ONLY), saved_policy(d)) for d in args.model}
+    trained_on = {d: trained_parts(d, args.data) for d in args.model}
     everything = read_referenced(args.data)  # read once: resolving the texts reads whole corpora
     if not everything:
         print(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
@@ -63,11 +74,15 @@ def main() -> None:
     part_of = {row["id"]: row.get("part") for _, row in read_jsonl(args.data)}
     for part in args.part or ("dev", "test"):
         articles = [a for a in everything if part_of[a.id] == part]
+        if not articles:
+            raise SystemExit(f"{args.data}: no sentence has part {part!r}")
         texts, gold = [a.text for a in articles], [a.entities for a in articles]
         rules = [preannotate(t) for t in texts]
         print(f"\n{part}: {len(articles)} sentences, {sum(map(len, gold))} gold entities")
         print(f"{'model':22}{'system':8}{'type':10}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
         for model_dir, (model, policy) in models.items():
+            if part in trained_on[model_dir] or "all" in trained_on[model_dir]:
+                print(f"{model_dir}: TRAINED ON {args.data} part {part}: its model and saved figures here are training-set figures")
             preds = {"model": model.tag(texts), "rules": rules}
             preds["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], rules)]
             for system, spans in preds.items():

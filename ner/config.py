@@ -23,8 +23,9 @@ class ModelConfig(Strict):
 
 
 class CorpusConfig(Strict):
-    name: str  # cluener | fewfc | msra | address (see ner.corpora)
-    path: str | None = None  # folder; default ../shared/data/<folder>
+    name: str  # cluener | fewfc | msra | address | referenced (see ner.corpora)
+    # path: a folder (default ../shared/data/<folder>) or one file; for referenced, the .refs.jsonl file
+    path: str | None = None
     split: str = "train"
     limit: int | None = Field(None, ge=1)  # at most this many sentences (sampled with the seed)
     types: list[str] | None = None  # use only these of the corpus's labelled types

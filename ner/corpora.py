@@ -628,38 +628,6 @@ def _iter_address(blocks, mapping, claimed, places) -> Iterable[Article]:
         log.info("corpus address: %d addresses with [UNK] inside a region part left out", skipped)
 
 
-# --- registry ---------------------------------------------------------------------------------------
-
-CORPORA: dict[str, Callable[..., list[Article]]] = {
-    "cluener": read_cluener,
-    "fewfc": read_fewfc,
-    "msra": read_msra,
-    "address": read_address,
-}
-
-
-def load_corpus(
-    name: str,
-    path: str | Path | None = None,
-    split: str = "train",
-    limit: int | None = None,
-    seed: int | None = None,
-    mapping: Mapping[str, str] | None = None,
-    claim: Sequence[str] | None = None,
-) -> list[Article]:
-    """Read a public corpus by name (``cluener``, ``fewfc``, ``msra``, ``address``). With ``limit`` and
-    a ``seed``, a seeded random sample of that many sentences; with ``limit`` alone, the first ones.
-    ``mapping``/``claim`` override the corpus's defaults."""
-    if name not in CORPORA:
-        raise InputError(f"unknown corpus {name!r}; choose one of {', '.join(CORPORA)}")
-    kwargs: dict = {}
-    if mapping is not None:
-        kwargs["mapping"] = mapping
-    if claim is not None:
-        kwargs["claim"] = claim
-    return CORPORA[name](path=path, split=split, limit=limit, seed=seed, **kwargs)
-
-
 # --- gold annotations of corpus sentences, stored by reference --------------------------------------
 
 def text_digest(text: str) -> str:
@@ -706,3 +674,51 @@ def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
             raise AnnotationError(f"{where}: " + "; ".join(problems[:3]))
         out.append(article)
     return out
+
+
+def read_referenced_corpus(path: str | Path | None = None, split: str = "all", limit: int | None = None,
+                           seed: int | None = None) -> list[Article]:
+    """``read_referenced`` as a training corpus: ``path`` is the ``.refs.jsonl`` file, ``split`` the part
+    to read (``dev``; ``all`` for every line). Its articles are fully labelled, like the seeds."""
+    if path is None:
+        raise InputError("corpus referenced: give path, the .refs.jsonl file (e.g. data/heldout/investment_news.refs.jsonl)")
+    if not Path(path).is_file():
+        raise InputError(f"corpus referenced: {path} is not a file; give the .refs.jsonl file")
+    articles = read_referenced(path, part=None if split == "all" else split)
+    if not articles and split != "all" and not any(row.get("part") == split for _, row in io.read_jsonl(path)):
+        raise InputError(f"corpus referenced: {path} has no line with part {split!r}")
+    return _finish(articles, limit, seed, f"referenced {path}")
+
+
+# --- registry ---------------------------------------------------------------------------------------
+
+CORPORA: dict[str, Callable[..., list[Article]]] = {
+    "cluener": read_cluener,
+    "fewfc": read_fewfc,
+    "msra": read_msra,
+    "address": read_address,
+    "referenced": read_referenced_corpus,
+}
+
+
+def load_corpus(
+    name: str,
+    path: str | Path | None = None,
+    split: str = "train",
+    limit: int | None = None,
+    seed: int | None = None,
+    mapping: Mapping[str, str] | None = None,
+    claim: Sequence[str] | None = None,
+) -> list[Article]:
+    """Read a public corpus by name (``cluener``, ``fewfc``, ``msra``, ``address``, or ``referenced``: our
+    gold annotations of corpus sentences, see ``read_referenced_corpus``). With ``limit`` and
+    a ``seed``, a seeded random sample of that many sentences; with ``limit`` alone, the first ones.
+    ``mapping``/``claim`` override the corpus's defaults."""
+    if name not in CORPORA:
+        raise InputError(f"unknown corpus {name!r}; choose one of {', '.join(CORPORA)}")
+    kwargs: dict = {}
+    if mapping is not None:
+        kwargs["mapping"] = mapping
+    if claim is not None:
+        kwargs["claim"] = claim
+    return CORPORA[name](path=path, split=split, limit=limit, seed=seed, **kwargs)

@@ -185,7 +185,8 @@ def test_address_bad_tag(tmp_path):
 
 # --- shared behaviour -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", list(corpora.CORPORA))
+# referenced: its file is ours (a wrong path is an error); its texts' corpora being absent is tested below
+@pytest.mark.parametrize("name", [n for n in corpora.CORPORA if n != "referenced"])
 def test_absent_corpus_logs_one_line_and_returns_nothing(name, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="ner.corpora"):
         assert corpora.load_corpus(name, path=tmp_path / "nowhere") == []
@@ -271,6 +272,21 @@ def test_referenced_gold_of_an_absent_corpus_is_skipped(tmp_path, monkeypatch):
     path = _refs(tmp_path, monkeypatch)
     monkeypatch.setenv("NER_SHARED_DATA", str(tmp_path / "nowhere"))
     assert corpora.read_referenced(path) == []
+
+
+def test_referenced_gold_as_a_training_corpus(tmp_path, monkeypatch):
+    path = _refs(tmp_path, monkeypatch)
+    (a,) = corpora.load_corpus("referenced", path=str(path), split="test")
+    assert a.text == "长沙投资" and spans(a) == [("长沙", "REGION")]
+    assert len(corpora.load_corpus("referenced", path=str(path), split="all")) == 1
+    with pytest.raises(InputError, match=r"refs.jsonl has no line with part 'dev'"):
+        corpora.load_corpus("referenced", path=str(path), split="dev")  # a typo in the part is no silent empty mix
+    with pytest.raises(InputError, match="give path, the .refs.jsonl file"):
+        corpora.load_corpus("referenced", split="test")
+    with pytest.raises(InputError, match="is not a file"):
+        corpora.load_corpus("referenced", path=str(tmp_path), split="test")
+    monkeypatch.setenv("NER_SHARED_DATA", str(tmp_path / "nowhere"))  # a user without ../shared/data
+    assert corpora.load_corpus("referenced", path=str(path), split="test") == []
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "msra").exists() or not (SHARED_DATA / "fewfc").exists(),

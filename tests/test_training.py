@@ -7,6 +7,7 @@ from conftest import GOLD
 import ner
 from ner.config import load_config
 from ner.errors import LabelMismatchError
+from ner.tagger import MODEL_ONLY
 from ner.training import partial_label_loss, train
 
 
@@ -167,3 +168,31 @@ def test_two_stage_corpus_only_then_gold(tmp_path, tiny_base, gold_file):
                             **{"train.epochs": 1, "train.lr": 1e-12, "train.head_lr": 1e-12})
     assert train(second, progress=False)["articles"]["gold"] == ["doc0", "doc1", "doc2"]
     assert [(s.text, s.label) for s in ner.load(second.output_dir)(TEXTS[0])] == stage1
+
+
+def test_gold_stored_by_reference_trains_like_gold(tmp_path, tiny_base, monkeypatch):
+    """A ``referenced`` corpus (data/heldout) resolves its texts from the public corpus and trains on them."""
+    from ner.corpora import text_digest
+
+    text = "长沙市投资五亿元建设工厂"
+    (tmp_path / "data" / "msra").mkdir(parents=True)
+    tags = ["B-LOC", "I-LOC", "I-LOC"] + ["O"] * (len(text) - 3)  # MSRA's own labels; ours come from the refs
+    (tmp_path / "data" / "msra" / "msra_train_bio").write_text("".join(f"{c}\t{t}\n" for c, t in zip(text, tags)),
+                                                              encoding="utf-8")
+    monkeypatch.setenv("NER_SHARED_DATA", str(tmp_path / "data"))
+    ents = [{"start": 0, "end": 3, "label": "REGION", "text": "长沙市"}, {"start": 5, "end": 8, "label": "AMOUNT", "text": "五亿元"}]
+    refs = tmp_path / "refs.jsonl"
+    rows = [{"id": "msra/msra_train_bio/1", "part": p, "corpus": "msra", "split": "train", "sha1": text_digest(text),
+             "entities": ents if p == "dev" else []} for p in ("dev", "test")]
+    refs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    corpus = f"{{name: referenced, path: {refs}, split: dev}}"
+    cfg = overfit_config(tiny_base, "null", tmp_path / "m", **{"data.corpora": f"[{corpus}]", "train.epochs": 30})
+    assert train(cfg, progress=False)["articles"] == {"gold": [], "corpus": 1}  # the dev line only
+    assert [(s.text, s.label) for s in ner.load(cfg.output_dir, **MODEL_ONLY)(text)] \
+        == [("长沙市", "REGION"), ("五亿元", "AMOUNT")]
+
+
+def test_default_config_never_trains_on_the_heldout_test_part():
+    cfg = load_config("configs/default.yaml")
+    parts = {c.split for c in cfg.data.corpora if c.name == "referenced"}
+    assert parts == {"dev"}  # "all" or "test" would turn benchmarks/heldout_news.py's test figures into training figures
