@@ -22,12 +22,13 @@ from ner.config import load_config
 from ner.corpora import read_referenced
 from ner.evaluation import span_scores
 from ner.io import read_jsonl
+from ner.labels import ENTITY_TYPES
 from ner.preannotate import preannotate
 from ner.tagger import MODEL_ONLY, finalize, load
 from ner.training import train
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
-TYPES = ("REGION", "COMPANY", "AMOUNT", "CAPACITY", "micro")
+TYPES = (*ENTITY_TYPES, "micro")
 
 
 def write_halves(data: str, out: Path) -> Path:
@@ -96,8 +97,7 @@ def main() -> None:
                      for name, pol in policies()), reverse=True)
     for _, line in ranked[:args.top]:
         print(line)
-    cfg = load_config(args.config)
-    saved = {k: getattr(cfg.tag, k) for k in ("rules_only", "rules_first", "rules_fill", "min_score")}
+    saved = load_config(args.config).tag.model_dump()  # the tag section is finalize's policy arguments
     print(row(f"{args.config} tag section", [finalize(t, s, rules=r, **saved)
                                              for t, s, r in zip(texts, preds, rules)])[1])
 
