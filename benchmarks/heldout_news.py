@@ -56,6 +56,16 @@ def trained_parts(model_dir: str, data: str) -> set[str]:
             if c.name == "referenced" and c.path and Path(c.path).resolve() == Path(data).resolve()}
 
 
+def unguarded_corpora(model_dir: str, data: str) -> set[str]:
+    """Public corpora the model trained on samples of that ``data`` also draws sentences from, where the
+    training config did not name ``data`` in ``data.holdout`` (so held-out sentences may have been trained on)."""
+    cfg = load_config(Path(model_dir) / "training_config.yaml")
+    if any(Path(h).resolve() == Path(data).resolve() for h in cfg.data.holdout):
+        return set()
+    sources = {row.get("corpus") for _, row in read_jsonl(data)}
+    return {c.name for c in cfg.data.corpora if c.name != "referenced" and c.name in sources}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", required=True, help="a saved model directory (repeatable)")
@@ -67,6 +77,7 @@ def main() -> None:
     args = ap.parse_args()
     models = {d: (load(d, **MODEL_ONLY), saved_policy(d)) for d in args.model}
     trained_on = {d: trained_parts(d, args.data) for d in args.model}
+    unguarded = {d: unguarded_corpora(d, args.data) for d in args.model}
     everything = read_referenced(args.data)  # read once: resolving the texts reads whole corpora
     if not everything:
         print(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
@@ -83,6 +94,9 @@ def main() -> None:
         for model_dir, (model, policy) in models.items():
             if part in trained_on[model_dir] or "all" in trained_on[model_dir]:
                 print(f"{model_dir}: TRAINED ON {args.data} part {part}: its model and saved figures here are training-set figures")
+            if unguarded[model_dir]:
+                print(f"{model_dir}: MAY HAVE TRAINED ON {args.data}: it sampled {', '.join(sorted(unguarded[model_dir]))} "
+                      f"without data.holdout naming {args.data}")
             preds = {"model": model.tag(texts), "rules": rules}
             preds["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], rules)]
             for system, spans in preds.items():

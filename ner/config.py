@@ -49,6 +49,10 @@ class DataConfig(Strict):
     gold: str | None = "data/annotated/seeds.jsonl"  # null: public corpora only (a first stage, configs/pretrain.yaml)
     exclude: list[str] = []  # article ids held out (cross-validation)
     corpora: list[CorpusConfig] = []
+    # Evaluation sets stored by reference (.refs.jsonl, data/heldout): their sentences are dropped from every
+    # public corpus above, so a sample of MSRA or FewFC cannot hand a held-out sentence to training. A
+    # ``referenced`` corpus entry still trains on the parts it names. A file that is absent is an error.
+    holdout: list[str] = []
     dev_fraction: float = Field(0.15, ge=0.0, lt=1.0)  # gold passages held out for early stopping
     passage_chars: int = Field(180, ge=20)  # gold articles are cut at line ends into passages up to this size (~1 window)
     augment: AugmentConfig = AugmentConfig()

@@ -635,6 +635,21 @@ def text_digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def referenced_ids(paths: Sequence[str | Path]) -> set[str]:
+    """The sentence ids that reference files (``data/heldout/*.refs.jsonl``) name, all parts; the corpus
+    texts are not read. A missing file is an ``InputError``."""
+    ids: set[str] = set()
+    for path in paths:
+        if not Path(path).is_file():
+            raise InputError(f"{path}: no such reference file (data.holdout); give the path of a .refs.jsonl "
+                             "file such as data/heldout/investment_news.refs.jsonl, or remove the entry")
+        for line, row in io.read_jsonl(path):
+            if "id" not in row:
+                raise AnnotationError(f"{path}:{line}: missing key 'id'")
+            ids.add(row["id"])
+    return ids
+
+
 def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
     """Gold articles whose text lives in a public corpus (``data/heldout/``): each line of ``path`` is
     ``{"id": "msra/msra_train_bio/21077", "corpus": "msra", "split": "train", "sha1": ..., "entities": [...]}``

@@ -56,7 +56,7 @@ def decode_tokens(
         close()
         cur = [typ, a, b, [p]] if prefix in ("B", "I") else None
     close()
-    return [_trim(s, text) for s in spans]
+    return _join_brackets([t for t in (_trim(s, text) for s in spans) if t.end > t.start], text)
 
 
 def allowed_transitions(id2label: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -93,14 +93,59 @@ def viterbi_iob2(probs: np.ndarray, id2label: dict[int, str]) -> np.ndarray:
     return path
 
 
+# Characters that never begin or end a mention. SentencePiece pieces often join one to a name
+# (在中国, 与中国移动, 地区的, 公司在, 、１), so a span read off whole pieces carries it in.
+_NEVER_FIRST = frozenset("、，,。.．：:；;！!？?）)》】」』”’/·～~-—的在与")
+_NEVER_LAST = frozenset("、，,。.．：:；;！!？?（(《【「『“‘/·～~-—的在是将已等与及也就还并而则被把")
+# Characters that begin some names (和田, 同江, 从化, 于都, 将乐) but usually join a name as a word
+# (和中国, 同上海, 从北京): trimmed only where a place name follows.
+_FUNCTION_FIRST = frozenset("和同向从对于跟由把将为据被给让到至及")
+
+
 def _trim(span: Span, text: str) -> Span:
-    """Drop whitespace a piece carried in at either edge (SentencePiece pieces can start with one)."""
+    """Drop what a piece carried in at either edge: whitespace, punctuation and function characters
+    (``_NEVER_FIRST``, ``_NEVER_LAST``; ``_FUNCTION_FIRST`` only before a place name). Empty if nothing is left."""
     s, e = span.start, span.end
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
+    while s < e:
+        c = text[s]
+        if c.isspace() or c in _NEVER_FIRST or (c in _FUNCTION_FIRST and _starts_with_place(text[s + 1:e])):
+            s += 1
+        else:
+            break
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _NEVER_LAST):
         e -= 1
     return Span(s, e, span.label, text[s:e], span.score) if (s, e) != (span.start, span.end) else span
+
+
+def _starts_with_place(text: str) -> bool:
+    """Whether ``text`` begins with a country, world region, province or city name of the rules' gazetteer."""
+    from ner.preannotate import Gazetteer
+
+    names = Gazetteer.default().names
+    return any(names.get(text[:n]) in ("macro", "province", "city") for n in range(2, min(len(text), 12) + 1))
+
+
+def _join_brackets(spans: list[Span], text: str) -> list[Span]:
+    """Join a company span that closes a bracket it did not open to the company span that ends right
+    before that bracket: 中国水电四局 + (阳江)海工装备有限公司 -> one legal name (the model often leaves
+    the bracket piece untagged). Places are left apart: 粤港澳大湾区(肇庆) is two. The joined score is
+    the length-weighted mean of the two."""
+    out: list[Span] = []
+    for span in spans:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.label == span.label == "COMPANY" and prev.end == span.start - 1
+                and text[prev.end] in "(（" and _unclosed(span.text) < 0):
+            n1, n2 = prev.end - prev.start, span.end - span.start
+            score = None if prev.score is None or span.score is None else (prev.score * n1 + span.score * n2) / (n1 + n2)
+            out[-1] = Span(prev.start, span.end, span.label, text[prev.start:span.end], score)
+        else:
+            out.append(span)
+    return out
+
+
+def _unclosed(s: str) -> int:
+    """Opening minus closing brackets (ASCII and full-width)."""
+    return sum(s.count(c) for c in "(（") - sum(s.count(c) for c in ")）")
 
 
 def merge_window_probs(n_tokens: int, windows: Sequence, window_probs: Sequence[np.ndarray]) -> np.ndarray:

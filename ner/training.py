@@ -99,10 +99,17 @@ def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
     gold = [a for a in read_articles(cfg.data.gold) if a.id not in set(cfg.data.exclude)] if cfg.data.gold else []
     extra: list[Article] = []
     if cfg.data.corpora:
-        from ner.corpora import load_corpus
+        from ner.corpora import load_corpus, referenced_ids
 
+        held_out = referenced_ids(cfg.data.holdout)
         for cc in cfg.data.corpora:
             arts = load_corpus(cc.name, path=cc.path, split=cc.split, limit=cc.limit, seed=cfg.train.seed)
+            if cc.name != "referenced" and held_out:
+                kept = [a for a in arts if a.id not in held_out]
+                if len(kept) < len(arts):
+                    log.info("corpus %s/%s: %d held-out sentences left out (data.holdout)",
+                             cc.name, cc.split, len(arts) - len(kept))
+                arts = kept
             if cc.silver:
                 arts = [add_silver(a, cc.silver) for a in arts]
             if cc.require:

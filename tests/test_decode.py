@@ -113,3 +113,55 @@ def test_merge_takes_each_token_from_its_owner():
     merged = merge_window_probs(10, ws, window_probs)
     for k, w in enumerate(ws):
         assert (merged[w.own_start:w.own_end] == k).all()
+
+
+def pieces(*parts):
+    """A TokenizedArticle of whole pieces (SentencePiece-like, several characters each) and their text."""
+    offsets, at = [], 0
+    for p in parts:
+        offsets.append((at, at + len(p)))
+        at += len(p)
+    return "".join(parts), TokenizedArticle(list(range(len(parts))), offsets, [True] * len(parts))
+
+
+@pytest.mark.parametrize(
+    "parts, tags, expected",
+    [
+        # a function character inside the name's first piece: 在上海, 与中国 (before a place name)
+        (("今天", "在上海", "签约"), ["O", "B-REGION", "O"], [("上海", "REGION")]),
+        (("宣布", "与中国", "移动", "合作"), ["O", "B-COMPANY", "I-COMPANY", "O"], [("中国移动", "COMPANY")]),
+        (("集团", "和中国", "银行"), ["O", "B-COMPANY", "I-COMPANY"], [("中国银行", "COMPANY")]),
+        # ... and after it: 公司在, 地区的; punctuation: 、１, 73元/
+        (("新", "丽", "投资", "公司在", "涉案"), ["B-COMPANY", "I-COMPANY", "I-COMPANY", "I-COMPANY", "O"],
+         [("新丽投资公司", "COMPANY")]),
+        (("铝", "、１", "万吨", "铜"), ["O", "B-CAPACITY", "I-CAPACITY", "O"], [("１万吨", "CAPACITY")]),
+        (("售价", "73元/", "吨"), ["O", "B-AMOUNT", "O"], [("73元", "AMOUNT")]),
+        # names that begin with such a character stay whole: no place name follows 和 in 和田市 or 同 in 同仁堂
+        (("和田", "市"), ["B-REGION", "I-REGION"], [("和田市", "REGION")]),
+        (("同仁", "堂"), ["B-COMPANY", "I-COMPANY"], [("同仁堂", "COMPANY")]),
+        # a span of punctuation alone is no span
+        (("投资", "、", "建设"), ["O", "B-AMOUNT", "O"], []),
+    ],
+)
+def test_pieces_lose_what_they_carry_in_at_the_edges(parts, tags, expected):
+    text, toks = pieces(*parts)
+    assert [(s.text, s.label) for s in decode_tokens(text, toks, planted(tags), ID2LABEL)] == expected
+
+
+@pytest.mark.parametrize(
+    "parts, tags, expected",
+    [
+        # the model leaves the bracket piece out of a legal name: the part that closes it joins the first part
+        (("中国水电四局", "(", "阳江)", "海工", "有限公司"), ["B-COMPANY", "O", "B-COMPANY", "I-COMPANY", "I-COMPANY"],
+         [("中国水电四局(阳江)海工有限公司", "COMPANY")]),
+        # a bracket that the second span does not close, or places, stay apart
+        (("中国水电", "(", "阳江", "公司"), ["B-COMPANY", "O", "B-COMPANY", "I-COMPANY"],
+         [("中国水电", "COMPANY"), ("阳江公司", "COMPANY")]),
+        (("粤港澳大湾区", "(", "肇庆)"), ["B-REGION", "O", "B-REGION"], [("粤港澳大湾区", "REGION"), ("肇庆)", "REGION")]),
+    ],
+)
+def test_a_company_that_closes_a_bracket_joins_the_company_before_it(parts, tags, expected):
+    text, toks = pieces(*parts)
+    spans = decode_tokens(text, toks, planted(tags), ID2LABEL)
+    assert [(s.text, s.label) for s in spans] == expected
+    assert all(s.score == pytest.approx(0.9) for s in spans)

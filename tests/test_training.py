@@ -196,3 +196,40 @@ def test_default_config_never_trains_on_the_heldout_test_part():
     cfg = load_config("configs/default.yaml")
     parts = {c.split for c in cfg.data.corpora if c.name == "referenced"}
     assert parts == {"dev"}  # "all" or "test" would turn benchmarks/heldout_news.py's test figures into training figures
+
+
+def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monkeypatch):
+    """``data.holdout`` drops the sentences a reference file names from every public corpus in the mix
+    (MSRA train holds held-out news); a ``referenced`` entry still trains on the part it names."""
+    from ner.corpora import text_digest
+    from ner.errors import InputError
+    from ner.training import load_training_articles
+
+    texts = ["长沙市投资五亿元建设工厂", "株洲市新建电池项目"]
+    (tmp_path / "data" / "msra").mkdir(parents=True)
+    tags = ["B-LOC", "I-LOC", "I-LOC"]  # both sentences open with a place, so MSRA's reader keeps them
+    (tmp_path / "data" / "msra" / "msra_train_bio").write_text(
+        "\n".join("".join(f"{c}\t{tags[i] if i < 3 else 'O'}\n" for i, c in enumerate(t)) for t in texts), encoding="utf-8")
+    monkeypatch.setenv("NER_SHARED_DATA", str(tmp_path / "data"))
+    refs = tmp_path / "refs.jsonl"
+    row = {"id": "msra/msra_train_bio/1", "part": "dev", "corpus": "msra", "split": "train",
+           "sha1": text_digest(texts[0]), "entities": [{"start": 0, "end": 3, "label": "REGION", "text": "长沙市"}]}
+    refs.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    msra = "{name: msra, split: train}"
+    plain = load_config(None, ["data.gold=null", f"data.corpora=[{msra}]"])
+    assert sorted(a.text for a in load_training_articles(plain)[1]) == sorted(texts)
+    guarded = load_config(None, ["data.gold=null", f"data.corpora=[{msra}]", f"data.holdout=[{refs}]"])
+    assert [a.text for a in load_training_articles(guarded)[1]] == [texts[1]]
+    both = load_config(None, ["data.gold=null", f"data.corpora=[{msra}, {{name: referenced, path: {refs}, split: dev}}]",
+                              f"data.holdout=[{refs}]"])
+    extra = load_training_articles(both)[1]
+    assert [(a.text, [s.text for s in a.entities]) for a in extra] == [(texts[1], ["株洲市"]), (texts[0], ["长沙市"])]
+    with pytest.raises(InputError, match="missing.refs.jsonl"):
+        load_training_articles(load_config(None, ["data.gold=null", f"data.corpora=[{msra}]",
+                                                  f"data.holdout=[{tmp_path / 'missing.refs.jsonl'}]"]))
+
+
+@pytest.mark.parametrize("name", ["default", "mix", "pretrain"])
+def test_configs_that_sample_corpora_keep_heldout_news_out(name):
+    cfg = load_config(f"configs/{name}.yaml")
+    assert "data/heldout/investment_news.refs.jsonl" in cfg.data.holdout
