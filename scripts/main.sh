@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: install, train on the annotated seeds and the dev part of the held-out news
-# (configs/mix.yaml adds public corpora),
+# The main job: install, train on the annotated seeds, the dev part of the held-out news and a
+# sample of MSRA for places (configs/mix.yaml adds more public corpora),
 # then tag the seed articles into project records.
 #   bash scripts/main.sh                      # default config
 #   bash scripts/main.sh configs/tiny.yaml    # a one-minute smoke run

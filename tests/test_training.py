@@ -229,7 +229,7 @@ def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monk
                                                   f"data.holdout=[{tmp_path / 'missing.refs.jsonl'}]"]))
 
 
-@pytest.mark.parametrize("name", ["default", "mix", "pretrain", "news_msra"])
+@pytest.mark.parametrize("name", ["default", "mix", "pretrain"])
 def test_configs_that_sample_corpora_keep_heldout_news_out(name):
     cfg = load_config(f"configs/{name}.yaml")
     assert "data/heldout/investment_news.refs.jsonl" in cfg.data.holdout
