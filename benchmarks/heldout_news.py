@@ -49,21 +49,16 @@ def bootstrap_gain(gold, better, worse, boot: int, seed: int = 0) -> dict[str, t
     return out
 
 
-def trained_parts(model_dir: str, data: str) -> set[str]:
-    """The parts of ``data`` that the model's training config names as a ``referenced`` corpus."""
+def training_overlap(model_dir: str, data: str, sources: set[str]) -> tuple[set[str], set[str]]:
+    """What the model's training config shares with ``data``: the parts it names as a ``referenced``
+    corpus, and the public corpora among ``sources`` (those ``data`` draws its sentences from) that it
+    sampled without naming ``data`` in ``data.holdout`` (so held-out sentences may have been trained on)."""
     cfg = load_config(Path(model_dir) / "training_config.yaml")
-    return {c.split for c in cfg.data.corpora
-            if c.name == "referenced" and c.path and Path(c.path).resolve() == Path(data).resolve()}
-
-
-def unguarded_corpora(model_dir: str, data: str) -> set[str]:
-    """Public corpora the model trained on samples of that ``data`` also draws sentences from, where the
-    training config did not name ``data`` in ``data.holdout`` (so held-out sentences may have been trained on)."""
-    cfg = load_config(Path(model_dir) / "training_config.yaml")
-    if any(Path(h).resolve() == Path(data).resolve() for h in cfg.data.holdout):
-        return set()
-    sources = {row.get("corpus") for _, row in read_jsonl(data)}
-    return {c.name for c in cfg.data.corpora if c.name != "referenced" and c.name in sources}
+    same = Path(data).resolve()
+    parts = {c.split for c in cfg.data.corpora if c.name == "referenced" and c.path and Path(c.path).resolve() == same}
+    if any(Path(h).resolve() == same for h in cfg.data.holdout):
+        return parts, set()
+    return parts, {c.name for c in cfg.data.corpora if c.name != "referenced" and c.name in sources}
 
 
 def main() -> None:
@@ -76,13 +71,13 @@ def main() -> None:
                          "trains on); test: the half nobody read (default: both)")
     args = ap.parse_args()
     models = {d: (load(d, **MODEL_ONLY), saved_policy(d)) for d in args.model}
-    trained_on = {d: trained_parts(d, args.data) for d in args.model}
-    unguarded = {d: unguarded_corpora(d, args.data) for d in args.model}
+    rows = [row for _, row in read_jsonl(args.data)]
+    overlap = {d: training_overlap(d, args.data, {row.get("corpus") for row in rows}) for d in args.model}
     everything = read_referenced(args.data)  # read once: resolving the texts reads whole corpora
     if not everything:
         print(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
         return
-    part_of = {row["id"]: row.get("part") for _, row in read_jsonl(args.data)}
+    part_of = {row["id"]: row.get("part") for row in rows}
     for part in args.part or ("dev", "test"):
         articles = [a for a in everything if part_of[a.id] == part]
         if not articles:
@@ -92,10 +87,11 @@ def main() -> None:
         print(f"\n{part}: {len(articles)} sentences, {sum(map(len, gold))} gold entities")
         print(f"{'model':22}{'system':8}{'type':10}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
         for model_dir, (model, policy) in models.items():
-            if part in trained_on[model_dir] or "all" in trained_on[model_dir]:
+            trained_parts, unguarded = overlap[model_dir]
+            if part in trained_parts or "all" in trained_parts:
                 print(f"{model_dir}: TRAINED ON {args.data} part {part}: its model and saved figures here are training-set figures")
-            if unguarded[model_dir]:
-                print(f"{model_dir}: MAY HAVE TRAINED ON {args.data}: it sampled {', '.join(sorted(unguarded[model_dir]))} "
+            if unguarded:
+                print(f"{model_dir}: MAY HAVE TRAINED ON {args.data}: it sampled {', '.join(sorted(unguarded))} "
                       f"without data.holdout naming {args.data}")
             preds = {"model": model.tag(texts), "rules": rules}
             preds["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], rules)]

@@ -121,8 +121,7 @@ def _starts_with_place(text: str) -> bool:
     """Whether ``text`` begins with a country, world region, province or city name of the rules' gazetteer."""
     from ner.preannotate import Gazetteer
 
-    names = Gazetteer.default().names
-    return any(names.get(text[:n]) in ("macro", "province", "city") for n in range(2, min(len(text), 12) + 1))
+    return any(level in ("macro", "province", "city") for level in Gazetteer.default().prefix_levels(text))
 
 
 def _join_brackets(spans: list[Span], text: str) -> list[Span]:

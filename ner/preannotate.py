@@ -402,6 +402,10 @@ class Gazetteer:
         extra = cls({n: lvl for n, lvl in _address_corpus_names(path).items() if n not in SHORT_FORM_STOP})
         return (base or cls.default()) | extra
 
+    def prefix_levels(self, text: str) -> list[str]:
+        """The levels of every name that ``text`` begins with (长沙县… -> the county and the city 长沙)."""
+        return [self.names[text[:n]] for n in self._lengths if n <= len(text) and text[:n] in self.names]
+
     def find(self, text: str) -> list[Match]:
         """Leftmost-longest matches of any name, non-overlapping, no context checks."""
         out, i, n = [], 0, len(text)
