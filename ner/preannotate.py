@@ -13,7 +13,7 @@ What each recogniser does (span boundaries follow ``ANNOTATION.md``):
   + optional magnitude (万/亿/万亿/千万/百万) + currency (元, 美元, 欧元, 港元, 日元, 英镑...). Leading and
   trailing modifiers (近, 超, 以上, 人民币) stay outside because the pattern starts at the number and
   ends at the currency. A bare "85亿" (no currency) counts only after a money word (投资, 产值, 基金...)
-  a few characters before it. No number, no amount: 亿元以上项目 and 百亿项目 give nothing.
+  a few characters before it, or before one (2450亿的投资, 70亿融资能力). No number, no amount: 亿元以上项目 and 百亿项目 give nothing.
 * CAPACITY: number with digits (optionally ``2×100万``) + unit (GWh, MW, 万千瓦, 吨, t/d, 台, 千升...).
   Count units (台/辆/套/片) need a production word (年产, 产能, 生产...) earlier in the clause; mass and
   volume units need a production or handling word (产能, 处理, 吞吐, 炼化...) or a following 级; any
@@ -60,6 +60,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ner.errors import InputError, NerError
+from ner.normalize.amounts import CURRENCY_CODES
 from ner.types import Span
 
 # ---------------------------------------------------------------------------------------------------
@@ -68,18 +69,22 @@ from ner.types import Span
 
 _CJK = "\u4e00-\u9fff"
 _DIGITS = "0-9０-９"
-_NUM_ARABIC = rf"[{_DIGITS}]+(?:,[{_DIGITS}]{{3}}(?![{_DIGITS}]))*(?:[.．][{_DIGITS}]+)?"
+# A middle dot between digits is a decimal point in older print (４·３亿美元, １·５万吨).
+_NUM_ARABIC = rf"[{_DIGITS}]+(?:,[{_DIGITS}]{{3}}(?![{_DIGITS}]))*(?:[.．·・][{_DIGITS}]+)?"
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUM_CHINESE = rf"[数几]?[{_CN_DIGITS}]+"
 _APPROX = "[多余]"
 _RANGE_SEP = r"\s?[-－—–~～至到]\s?"
-_NOT_AFTER_NUMBER = rf"(?<![{_DIGITS}.．A-Za-z×xX*{_CN_DIGITS}])"
+_NOT_AFTER_NUMBER = rf"(?<![{_DIGITS}.．A-Za-z×xX*{_CN_DIGITS}])(?<![{_DIGITS}][·・])"
 
 # ---------------------------------------------------------------------------------------------------
 # AMOUNT
 # ---------------------------------------------------------------------------------------------------
 
-CURRENCIES = ("美元", "欧元", "港元", "港币", "日元", "英镑", "韩元", "澳元", "加元", "卢布", "元")
+# The Chinese currency names the normaliser reads (元, 美元, 卢比, 马克...), less 人民币, which stays
+# outside the span after 元, and the colloquial 块钱.
+CURRENCIES = tuple(sorted((w for w in CURRENCY_CODES if re.fullmatch(f"[{_CJK}]+", w) and "人民币" not in w and w != "块钱"),
+                          key=len, reverse=True))
 _CURRENCY = "(?:" + "|".join(CURRENCIES) + ")"
 _MONEY_MAG = "(?:万亿|千万|百万|十万|亿|万|千)"
 _AMOUNT_Q = rf"(?:{_NUM_ARABIC}|{_NUM_CHINESE}){_APPROX}?{_MONEY_MAG}?{_APPROX}?"
@@ -100,6 +105,8 @@ MONEY_CONTEXT = (
 )
 _MONEY_CONTEXT_RE = re.compile("|".join(sorted(map(re.escape, MONEY_CONTEXT), key=len, reverse=True)))
 MONEY_CONTEXT_WINDOW = 6  # characters allowed between the money word and the number
+# Or a money word right after it: 2450亿的投资, 须有70亿融资能力.
+_MONEY_AFTER_RE = re.compile(r"(?:的)?(?:投资|融资|资金|投入)")
 # What follows a bare number when it is not money.
 _BARE_NOT_FOLLOWED = re.compile(
     r"(?:股|人|次|个|户|家|千瓦|瓦|度|吨|台|辆|套|片|平方|立方|亩|米|公里|千米|条|座|项|只|件|份|倍|千升|升|"
@@ -119,7 +126,7 @@ def find_amounts(text: str) -> list[Span]:
         s, e = m.start("q"), m.end("q")
         if _BARE_NOT_FOLLOWED.match(text, e):
             continue
-        if not _money_context_before(text, s):
+        if not (_money_context_before(text, s) or _MONEY_AFTER_RE.match(text, e)):
             continue
         out.append(Span(s, e, "AMOUNT", text[s:e]))
     return out
@@ -156,9 +163,9 @@ ENERGY_UNITS = (
     "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
 )
 RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时")
-MASS_UNITS = ("吨",)
-VOLUME_UNITS = ("万千升", "千升", "立方米", "标箱", "TEU")
-COUNT_UNITS = ("台", "辆", "套", "片")
+MASS_UNITS = ("吨", "公斤", "千克")
+VOLUME_UNITS = ("万千升", "千升", "立方米", "标箱", "TEU", "桶")
+COUNT_UNITS = ("台", "辆", "套", "片", "只", "支", "头")
 _UNIT_CLASS = {u: c for c, units in (
     ("energy", ENERGY_UNITS), ("rate", RATE_UNITS), ("mass", MASS_UNITS), ("volume", VOLUME_UNITS),
     ("count", COUNT_UNITS)) for u in units}
@@ -168,7 +175,7 @@ CAPACITY_RE = re.compile(
     rf"{_NOT_AFTER_NUMBER}(?P<q>(?:{_NUM_ARABIC}\s?[×xX*]\s?)?{_CAP_Q}(?:{_RANGE_SEP}{_CAP_Q})?)(?P<unit>{_UNITS_ALT})"
     r"(?![A-Za-z])"
 )
-PRODUCTION_WORDS = ("年产(?!值)", "产能", "生产", "产量", "日产", "月产", "量产", "达产", "下线", "年加工", "加工")
+PRODUCTION_WORDS = ("年产(?!值)", "产能", "生产", "产量", "日产", "月产", "量产", "达产", "下线", "年加工", "加工", "出栏")
 HANDLING_WORDS = PRODUCTION_WORDS + (
     "处理", "吞吐", "炼化", "炼油", "冶炼", "规模", "储存", "仓储", "运力", "装卸", "消纳", "设计", "储能",
 )
@@ -177,13 +184,19 @@ _PRODUCTION_RE = re.compile("|".join(PRODUCTION_WORDS))
 _HANDLING_RE = re.compile("|".join(HANDLING_WORDS))
 _SAVINGS_RE = re.compile("|".join(SAVINGS_WORDS))
 _SAVINGS_AFTER_RE = re.compile(r"(?:标准煤|标煤|煤耗|能耗|二氧化碳|碳排放|排放)")
-_HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)")
+_HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)"
+                                rf"|[{_CJK}]{{1,5}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能
+# A count figure followed by what it counts as output: 3万辆的年产量.
+_COUNT_AFTER_RE = re.compile(r"(?:的)?(?:年?产量|产能|生产能力)")
 CLAUSE_WINDOW = 20  # characters of left context searched, not crossing a clause boundary
 _CLAUSE_BOUNDARY = re.compile(r"[，,。；;！？!?\n]")
 
 
 def find_capacities(text: str) -> list[Span]:
-    """CAPACITY candidates (may overlap each other; ``preannotate`` resolves)."""
+    """CAPACITY candidates (may overlap each other; ``preannotate`` resolves).
+
+    An item of a list whose earlier item was taken (年产3.3万吨电解铝、1万吨铜材、5000吨精锌、1万吨铝材)
+    is taken too, however far the production word now lies."""
     out = []
     for m in CAPACITY_RE.finditer(text):
         s, e = m.start("q"), m.end("unit")
@@ -195,12 +208,17 @@ def find_capacities(text: str) -> list[Span]:
             continue
         if unit == "度" and not re.search("[万亿]", m.group("q")):
             continue  # 30度 is a temperature or an angle; 1.135亿度 is annual output
-        if kind == "count" and not _PRODUCTION_RE.search(left):
+        listed = bool(out) and _LIST_ITEM_GAP.fullmatch(text, out[-1].end, s) is not None
+        if kind == "count" and not (listed or _PRODUCTION_RE.search(left) or _COUNT_AFTER_RE.match(right)):
             continue
-        if kind in ("mass", "volume") and not (_HANDLING_RE.search(left) or _HANDLING_AFTER_RE.match(right)):
+        if kind in ("mass", "volume") and not (listed or _HANDLING_RE.search(left) or _HANDLING_AFTER_RE.match(right)):
             continue
         out.append(Span(s, e, "CAPACITY", text[s:e]))
     return out
+
+
+# Between two items of a list of outputs: a product name and a list comma (3.3万吨电解铝、1万吨铜材).
+_LIST_ITEM_GAP = re.compile(rf"[{_CJK}A-Za-z]{{0,8}}[、及和]")
 
 
 def _clause_left(text: str, start: int) -> str:
@@ -251,11 +269,12 @@ SHORT_FORM_STOP = frozenset("""
 建设 团结 红山 青山 东山 西山 南山 北山 日照 来宾 白银 长寿 安宁 新民 海港 开发 高新 中原 南沙 新区 港区
 """.split())
 # Words that contain a place name but are not places (长治久安 is not 长治).
-FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部")
+FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
+                 "复合肥")
 # Last words of names the guidelines never tag, shared by the place rules (a place directly followed by
 # such a name is skipped: ``_BODY_RE``) and the company veto (``is_non_company``).
 _MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社")
-_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "周刊", "杂志", "电视台", "广播电视台", "新闻网")
+_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
 _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
 _ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
 _SCHOOL_WORDS = ("大学", "学院")
@@ -263,7 +282,7 @@ _alt = "|".join
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
-    rf"军分区|{_alt(_MEDIA_NAMES)}|"
+    rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)}))"

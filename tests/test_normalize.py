@@ -132,6 +132,8 @@ AMOUNTS = [
     ("500亿日元", "", "", "50000000000", "50000000000", False, "JPY", False, None, ""),
     ("1亿英镑", "", "", "100000000", "100000000", False, "GBP", False, None, ""),
     ("5000万美金", "", "", "50000000", "50000000", False, "USD", False, None, ""),
+    ("４·３亿美元", "", "", "430000000", "430000000", False, "USD", False, None, ""),  # a middle-dot decimal
+    ("４７００亿马克", "", "", "470000000000", "470000000000", False, "DEM", False, None, ""),
     ("一千二百万元", "", "", "12000000", "12000000", False, "CNY", False, None, ""),
     ("三亿五千万元", "", "", "350000000", "350000000", False, "CNY", False, None, ""),
 ]
@@ -157,6 +159,16 @@ def test_amount_is_exact_and_json_safe():
     assert json.loads(json.dumps(d, ensure_ascii=False)) == d
     assert normalize_amount("0.5元").to_dict()["value"] == 0.5
     assert normalize_amount("两千多万元").to_dict()["value"] is None
+
+
+def test_every_currency_the_rules_find_is_read():
+    from ner.normalize.amounts import CURRENCY_CODES
+    from ner.preannotate import CURRENCIES, preannotate
+
+    for word in CURRENCIES:
+        text = f"投资5亿{word}"
+        assert [s.text for s in preannotate(text)] == [f"5亿{word}"], word
+        assert normalize_amount(f"5亿{word}").currency == CURRENCY_CODES[word]
 
 
 AMOUNT_ERRORS = ["亿元", "元", "", "22个项目", "2000万股", "5%", "10-8亿元", "5亿美元3亿欧元", "abc元"]

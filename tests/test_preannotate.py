@@ -34,6 +34,16 @@ AMOUNT_POSITIVE = [
     ("产业规模超千亿元", "千亿元"),
     ("投资３０亿元", "３０亿元"),
     ("注册资本5000万元人民币", "5000万元"),
+    # Older print writes a decimal point as a middle dot; the number is not cut at it.
+    ("外商直接投资达到４·３亿美元。", "４·３亿美元"),
+    # Currencies other than the yuan, including those the euro replaced (archive news).
+    ("外国投资者购买国债高达４７００亿马克", "４７００亿马克"),
+    ("涉及１０亿卢比以上的项目", "１０亿卢比"),
+    ("中标金额为2,158,764,126肯先令", "2,158,764,126肯先令"),
+    ("收购金额约33.6亿美金", "33.6亿美金"),
+    # A bare number followed by a money word.
+    ("为铁路建设安排２４５０亿的投资", "２４５０亿"),
+    ("申请人须有70亿融资能力", "70亿"),
 ]
 
 
@@ -73,7 +83,21 @@ CAPACITY_POSITIVE = [
     ("年产啤酒60万千升", "60万千升"),
     ("年处理12万吨废旧电池", "12万吨"),
     ("光伏装机10GW", "10GW"),
+    ("形成年产１·５万吨无缝钢管的能力", "１·５万吨"),
+    ("藏药年产量达１０万公斤", "１０万公斤"),
+    ("油田日产原油１２万桶", "１２万桶"),
+    ("年产鲜切花４００万支", "４００万支"),
+    ("年出栏生猪10万头的养殖基地", "10万头"),
+    ("以25万吨电解铝产能置换", "25万吨"),  # a product name, then 产能
+    ("该厂３万辆的年产量", "３万辆"),  # a count followed by 年产量
 ]
+
+
+def test_capacity_list_items_share_the_production_word():
+    text = "形成年产３．３万吨电解铝、１万吨铜材、５０００吨精锌、１万吨铝材的规模"
+    assert [t for _, _, t in found(text, "CAPACITY")] == ["３．３万吨", "１万吨", "５０００吨", "１万吨"]
+    # A clause boundary ends the list: the second mass has no production word of its own.
+    assert [t for _, _, t in found("年产５万吨钢材，运来２０吨钢材", "CAPACITY")] == ["５万吨"]
 
 
 @pytest.mark.parametrize("text,surface", CAPACITY_POSITIVE)
@@ -92,6 +116,8 @@ CAPACITY_NEGATIVE = [
     "销售汽车10万辆",  # a count with no production word is a sales figure
     "运来20吨钢材",  # mass without production or handling context
     "气温30度",
+    "养殖场存栏5000头",  # a herd, not an output
+    "全市有300支队伍",
 ]
 
 
@@ -155,6 +181,10 @@ REGION_NEGATIVE = [
     "沿海地区经济",  # 海地 (Haiti) is not read inside 沿海地区
     "增加纳税人数",  # nor 加纳 (Ghana) inside 增加纳税
     "长沙县黄花镇政府",  # a town's government is a body
+    "建设年产120万吨复合肥项目",  # 合肥 inside 复合肥
+    "中国工商银行苏州分行牵头",  # a bank branch is part of the bank's name
+    "济南军区驻豫某部",
+    "中国证券网讯(记者",  # a news site's dateline
 ]
 
 

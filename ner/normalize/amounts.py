@@ -41,6 +41,7 @@ from typing import Any
 
 __all__ = [
     "APPROX_VALUES",
+    "CURRENCY_CODES",
     "Amount",
     "Quantity",
     "normalize_amount",
@@ -74,8 +75,10 @@ def _clean_decimal(d: Decimal) -> Decimal:
 
 
 def _to_text(s: str) -> str:
-    """NFKC (full-width digits and punctuation -> ASCII), thousands separators out, no spaces."""
+    """NFKC (full-width digits and punctuation -> ASCII), a middle dot between digits read as a decimal
+    point (４·３亿, as older print writes 4.3亿), thousands separators out, no spaces."""
     s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"(?<=\d)[·・･](?=\d)", ".", s)
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     return re.sub(r"\s+", "", s)
 
@@ -294,7 +297,9 @@ def number_json(d: Decimal | None) -> int | float | None:
 # ---------------------------------------------------------------------------------------------
 # Currencies
 
-_CURRENCIES = {
+# Currency names -> ISO 4217 codes. ``ner.preannotate`` recognises the Chinese names among them after a
+# number, so every currency the rules find is one this module reads.
+CURRENCY_CODES = {
     "元人民币": "CNY", "人民币元": "CNY", "人民币": "CNY", "元": "CNY", "块钱": "CNY", "RMB": "CNY",
     "CNY": "CNY", "¥": "CNY",
     "美元": "USD", "美金": "USD", "USD": "USD", "US$": "USD", "$": "USD",
@@ -304,9 +309,12 @@ _CURRENCIES = {
     "英镑": "GBP", "GBP": "GBP", "£": "GBP",
     "韩元": "KRW", "澳元": "AUD", "澳大利亚元": "AUD", "加元": "CAD", "加拿大元": "CAD",
     "新加坡元": "SGD", "新台币": "TWD", "台币": "TWD", "卢布": "RUB", "瑞士法郎": "CHF",
-    "泰铢": "THB", "卢比": "INR", "林吉特": "MYR", "越南盾": "VND",
+    "泰铢": "THB", "卢比": "INR", "林吉特": "MYR", "越南盾": "VND", "韩币": "KRW", "瑞郎": "CHF",
+    "兰特": "ZAR", "雷亚尔": "BRL", "肯先令": "KES", "坦先令": "TZS", "乌先令": "UGX",
+    # Currencies replaced by the euro in 2002, still in archive news: 4700亿马克 (1998).
+    "马克": "DEM", "德国马克": "DEM", "法郎": "FRF", "法国法郎": "FRF",
 }
-_CURRENCY_RE = re.compile("|".join(re.escape(k) for k in _by_length(_CURRENCIES)))
+_CURRENCY_RE = re.compile("|".join(re.escape(k) for k in _by_length(CURRENCY_CODES)))
 
 
 @dataclass(frozen=True)
@@ -350,7 +358,7 @@ def normalize_amount(text: str, before: str = "", after: str = "") -> Amount:
     s = _to_text(text)
     lead, core, trail = strip_modifiers(s)
     found = _CURRENCY_RE.findall(core)
-    codes = {_CURRENCIES[f] for f in found}
+    codes = {CURRENCY_CODES[f] for f in found}
     if len(codes) > 1:
         raise ValueError(f"amount {text!r} names several currencies: {sorted(codes)}")
     expr = _CURRENCY_RE.sub("", core)
@@ -359,7 +367,7 @@ def normalize_amount(text: str, before: str = "", after: str = "") -> Amount:
         currency = codes.pop()
     else:
         nxt = _CURRENCY_RE.match(_to_text(after))
-        currency = _CURRENCIES[nxt.group(0)] if nxt else "CNY"
+        currency = CURRENCY_CODES[nxt.group(0)] if nxt else "CNY"
         currency_assumed = nxt is None
     if not expr or not any(ch.isdigit() or ch in _CN_DIGITS or ch in _SMALL_UNITS for ch in expr):
         raise ValueError(f"no number in amount {text!r}")
