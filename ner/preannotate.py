@@ -71,8 +71,8 @@ _CJK = "\u4e00-\u9fff"
 _DIGITS = "0-9０-９"
 # A middle dot between digits is a decimal point in older print (４·３亿美元, １·５万吨).
 _NUM_ARABIC = rf"[{_DIGITS}]+(?:,[{_DIGITS}]{{3}}(?![{_DIGITS}]))*(?:[.．·・][{_DIGITS}]+)?"
-_CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_NUM_CHINESE = rf"[数几]?[{_CN_DIGITS}]+"
+_CN_DIGITS = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"  # with the formal numerals of contracts
+_NUM_CHINESE = rf"[数几]?[{_CN_DIGITS}]+(?:[万亿][{_CN_DIGITS}]+)*"  # 三万六千六百九十八
 _APPROX = "[多余]"
 _RANGE_SEP = r"\s?[-－—–~～至到]\s?"
 _NOT_AFTER_NUMBER = rf"(?<![{_DIGITS}.．A-Za-z×xX*{_CN_DIGITS}])(?<![{_DIGITS}][·・])"
@@ -101,15 +101,16 @@ BARE_AMOUNT_RE = re.compile(
 MONEY_CONTEXT = (
     "投资", "总投资", "投资额", "资金", "产值", "营收", "营业收入", "收入", "销售额", "销售收入", "融资",
     "基金", "税收", "利税", "税金", "贷款", "授信", "募资", "募集", "出资", "注册资本", "资本", "金额",
-    "利润", "交易额", "成交额", "预算", "补贴", "奖励", "GDP", "估值", "市值",
+    "利润", "交易额", "成交额", "预算", "补贴", "奖励", "GDP", "估值", "市值", "本金", "对价", "作价", "套现",
+    "债务", "债权", "赔偿", "浮盈",
 )
 _MONEY_CONTEXT_RE = re.compile("|".join(sorted(map(re.escape, MONEY_CONTEXT), key=len, reverse=True)))
 MONEY_CONTEXT_WINDOW = 6  # characters allowed between the money word and the number
-# Or a money word right after it: 2450亿的投资, 须有70亿融资能力.
-_MONEY_AFTER_RE = re.compile(r"(?:的)?(?:投资|融资|资金|投入)")
+# Or a money word right after it: 2450亿的投资, 须有70亿融资能力, 83.65亿人民币 (人民币 stays outside).
+_MONEY_AFTER_RE = re.compile(r"(?:的)?(?:投资|融资|资金|投入|价格|对价)|人民币|现金")
 # What follows a bare number when it is not money.
 _BARE_NOT_FOLLOWED = re.compile(
-    r"(?:股|人|次|个|户|家|千瓦|瓦|度|吨|台|辆|套|片|平方|立方|亩|米|公里|千米|条|座|项|只|件|份|倍|千升|升|"
+    r"(?:股|人(?!民币)|次|个|户|家|千瓦|瓦|度|吨|台|辆|套|片|平方|立方|亩|米|公里|千米|条|座|项|只|件|份|倍|千升|升|"
     r"[A-Za-z%‰％])"
 )
 
@@ -141,7 +142,7 @@ def _has_real_number(q: str) -> bool:
         return False
     numeral = head.group(0)
     rest = q[len(numeral):]
-    return bool(re.search("[十百千]", numeral) or re.search("[万亿]", rest))
+    return bool(re.search("[十百千拾佰仟]", numeral) or re.search("[万亿]", rest))
 
 
 def _money_context_before(text: str, start: int) -> bool:

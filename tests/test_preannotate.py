@@ -44,6 +44,12 @@ AMOUNT_POSITIVE = [
     # A bare number followed by a money word.
     ("为铁路建设安排２４５０亿的投资", "２４５０亿"),
     ("申请人须有70亿融资能力", "70亿"),
+    ("以4.692亿的价格收购", "4.692亿"),
+    ("交付对价83.65亿人民币", "83.65亿"),  # 人民币 stays outside; it is no count of people (人)
+    ("通过减持套现45亿,被称为", "45亿"),
+    # Formal numerals of contracts and a 万 inside a Chinese numeral.
+    ("担保额度为贰仟万元", "贰仟万元"),
+    ("退还货款三万六千六百九十八元", "三万六千六百九十八元"),
 ]
 
 
