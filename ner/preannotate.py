@@ -9,15 +9,19 @@ baseline that a trained model must beat (``scripts/eval_preannotate.py``).
 
 What each recogniser does (span boundaries follow ``ANNOTATION.md``):
 
-* AMOUNT: number (Arabic, full-width, Chinese numerals; decimals; ranges such as 8-10亿元; 多/余 inside)
-  + optional magnitude (万/亿/万亿/千万/百万) + currency (元, 美元, 欧元, 港元, 日元, 英镑...). Leading and
+* AMOUNT: number (Arabic, full-width, Chinese numerals and the formal 壹贰…仟 of contracts; decimals, also
+  written with a middle dot as in older print, ４·３亿; ranges such as 8-10亿元; 多/余 inside)
+  + optional magnitude (万/亿/万亿/千万/百万) + currency (every Chinese currency name that
+  ``ner.normalize`` reads: 元, 美元, 欧元, 港元, 卢比, 马克, 肯先令, 美金...). Leading and
   trailing modifiers (近, 超, 以上, 人民币) stay outside because the pattern starts at the number and
   ends at the currency. A bare "85亿" (no currency) counts only after a money word (投资, 产值, 基金...)
   a few characters before it, or before one (2450亿的投资, 70亿融资能力). No number, no amount: 亿元以上项目 and 百亿项目 give nothing.
-* CAPACITY: number with digits (optionally ``2×100万``) + unit (GWh, MW, 万千瓦, 吨, t/d, 台, 千升...).
-  Count units (台/辆/套/片) need a production word (年产, 产能, 生产...) earlier in the clause; mass and
-  volume units need a production or handling word (产能, 处理, 吞吐, 炼化...) or a following 级; any
-  unit is refused after a savings or emissions word (降低, 减少, 节约, 减排...). A trailing 级 is left out.
+* CAPACITY: number with digits (optionally ``2×100万``) + unit (GWh, MW, 万千瓦, 吨, 公斤, t/d, 台, 千升, 桶...).
+  Count units (台/辆/套/片/只/支/头) need a production word (年产, 产能, 生产, 出栏...) earlier in the
+  clause or 年产量/产能 right after; mass and volume units need a production or handling word (产能,
+  处理, 吞吐, 炼化...) before, or after it 级 or a product name and 产能 (25万吨电解铝产能); a later
+  item of a list of outputs shares the first item's word (年产3.3万吨电解铝、1万吨铜材). Any unit is
+  refused after a savings or emissions word (降低, 减少, 节约, 减排...). A trailing 级 is left out.
 * REGION: gazetteer look-up (``Gazetteer``: administrative names from cpca's ``adcodes.csv``, their
   short forms, macro regions), leftmost-longest. A place directly followed by a zone suffix
   (经开区, 高新区, 新区...) becomes a zone; adjacent administrative names merge into one chain span
