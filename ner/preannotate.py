@@ -193,6 +193,8 @@ _HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|
                                 rf"|[{_CJK}]{{1,5}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能
 # A count figure followed by what it counts as output: 3万辆的年产量.
 _COUNT_AFTER_RE = re.compile(r"(?:的)?(?:年?产量|产能|生产能力)")
+# Between two items of a list of outputs: a product name and a list comma (3.3万吨电解铝、1万吨铜材).
+_LIST_ITEM_GAP = re.compile(rf"[{_CJK}A-Za-z]{{0,8}}[、及和]")
 CLAUSE_WINDOW = 20  # characters of left context searched, not crossing a clause boundary
 _CLAUSE_BOUNDARY = re.compile(r"[，,。；;！？!?\n]")
 
@@ -220,10 +222,6 @@ def find_capacities(text: str) -> list[Span]:
             continue
         out.append(Span(s, e, "CAPACITY", text[s:e]))
     return out
-
-
-# Between two items of a list of outputs: a product name and a list comma (3.3万吨电解铝、1万吨铜材).
-_LIST_ITEM_GAP = re.compile(rf"[{_CJK}A-Za-z]{{0,8}}[、及和]")
 
 
 def _clause_left(text: str, start: int) -> str:

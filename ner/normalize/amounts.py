@@ -78,7 +78,7 @@ def _to_text(s: str) -> str:
     """NFKC (full-width digits and punctuation -> ASCII), a middle dot between digits read as a decimal
     point (４·３亿, as older print writes 4.3亿), thousands separators out, no spaces."""
     s = unicodedata.normalize("NFKC", s)
-    s = re.sub(r"(?<=\d)[·・･](?=\d)", ".", s)
+    s = re.sub(r"(?<=\d)[·・](?=\d)", ".", s)  # after NFKC, half-width ･ is ・
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     return re.sub(r"\s+", "", s)
 
