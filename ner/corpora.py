@@ -628,6 +628,45 @@ def _iter_address(blocks, mapping, claimed, places) -> Iterable[Article]:
         log.info("corpus address: %d addresses with [UNK] inside a region part left out", skipped)
 
 
+# --- whole documents without labels (texts for whole-article gold and weak labelling) --------------
+
+NEWS_ARTICLES_URL = "../shared/data/news_articles (Rock-Candy-Tea/RSSHUB-PAGE, hajeekn/RSSHUB-PAGE)"
+DUEE_FIN_URL = "https://github.com/HuipengXu/DuEE-fin-ChatGLM-6B (DuEE_fin/)"
+
+
+def news_article_texts(path: str | Path | None = None) -> dict[str, str]:
+    """``{id: text}`` of the whole news pages in ``news_articles/articles.jsonl`` (title, blank line,
+    one paragraph per line, as stored). Absent: ``{}`` with the usual notice."""
+    f = Path(path) if path is not None else default_data_dir() / "news_articles" / "articles.jsonl"
+    if not f.is_file():
+        _missing("news_articles", f, NEWS_ARTICLES_URL)
+        return {}
+    return {str(obj["id"]): obj["text"] for _, obj in io.read_jsonl(f)}
+
+
+def duee_fin_id(source_id: str) -> str:
+    """Our id of a DuEE-fin document: ``duee_`` and the first 12 hex digits of its id."""
+    return "duee_" + source_id[:12]
+
+
+def duee_fin_texts(path: str | Path | None = None) -> dict[str, str]:
+    """``{duee_fin_id(id): title + "\\n\\n" + text}`` of DuEE-fin's dev documents: the page as a reader sees
+    it, headline first, as news_articles store it. DuEE-fin is for non-commercial research only: it is
+    read for evaluation and never by the default training config."""
+    f = Path(path) if path is not None else default_data_dir() / "duee_fin" / "duee_fin_dev.json"
+    if not f.is_file():
+        _missing("duee_fin", f, DUEE_FIN_URL)
+        return {}
+    return {duee_fin_id(str(obj["id"])): f"{obj.get('title', '')}\n\n{obj['text']}" for _, obj in io.read_jsonl(f)}
+
+
+#: Unlabelled whole-document sources a reference may point at: name -> ``{id: text}`` reader.
+TEXT_SOURCES: dict[str, Callable[..., dict[str, str]]] = {
+    "news_articles": news_article_texts,
+    "duee_fin": duee_fin_texts,
+}
+
+
 # --- gold annotations of corpus sentences, stored by reference --------------------------------------
 
 def text_digest(text: str) -> str:
@@ -667,10 +706,13 @@ def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
     texts: dict[str, str] = {}
     present = set()
     for (corpus, split), ids in wanted.items():
-        articles = load_corpus(corpus, split=split)
-        if articles:
+        if corpus in TEXT_SOURCES:
+            found = TEXT_SOURCES[corpus]()
+        else:
+            found = {a.id: a.text for a in load_corpus(corpus, split=split)}
+        if found:
             present.add((corpus, split))
-        texts.update((a.id, a.text) for a in articles if a.id in ids)
+        texts.update((i, t) for i, t in found.items() if i in ids)
     out = []
     for line, row in rows:
         where = f"{path}:{line}"

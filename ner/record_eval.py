@@ -77,6 +77,79 @@ def evaluate_records(
     return scores
 
 
+RECORD_FIELDS = ("company", "site", "investment", "capacity", "stage")
+
+
+def _mention_keys(r: Mapping[str, Any]) -> set[tuple[str, str]]:
+    return ({("C", _key(m["text"])) for m in r.get("companies") or ()}
+            | {("R", _key(m["text"])) for m in r.get("regions") or ()}
+            | {("A", _key(m["text"])) for m in r.get("amounts") or ()}
+            | {("Q", _key(m["text"])) for m in r.get("capacities") or ()})
+
+
+def _fields(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "company": frozenset(_key(m["text"]) for m in r.get("companies") or ()),
+        "site": frozenset(_key(m["text"]) for m in r.get("regions") or ()),
+        "investment": frozenset(_key(m["text"]) for m in r.get("amounts") or () if m.get("role", "investment") == "investment"),
+        "capacity": frozenset(_key(m["text"]) for m in r.get("capacities") or ()),
+        "stage": r.get("stage"),
+    }
+
+
+def match_records(gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """Pairs ``(gold index, predicted index)``: greedily the most similar first (Jaccard over the
+    records' mention surfaces), each record used once, pairs sharing no mention left unmatched."""
+    keys_g, keys_p = [_mention_keys(g) for g in gold], [_mention_keys(p) for p in pred]
+    sims = []
+    for i, a in enumerate(keys_g):
+        for j, b in enumerate(keys_p):
+            inter = len(a & b)
+            if inter:
+                sims.append((-inter / len(a | b), i, j))
+    used_g, used_p, pairs = set(), set(), []
+    for _, i, j in sorted(sims):
+        if i not in used_g and j not in used_p:
+            used_g.add(i)
+            used_p.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def evaluate_record_fields(
+    gold_docs: Mapping[str, list[Mapping[str, Any]]], pred_docs: Mapping[str, list[Mapping[str, Any]]]
+) -> dict[str, Any]:
+    """Record-level matching and per-field accuracy after matching.
+
+    ``{"records": prf over records (a matched pair is a true positive), field: {"correct", "matched",
+    "accuracy"} ...}``. A field is correct when the matched records agree on it exactly: the same set of
+    company surfaces (``company``), place surfaces (``site``), investment amounts (``investment``),
+    capacities (``capacity``), and the same ``stage``."""
+    tp = fp = fn = 0
+    correct = dict.fromkeys(RECORD_FIELDS, 0)
+    for doc_id in set(gold_docs) | set(pred_docs):
+        g, p = list(gold_docs.get(doc_id, [])), list(pred_docs.get(doc_id, []))
+        pairs = match_records(g, p)
+        tp, fp, fn = tp + len(pairs), fp + len(p) - len(pairs), fn + len(g) - len(pairs)
+        for i, j in pairs:
+            fg, fp_ = _fields(g[i]), _fields(p[j])
+            for f in RECORD_FIELDS:
+                correct[f] += fg[f] == fp_[f]
+    out: dict[str, Any] = {"records": prf(tp, fp, fn)}
+    for f in RECORD_FIELDS:
+        out[f] = {"correct": correct[f], "matched": tp, "accuracy": correct[f] / tp if tp else 0.0}
+    return out
+
+
+def format_field_scores(scores: Mapping[str, Any]) -> str:
+    r = scores["records"]
+    lines = [f"records matched: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
+             f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})",
+             "field accuracy on matched records: " + ", ".join(
+                 f"{f} {scores[f]['accuracy']:.3f}" for f in RECORD_FIELDS)]
+    return "\n".join(lines)
+
+
 def read_records(path: str | Path) -> dict[str, list[dict[str, Any]]]:
     """``{id: records}`` from a records JSONL (``{"id", "records"}``) or ``ner tag`` output
     (``{"id", "entities", "records"}``); other keys are ignored. A repeated id is an error."""
@@ -95,6 +168,13 @@ def read_records(path: str | Path) -> dict[str, list[dict[str, Any]]]:
             raise InputError(f"{path}:{i}: id {doc_id!r} appears twice; give each document one line")
         docs[doc_id] = obj["records"]
     return docs
+
+
+def read_referenced_records(path: str | Path, part: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``{id: records}`` of a whole-article reference file (``data/articles/*.refs.jsonl``), lines of
+    ``part`` only when given. Records carry their mentions' texts and offsets, so no corpus is read."""
+    return {str(row["id"]): row.get("records") or [] for _, row in read_jsonl(path)
+            if part is None or row.get("part") == part}
 
 
 def format_record_scores(scores: Mapping[str, Any], title: str = "") -> str:

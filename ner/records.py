@@ -438,12 +438,14 @@ def _inside(span: Span | ProjectName, lo: int, hi: int) -> bool:
     return lo <= span.start and span.end <= hi
 
 
-def build_records(text: str, entities: Iterable[Span | dict[str, Any]]) -> list[dict[str, Any]]:
+def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_article: bool = True) -> list[dict[str, Any]]:
     """Project records (JSON-safe dicts, see the module docstring) from an article and its entities.
 
     ``entities``: flat spans (``Span`` or ``{"start", "end", "label"}`` dicts) with ``[start, end)``
     offsets into ``text``; labels other than COMPANY, REGION, AMOUNT, CAPACITY and spans outside the
     text are ignored. Each mention's text is read from ``text``. The input is not modified.
+    ``whole_article``: consolidate the sentence-level records into one per project
+    (``ner.article_records``); False gives the sentence-level records.
     """
     given = [Span.from_dict(e) if isinstance(e, dict) else e for e in entities]
     spans = sorted(
@@ -530,6 +532,10 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]]) -> list[
         if key not in seen:
             seen.add(key)
             out.append(_to_dict(text, r, hint))
+    if whole_article:
+        from ner.article_records import consolidate
+
+        out = consolidate(text, spans, out)
     return out
 
 

@@ -134,7 +134,7 @@ def test_industry_examples_are_not_owners_of_an_industry_figure():
     ents = spans(
         INDUSTRY, ("REGION", "望城区"), ("COMPANY", "德赛电池"), ("COMPANY", "金驰能源"), ("REGION", "望城"), ("AMOUNT", "500亿元")
     )
-    [rec] = build_records(INDUSTRY, ents)
+    [rec] = build_records(INDUSTRY, ents, whole_article=False)
     assert rec["companies"] == []
     assert texts(rec["regions"]) == ["望城"]  # the nearest region before the amount
     assert (rec["amounts"][0]["role"], rec["date"]) == ("output_value", "2025年")
@@ -153,7 +153,7 @@ def test_same_project_name_merges_and_stated_region_is_kept():
         ("COMPANY", "湖南德赛电池"), ("REGION", "长沙市望城经开区"), ("COMPANY", "德赛"), ("AMOUNT", "120亿元"),
         ("REGION", "长沙"), ("COMPANY", "德赛集团"),
     )
-    [rec] = build_records(SAME_NAME, ents)
+    [rec] = build_records(SAME_NAME, ents, whole_article=False)
     assert texts(rec["companies"]) == ["湖南德赛电池", "德赛", "德赛集团"]
     assert texts(rec["regions"]) == ["长沙市望城经开区"]  # 长沙 in the quote does not replace it
     assert rec["amounts"][0]["role"] == "output_value"
@@ -162,7 +162,7 @@ def test_same_project_name_merges_and_stated_region_is_kept():
 
 def test_region_in_a_slogan_is_not_a_location():
     ents = spans(SLOGAN, ("REGION", "望城经开区"), ("CAPACITY", "4000万台"), ("COMPANY", "比亚迪"), ("REGION", "望城"))
-    [rec] = build_records(SLOGAN, ents)
+    [rec] = build_records(SLOGAN, ents, whole_article=False)
     assert texts(rec["regions"]) == ["望城经开区"]
     assert rec["project"] == "比亚迪项目"
 

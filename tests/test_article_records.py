@@ -1,0 +1,82 @@
+"""Sentence-level records -> one record per project for a whole article (ner.article_records).
+
+Offsets are computed with ``str.find`` from the texts below, never typed by hand.
+"""
+from __future__ import annotations
+
+from ner.article_records import company_alias, is_background_amount
+from ner.records import build_records
+from ner.types import Span
+
+
+def spans(text: str, *mentions: tuple[str, str]) -> list[Span]:
+    out, cursor = [], 0
+    for label, s in mentions:
+        i = text.find(s, cursor)
+        assert i >= 0, f"{s!r} not in {text[cursor:]!r}"
+        cursor = i + len(s)
+        out.append(Span(i, cursor, label, s))
+    return out
+
+
+def texts(mentions) -> list[str]:
+    return [m["text"] for m in mentions]
+
+
+HEADLINE = (
+    "14亿！东阳光投建年产5万吨磷酸铁锂产线\n\n"
+    "9月9日，东阳光发布公告称，全资子公司乳源新能源计划在广东省韶关市投资扩建年产5万吨磷酸铁锂项目，"
+    "项目总投资额预计不超过14亿元。\n"
+    "二级市场上，东阳光收盘报10.77元/股，当前总市值为324.6亿元。"
+)
+HEADLINE_ENTS = (("AMOUNT", "14亿"), ("COMPANY", "东阳光"), ("CAPACITY", "5万吨"), ("COMPANY", "东阳光"),
+                 ("COMPANY", "乳源新能源"), ("REGION", "广东省韶关市"), ("CAPACITY", "5万吨"), ("AMOUNT", "14亿元"),
+                 ("COMPANY", "东阳光"), ("AMOUNT", "324.6亿元"))
+
+
+def test_headline_and_body_are_one_record_with_every_company_mention():
+    [rec] = build_records(HEADLINE, spans(HEADLINE, *HEADLINE_ENTS))
+    assert sorted(set(texts(rec["companies"]))) == ["东阳光", "乳源新能源"]  # investor and project company
+    assert len([m for m in rec["companies"] if m["text"] == "东阳光"]) == 3  # every mention
+    assert texts(rec["amounts"]) == ["14亿", "14亿元"]  # the market value is background
+    assert texts(rec["capacities"]) == ["5万吨", "5万吨"]
+    assert any(link.startswith("merged") for link in rec["links"])  # it says why
+
+
+def test_sentence_level_records_stay_available():
+    recs = build_records(HEADLINE, spans(HEADLINE, *HEADLINE_ENTS), whole_article=False)
+    assert len(recs) >= 2 and all("links" not in r for r in recs)
+
+
+SITE = "5月19日，湖南德赛电池储能电芯项目在长沙市望城经开区投产，总投资75亿元。望城区、长沙和湖南的制造业……德赛电池总部在深圳。"
+
+
+def test_site_parents_join_and_the_investor_home_does_not():
+    ents = spans(SITE, ("COMPANY", "湖南德赛电池"), ("REGION", "长沙市望城经开区"), ("AMOUNT", "75亿元"),
+                 ("REGION", "望城区"), ("REGION", "长沙"), ("REGION", "湖南"), ("COMPANY", "德赛电池"), ("REGION", "深圳"))
+    [rec] = build_records(SITE, ents)
+    assert texts(rec["regions"]) == ["长沙市望城经开区", "望城区", "长沙", "湖南"]
+    assert texts(rec["companies"]) == ["湖南德赛电池", "德赛电池"]
+
+
+INDUSTRY = "望城区目前已经布局了德赛电池、金驰能源等一批龙头企业,预计到2025年,望城先进储能材料产业规模将达500亿元规模。"
+
+
+def test_a_sector_target_is_no_record():
+    ents = spans(INDUSTRY, ("REGION", "望城区"), ("COMPANY", "德赛电池"), ("COMPANY", "金驰能源"), ("REGION", "望城"),
+                 ("AMOUNT", "500亿元"))
+    assert build_records(INDUSTRY, ents) == []
+
+
+def test_company_alias():
+    assert company_alias("德赛电池", "湖南德赛电池")
+    assert company_alias("宁德时代", "宁德时代新能源科技股份有限公司")
+    assert not company_alias("正泰集团", "正泰电器")
+    assert not company_alias("华为", "比亚迪")
+
+
+def test_background_amounts():
+    text = "公司2020年营业收入510亿元，本项目总投资20亿元"
+    rev, inv = text.find("510亿元"), text.find("20亿元")
+    assert is_background_amount(text, {"start": rev, "end": rev + 5, "text": "510亿元"})
+    assert not is_background_amount(text, {"start": inv, "end": inv + 4, "text": "20亿元"})
