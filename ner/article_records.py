@@ -30,8 +30,14 @@ from ner.types import Span
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团股份", "股份公司", "公司")
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
-    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本"
+    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘"
 )
+_TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
+_SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
+_OUTPUT = re.compile(r"产值")
+_PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
+_MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
+_AGENT = re.compile(r"^[^，,。；;]{0,12}?(?:财务顾问|招标代理|代理机构|招标机构|独家顾问|律师)")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 
 
@@ -56,8 +62,32 @@ def _clause_before(text: str, start: int) -> str:
     return text[lo:start]
 
 
+def _sentence_before(text: str, start: int) -> str:
+    lo = start
+    while lo > 0 and text[lo - 1] not in "。！？!?\n":
+        lo -= 1
+    return text[lo:start]
+
+
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
-    return bool(_BACKGROUND.search(_clause_before(text, m["start"])[-14:]))
+    """A company's or an industry's figure (its clause says revenue, market value, a fine …), a price,
+    a sector target (到2025年…产业规模将达500亿元) or an output value that no project is said to reach
+    (a project's 达产后年产值 stays)."""
+    value = m.get("value")
+    if isinstance(value, (int, float)) and value < _MIN_VALUE:
+        return True
+    window = _clause_before(text, m["start"])[-14:]
+    if _BACKGROUND.search(window):
+        return True
+    sentence = _sentence_before(text, m["start"])
+    if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
+        return True
+    return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)
+
+
+def is_agent(text: str, m: dict[str, Any]) -> bool:
+    """A tender agent or adviser (华兴资本担任独家财务顾问): named in the deal, but no party to the project."""
+    return bool(_AGENT.match(text[m["end"]:]))
 
 
 def _figures(r: dict[str, Any]) -> set[Any]:
@@ -124,10 +154,14 @@ def _mention(s: Span) -> dict[str, Any]:
     return {"text": s.text, "start": s.start, "end": s.end}
 
 
-def expand_companies(records: list[dict[str, Any]], spans: Sequence[Span]) -> list[dict[str, Any]]:
+def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span]) -> list[dict[str, Any]]:
     mentions = [s for s in spans if s.label == "COMPANY"]
     out = []
     for r in records:
+        agents = [m for m in r["companies"] if is_agent(text, m)]
+        if agents:
+            r = {**r, "companies": [m for m in r["companies"] if m not in agents],
+                 "links": [*r.get("links", []), "agents left out: " + ", ".join(m["text"] for m in agents)]}
         names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
         extra = [s for s in mentions if (s.start, s.end) not in have and any(company_alias(s.text, n) for n in names)]
@@ -138,30 +172,40 @@ def expand_companies(records: list[dict[str, Any]], spans: Sequence[Span]) -> li
     return out
 
 
-def _ancestors(code: str) -> set[str]:
+_RANK = {"country": 0, "macro_region": 0, "province": 1, "city": 2, "district": 3, "zone": 4}
+
+
+def _parent_codes(code: str) -> set[str]:
     return {code[:2] + "0000", code[:4] + "00", code}
+
+
+def _place_of(site: Any, other: Any) -> bool:
+    """``other`` names the site itself or a unit the site lies in (by adcode and level)."""
+    if other.canonical == site.canonical:
+        return True
+    if other.code is None or site.code is None or other.level == "zone":
+        return False
+    return other.code in _parent_codes(site.code) and _RANK[other.level] <= _RANK.get(site.level, 4)
 
 
 def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: Sequence[str]) -> list[dict[str, Any]]:
     from ner.normalize import normalize_region
 
     places = [s for s in spans if s.label == "REGION"]
-    codes: dict[str, str | None] = {}
+    read: dict[str, Any] = {}
     for s in places:
-        if s.text not in codes:
+        if s.text not in read:
             try:
-                reg = normalize_region(s.text, hint=hint)
+                read[s.text] = normalize_region(s.text, hint=hint)
             except ValueError:
-                reg = None
-            codes[s.text] = reg.code if reg else None
+                read[s.text] = None
     out = []
     for r in records:
-        site_codes = {codes.get(m["text"]) for m in r["regions"]} - {None}
-        up = set().union(*(_ancestors(c) for c in site_codes)) if site_codes else set()
+        sites = [read.get(m["text"]) for m in r["regions"]]
         have = {(m["start"], m["end"]) for m in r["regions"]}
         names = {m["text"] for m in r["regions"]}
-        extra = [s for s in places if (s.start, s.end) not in have
-                 and (s.text in names or (codes.get(s.text) is not None and codes[s.text] in up))]
+        extra = [s for s in places if (s.start, s.end) not in have and (
+            s.text in names or (read[s.text] is not None and any(x is not None and _place_of(x, read[s.text]) for x in sites)))]
         if extra:
             r = {**r, "regions": sorted([*r["regions"], *map(_mention, extra)], key=lambda m: m["start"]),
                  "links": [*r.get("links", []), "site and parents: " + ", ".join(sorted({s.text for s in extra}))]}
@@ -200,8 +244,46 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
     return out
 
 
+_STAGE_ORDER = ("规划", "签约", "落户", "开工", "竣工", "建成", "投产")
+_PLANNED = re.compile(r"拟|计划|规划|将投资|将建设|预计投资|筹建")
+
+
+def _record_sentences(text: str, r: dict[str, Any]) -> list[tuple[int, int]]:
+    from ner.records import split_sentences
+
+    points = [m["start"] for m in (*r["amounts"], *r["capacities"])]
+    if r.get("project_span"):
+        points.append(r["project_span"][0])
+    return [(lo, hi) for lo, hi in split_sentences(text) if any(lo <= p < hi for p in points)]
+
+
+def record_stage(text: str, r: dict[str, Any]) -> str | None:
+    """The furthest stage the record's sentences report, headline aside when the body reports one;
+    规划 when they only plan the project; else the sentence-level reading."""
+    from ner.records import _STAGE_RE, _STAGE_WORDS
+
+    head_end = text.find("\n") if "\n" in text else -1
+    found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(text, r) for m in _STAGE_RE.finditer(text, lo, hi)]
+    body = [st for st, lo in found if lo > head_end] or [st for st, _ in found]
+    if body:
+        return max(body, key=_STAGE_ORDER.index)
+    figs = [*r["amounts"], *r["capacities"]]
+    if figs and any(_PLANNED.search(_sentence_before(text, m["start"])[-40:]) for m in figs):
+        return "规划"
+    return r["stage"]
+
+
+def settle_roles_and_stage(text: str, r: dict[str, Any]) -> dict[str, Any]:
+    """The same figure has one role (the headline's 14亿 is the body's 总投资14亿元); the stage is
+    ``record_stage``."""
+    roles = {(m.get("currency"), m.get("value")): m["role"] for m in r["amounts"] if m.get("role") != "other"}
+    amounts = [{**m, "role": roles.get((m.get("currency"), m.get("value")), m["role"])} for m in r["amounts"]]
+    return {**r, "amounts": amounts, "stage": record_stage(text, r)}
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
-    return expand_regions(expand_companies(records, spans), spans, hint)
+    records = [settle_roles_and_stage(text, r) for r in records]
+    return expand_regions(expand_companies(text, records, spans), spans, hint)

@@ -85,7 +85,8 @@ _SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not spe
 _STAGE_WORDS = {
     "签约落户": "签约", "开竣工": "开工", "试生产": "投产", "量产": "投产", "签约": "签约", "签署": "签约",
     "落户": "落户", "引进": "落户", "入驻": "落户", "进驻": "落户", "开工": "开工", "建成": "建成",
-    "投产": "投产", "竣工": "竣工", "规划": "规划",
+    "投产": "投产", "竣工": "竣工", "规划": "规划", "签订": "签约", "奠基": "开工", "动工": "开工", "开建": "开工",
+    "试产": "投产",
 }
 _STAGE_RE = re.compile("|".join(sorted(_STAGE_WORDS, key=len, reverse=True)))
 
@@ -98,9 +99,10 @@ _DATE_RE = re.compile(
 
 # Amount roles: keyword -> role. The nearest keyword before the amount wins.
 _ROLE_WORDS = {
-    "investment": ("总投资", "计划投资", "固定资产投资", "投资总额", "投资额", "投资", "签约", "完成投资"),
+    "investment": ("总投资", "计划投资", "固定资产投资", "投资总额", "投资额", "投资", "签约", "完成投资", "融资",
+                   "中标", "合同", "交易", "对价", "收购", "出资", "增资", "认购", "募资", "募集", "斥资"),
     "output_value": ("年产值", "产值", "营收", "营业收入", "销售收入", "销售额", "产业规模", "规模"),
-    "other": ("基金", "税收", "纳税", "贷款", "融资", "授信", "奖补", "奖励", "补贴", "资金", "银行", "利润"),
+    "other": ("基金", "税收", "纳税", "贷款", "注册资本", "授信", "奖补", "奖励", "补贴", "资金", "银行", "利润"),
 }
 _ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
 _ROLE_RE = re.compile("|".join(sorted(_ROLE_OF, key=len, reverse=True)))
@@ -224,6 +226,8 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
     found: list[ProjectName] = []
     for m in _NAME_SUFFIX_RE.finditer(text):
         end = m.end()
+        if any(e.start < end < e.end for e in entities):
+            continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
         s = m.start()
         while s > 0 and end - s < _NAME_MAX:
             if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
