@@ -80,3 +80,39 @@ def test_background_amounts():
     rev, inv = text.find("510亿元"), text.find("20亿元")
     assert is_background_amount(text, {"start": rev, "end": rev + 5, "text": "510亿元"})
     assert not is_background_amount(text, {"start": inv, "end": inv + 4, "text": "20亿元"})
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole-article gold (data/articles): readable, consistent, and never trained on where it scores
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from ner.corpora import default_data_dir, read_referenced  # noqa: E402
+from ner.record_eval import read_referenced_records  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+WHOLE = REPO / "data" / "articles" / "whole_articles.refs.jsonl"
+
+
+@pytest.mark.skipif(not (default_data_dir() / "news_articles").exists(), reason="../shared/data absent")
+def test_whole_article_gold_resolves_and_records_point_at_its_entities():
+    articles = {a.id: a for a in read_referenced(WHOLE)}
+    records = read_referenced_records(WHOLE)
+    assert set(articles) == set(records) and len(articles) >= 53
+    for doc_id, recs in records.items():
+        ents = {(e.start, e.end, e.label) for e in articles[doc_id].entities}
+        for r in recs:
+            for key, label in (("companies", "COMPANY"), ("regions", "REGION"), ("amounts", "AMOUNT"), ("capacities", "CAPACITY")):
+                for m in r[key]:
+                    assert (m["start"], m["end"], label) in ents, (doc_id, m)
+
+
+def test_no_config_trains_on_whole_article_dev_or_test():
+    for cfg in (REPO / "configs").glob("*.yaml"):
+        corpora = (yaml.safe_load(cfg.read_text(encoding="utf-8")).get("data") or {}).get("corpora") or []
+        for c in corpora:
+            if c.get("name") == "referenced" and "articles" in str(c.get("path", "")):
+                assert c.get("split") == "train", (cfg.name, c)

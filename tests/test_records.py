@@ -296,7 +296,9 @@ def test_read_records_reads_both_formats_and_rejects_bad_lines(tmp_path):
 # ---------------------------------------------------------------------------------------------
 # The seeds: records from GOLD entities against the gold records (an upper bound for the pipeline)
 
-SEED_MICRO_F1_FLOOR = 0.91  # measured 0.961 (P 0.924, R 1.000) when written; floor = measured - 0.05
+# Measured 0.928 (P 0.865, R 1.000) against the whole-article gold records (ANNOTATION.md's rules, every
+# mention of the site, its parents and the companies); floor = measured - 0.05.
+SEED_MICRO_F1_FLOOR = 0.87
 
 
 @pytest.mark.skipif(not SEED_RECORDS.exists(), reason="seed annotations absent")
