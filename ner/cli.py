@@ -55,17 +55,22 @@ def validate(file: str) -> None:
 
 
 @main.command()
-@click.option("--from", "src", required=True, help="Input format: jsonl, conll, doccano, labelstudio, brat.")
+@click.option("--from", "src", required=True,
+              help="Input format: jsonl, conll, doccano, labelstudio (JSON export), labelstudio-min, brat.")
 @click.option("--to", "dst", required=True, help="Output format (same choices).")
 @click.argument("inp")
 @click.argument("out")
 @user_errors
 def convert(src: str, dst: str, inp: str, out: str) -> None:
-    """Convert annotations between formats (brat: a folder of .txt/.ann pairs)."""
-    from ner.formats import convert as _convert
+    """Convert annotations between formats (brat: a folder of .txt/.ann pairs). Exports are validated
+    span by span; records (Label Studio or doccano relations) go to OUT's .records.jsonl with --to jsonl."""
+    from ner.formats import read_format, records_path, write_format
 
-    n = _convert(src, dst, inp, out)
-    click.echo(f"{n} article(s) written to {out}")
+    articles = read_format(src, inp)
+    write_format(dst, articles, out)
+    with_records = sum(a.records is not None for a in articles)
+    records = f"; the records of {with_records} in {records_path(out)}" if with_records and dst == "jsonl" else ""
+    click.echo(f"{len(articles)} article(s) written to {out}{records}")
 
 
 @main.command()
@@ -73,28 +78,24 @@ def convert(src: str, dst: str, inp: str, out: str) -> None:
 @click.option("--output", "-o", required=True, help="Output file (folder for brat).")
 @click.option("--format", "fmt", default="labelstudio", show_default=True,
               help="labelstudio (as predictions to correct), doccano, jsonl, brat, conll.")
+@click.option("--model", "-m", "model_dir", default=None,
+              help="A saved tagger (ner train): its entities, with scores, instead of the rules'.")
 @user_errors
-def preannotate(inputs: tuple[str, ...], output: str, fmt: str) -> None:
-    """Suggest spans by rule for new articles, in a format Label Studio or doccano imports."""
+def preannotate(inputs: tuple[str, ...], output: str, fmt: str, model_dir: str | None) -> None:
+    """Suggest entities and project records for new articles (by a saved tagger, else by rule) in a
+    format Label Studio or doccano imports; records become relations (docs/annotation.md)."""
     from ner.batch import iter_documents
-    from ner.formats import FORMATS, write_labelstudio
-    from ner.preannotate import preannotate as rules
-    from ner.types import Article
+    from ner.suggest import preannotate_documents
 
-    articles, failed = [], 0
+    documents, failed = [], 0
     for doc in iter_documents(list(inputs)):
         if doc.error:
             click.echo(f"skipped: {doc.error}", err=True)
             failed += 1
             continue
-        articles.append(Article(doc.id, doc.text, rules(doc.text)))
-    if fmt == "labelstudio":
-        write_labelstudio(articles, output, as_predictions=True)
-    elif fmt in FORMATS:
-        FORMATS[fmt][1](articles, output)
-    else:
-        raise NerError(f"--format {fmt!r}: expected labelstudio, {', '.join(FORMATS)}")
-    click.echo(f"{len(articles)} article(s) pre-annotated into {output}; {failed} skipped")
+        documents.append((doc.id, doc.text))
+    n = preannotate_documents(documents, output, fmt, model_dir)
+    click.echo(f"{n} article(s) pre-annotated into {output}; {failed} skipped")
 
 
 @main.command()

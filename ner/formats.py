@@ -4,7 +4,9 @@ Every format comes as a pair ``read_X(path) -> list[Article]`` / ``write_X(artic
 round-trip tested (same text, same spans) on text with spaces, U+3000, newlines, tabs and emoji.
 
 ========== ====================================================================================
-jsonl      our standoff JSONL, one ``{"id", "text", "entities": [{start, end, label, text}]}`` per line
+jsonl      our standoff JSONL, one ``{"id", "text", "entities": [{start, end, label, text}]}`` per line;
+           project records, when the articles have them, in ``STEM.records.jsonl`` beside it
+           (``{"id", "records"}`` per line, as ``data/annotated/seeds.records.jsonl``)
 conll      character-level IOB2, one character per line: ``CHAR<TAB>TAG``; a document starts with
            ``-DOCSTART- ID`` and ends with a blank line. Whitespace, control characters and the
            backslash are escaped in the CHAR column: ``\\s`` space, ``\\t`` tab, ``\\n`` newline,
@@ -12,10 +14,17 @@ conll      character-level IOB2, one character per line: ``CHAR<TAB>TAG``; a doc
            whitespace or unprintable character (U+3000 is ``\\u3000``). So every line holds exactly
            one tab and every character survives tools that strip or split lines.
 doccano    doccano JSONL ``{"id", "text", "label": [[start, end, "LABEL"], ...]}``; the reader also takes
-           ``"labels"`` and the newer ``"entities": [{"start_offset", "end_offset", "label"}]``.
+           ``"labels"`` and the newer ``"entities": [{"start_offset", "end_offset", "label"}]``. Articles
+           with records are written in the layout of doccano's relation projects, ``{"id", "text",
+           "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id", "from_id",
+           "to_id", "type"}]}``, and relations are read back as records.
 labelstudio Label Studio JSON export: a list of tasks ``{"data": {"text"}, "annotations": [{"result":
            [{"value": {"start", "end", "text", "labels": [L]}, "from_name": "label", "to_name":
            "text", "type": "labels"}]}]}``; spans from rules can be written as ``"predictions"``.
+           Records are ``"relation"`` results ``{"from_id", "to_id", "labels": [KIND]}``, both ways.
+           ``docs/labelstudio_config.xml`` is the labelling config that matches.
+labelstudio-min  Label Studio JSON-MIN export: a list of ``{"id", "text", "article_id", "label":
+           [{"start", "end", "text", "labels": [L]}]}``. Label Studio leaves relations out of it.
 brat       a folder of ``ID.txt`` + ``ID.ann`` with lines ``T1<TAB>LABEL START END<TAB>TEXT``.
 ========== ====================================================================================
 
@@ -25,6 +34,10 @@ character (doccano issue #2484). ``read_doccano``/``write_doccano`` therefore ta
 ``offsets="utf16"`` by default (identical to code points for text without astral characters), and
 Label Studio (which stores code points since its frontend fix of 2021) takes ``offsets="codepoint"``.
 When offsets do not fit, the error says whether the other convention would fit.
+
+Records travel as relations between their mentions (``ner.record_links``: each company or region of a
+record linked to each of its amounts and capacities, labelled with the pair's kind) and come back as
+``Article.records``: the pairs exactly, the record fields other than mentions not at all.
 
 Every reader validates each article with ``ner.types.check_article`` and raises ``AnnotationError``
 naming the file, the line or article id, the offsets, the text found and the text expected. Readers of
@@ -43,6 +56,7 @@ from ner import io
 from ner.bio import char_tags_to_spans, spans_to_char_tags
 from ner.errors import AnnotationError, InputError
 from ner.labels import ENTITY_TYPES, OUTSIDE
+from ner.record_links import Link, pair_link, record_links, records_from_links
 from ner.types import Article, Span, check_article
 
 OFFSET_UNITS = ("codepoint", "utf16")
@@ -139,15 +153,41 @@ def _article_id(value: Any, fallback: str) -> str:
 
 # --- jsonl (our standoff) ---------------------------------------------------------------------------
 
+def records_path(path: str | Path) -> Path:
+    """Where the records of standoff JSONL ``x.jsonl`` are: ``x.records.jsonl`` beside it."""
+    path = Path(path)
+    return path.with_name((path.stem if path.suffix == ".jsonl" else path.name) + ".records.jsonl")
+
+
 def read_jsonl(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[Article]:
-    """Our standoff JSONL (``ner.io.read_articles``), validated span by span."""
+    """Our standoff JSONL (``ner.io.read_articles``), validated span by span, with the records of
+    ``records_path(path)`` when that file exists (every mention must be one of the article's entities)."""
     articles = io.read_articles(path)
     _check(((f"{path} (article {a.id})", a) for a in articles), labels)
+    side = records_path(path)
+    if side.exists():
+        by_id = {a.id: a for a in articles}
+        for a in articles:
+            a.records = []
+        for n, obj in io.read_jsonl(side):
+            where = f"{side}:{n}"
+            aid, records = str(obj.get("id")), obj.get("records")
+            if aid not in by_id:
+                raise AnnotationError(f"{where}: id {aid!r} is no article of {path}; remove the line or fix the id")
+            if not isinstance(records, list):
+                raise AnnotationError(f"{where}: 'records' must be a list of records (article {aid})")
+            record_links(sorted(by_id[aid].entities), records, f"{where} (article {aid})")
+            by_id[aid].records = records
     return articles
 
 
 def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
+    """Standoff JSONL, and ``records_path(path)`` when some article has records (an existing one is
+    left alone otherwise)."""
+    articles = list(articles)
     io.write_articles(path, articles)
+    if any(a.records is not None for a in articles):
+        io.write_jsonl(records_path(path), ({"id": a.id, "records": a.records or []} for a in articles))
 
 
 # --- conll (character-level IOB2) -------------------------------------------------------------------
@@ -260,18 +300,30 @@ def read_conll(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[A
 # --- doccano ----------------------------------------------------------------------------------------
 
 def write_doccano(articles: Iterable[Article], path: str | Path, offsets: str = "utf16") -> None:
-    """doccano JSONL for import: ``{"id", "text", "label": [[start, end, "LABEL"], ...]}``."""
+    """doccano JSONL for import: ``{"id", "text", "label": [[start, end, "LABEL"], ...]}``. When some article
+    has records, every line takes the layout of a relation project: ``"entities"`` with ids 1, 2, ... and
+    ``"relations"`` ``{"id", "from_id", "to_id", "type"}``, the records' pair links (``ner.record_links``)."""
     _check_units(offsets)
+    articles = list(articles)
+    with_relations = any(a.records is not None for a in articles)
     rows = []
     for a in articles:
         spans = sorted(a.entities)
         pairs = _from_codepoints(a.text, spans, offsets)
-        rows.append({"id": a.id, "text": a.text, "label": [[s, e, sp.label] for (s, e), sp in zip(pairs, spans)]})
+        if not with_relations:
+            rows.append({"id": a.id, "text": a.text, "label": [[s, e, sp.label] for (s, e), sp in zip(pairs, spans)]})
+            continue
+        links = record_links(spans, a.records or [], f"article {a.id}")
+        rows.append({"id": a.id, "text": a.text,
+                     "entities": [{"id": i, "label": sp.label, "start_offset": s, "end_offset": e}
+                                  for i, ((s, e), sp) in enumerate(zip(pairs, spans), 1)],
+                     "relations": [{"id": k, "from_id": e + 1, "to_id": q + 1, "type": kind}
+                                   for k, (e, q, kind) in enumerate(links, 1)]})
     io.write_jsonl(path, rows)
 
 
-def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str]]:
-    """``(start, end, label)`` from any of the doccano layouts."""
+def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str, Any]]:
+    """``(start, end, label, entity id or None)`` from any of the doccano layouts."""
     raw = obj.get("label", obj.get("labels"))
     out = []
     if raw is None and isinstance(obj.get("entities"), list):
@@ -281,7 +333,7 @@ def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str]]:
                 out = []
                 break
             try:
-                out.append((int(e["start_offset"]), int(e["end_offset"]), str(e["label"])))
+                out.append((int(e["start_offset"]), int(e["end_offset"]), str(e["label"]), e.get("id")))
             except (KeyError, TypeError, ValueError):
                 raise AnnotationError(f"{where}: entity {e!r} needs start_offset, end_offset and label") from None
     if raw is not None:
@@ -292,14 +344,15 @@ def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str]]:
                 raise AnnotationError(f"{where}: label {item!r} is not [start, end, LABEL]; text classification "
                                       "labels are not spans")
             try:
-                out.append((int(item[0]), int(item[1]), str(item[2])))
+                out.append((int(item[0]), int(item[1]), str(item[2]), None))
             except (TypeError, ValueError):
                 raise AnnotationError(f"{where}: label {item!r}: start and end must be integers") from None
     return out
 
 
 def read_doccano(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets: str = "utf16") -> list[Article]:
-    """doccano JSONL (import or export layout); offsets in UTF-16 code units unless ``offsets="codepoint"``."""
+    """doccano JSONL (import or export layout); offsets in UTF-16 code units unless ``offsets="codepoint"``.
+    A line with ``"relations"`` (a relation project) gets its records from them (``ner.record_links``)."""
     _check_units(offsets)
     path = Path(path)
     articles = []
@@ -309,14 +362,38 @@ def read_doccano(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets
         if not isinstance(text, str):
             raise AnnotationError(f"{where}: no 'text' string; a doccano line is {{\"text\", \"label\"}}")
         aid = _article_id(obj.get("id"), f"{path.stem}:{n}")
-        spans = []
-        for s, e, label in _doccano_spans(obj, where):
-            cs, ce = _to_codepoints(text, s, e, offsets, f"{where} (article {aid})")
+        where = f"{where} (article {aid})"
+        spans, ids = [], {}
+        for s, e, label, eid in _doccano_spans(obj, where):
+            cs, ce = _to_codepoints(text, s, e, offsets, where)
+            if eid is not None:
+                ids[eid] = len(spans)
             spans.append(Span(cs, ce, label))
+        _check([(where, Article(aid, text, spans))], labels)
+        spans = [s.with_text(text) for s in spans]
         article = Article(aid, text, spans)
-        _check([(f"{where} (article {aid})", article)], labels)
-        articles.append(Article(aid, text, [s.with_text(text) for s in spans]))
+        relations = obj.get("relations")
+        if relations is not None:
+            article.records = _records_from_relations(text, spans, relations, ids, where, "doccano")
+        articles.append(article)
     return articles
+
+
+def _records_from_relations(text: str, spans: list[Span], relations: Any, ids: dict, where: str,
+                            tool: str) -> list[dict[str, Any]]:
+    """Records from relations ``{"from_id", "to_id"}`` that name spans by ``ids`` (a tool's span id -> index)."""
+    if not isinstance(relations, list):
+        raise AnnotationError(f"{where}: 'relations' must be a list of {{\"from_id\", \"to_id\", ...}}")
+    links: list[Link] = []
+    for r in relations:
+        ends = [r.get(k) for k in ("from_id", "to_id")] if isinstance(r, dict) else [None, None]
+        missing = [e for e in ends if not isinstance(e, (str, int)) or e not in ids]
+        if missing:
+            raise AnnotationError(
+                f"{where}: relation {r!r} names {'no span' if missing[0] is None else f'span id {missing[0]!r}'}, "
+                f"which is not among the {tool} spans of this text; delete the relation or restore the span")
+        links.append(pair_link(spans, ids[ends[0]], ids[ends[1]], text, where))
+    return records_from_links(text, spans, links)
 
 
 # --- Label Studio -----------------------------------------------------------------------------------
@@ -329,6 +406,16 @@ def _ls_result(i: int, start: int, end: int, span: Span, from_name: str, to_name
     return r
 
 
+def _ls_relation(e: int, q: int, kind: str) -> dict:
+    return {"from_id": f"s{e}", "to_id": f"s{q}", "type": "relation", "direction": "right", "labels": [kind]}
+
+
+def _write_json(path: str | Path, obj: Any) -> None:
+    with io.atomic_write(path) as f:
+        json.dump(obj, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
 def write_labelstudio(
     articles: Iterable[Article],
     path: str | Path,
@@ -339,13 +426,16 @@ def write_labelstudio(
     to_name: str = "text",
 ) -> None:
     """A Label Studio task list (import, or the JSON export layout). ``as_predictions=True`` writes the
-    spans as pre-annotations (``"predictions"``: shown to annotators for correction, never gold)."""
+    spans as pre-annotations (``"predictions"``: shown to annotators for correction, never gold), with
+    ``model_version``. An article's records become relation results between its spans (module docstring)."""
     _check_units(offsets)
     tasks = []
     for a in articles:
         spans = [s.with_text(a.text) for s in sorted(a.entities)]
         pairs = _from_codepoints(a.text, spans, offsets)
         result = [_ls_result(i, s, e, sp, from_name, to_name) for i, ((s, e), sp) in enumerate(zip(pairs, spans))]
+        if a.records:
+            result += [_ls_relation(*link) for link in record_links(spans, a.records, f"article {a.id}")]
         task: dict[str, Any] = {"data": {"text": a.text, "article_id": a.id}}
         if as_predictions:
             scores = [sp.score for sp in spans if sp.score is not None]
@@ -356,9 +446,51 @@ def write_labelstudio(
         else:
             task["annotations"] = [{"result": result}]
         tasks.append(task)
-    with io.atomic_write(path) as f:
-        json.dump(tasks, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+    _write_json(path, tasks)
+
+
+def _read_tasks(path: Path, export: str) -> list:
+    """The task list of a Label Studio export file (a single task object is a list of one)."""
+    try:
+        tasks = json.loads(io.read_text(path))
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}: invalid JSON ({e.msg} at column {e.colno}); "
+                         f"export the project as {export} from Label Studio") from None
+    if isinstance(tasks, dict):
+        tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise InputError(f"{path}: expected a JSON list of tasks, got {type(tasks).__name__}")
+    return tasks
+
+
+def _task_where(path: Path, n: int, task_id: Any, aid: str) -> str:
+    """``export.json task 17 (article a1)``: Label Studio's task id (the position, ``task #3``, when the
+    task has none yet), and the article id when it is another."""
+    name = f"task {task_id}" if task_id is not None else f"task #{n}"
+    return f"{path} {name}" + ("" if aid == str(task_id) else f" (article {aid})")
+
+
+def _ls_spans(aid: str, text: str, regions: Sequence[tuple[Any, Any, Any]], labels: Sequence[str],
+              offsets: str, where: str) -> list[Span]:
+    """Validated spans from Label Studio regions ``(region id or None, value, score)``, in their order."""
+    spans, raw_spans = [], []
+    for rid, v, score in regions:
+        name = f"region {rid!r}" if rid is not None else f"span {v.get('start')!r}-{v.get('end')!r}"
+        labs = v.get("labels") or []
+        if len(labs) != 1:
+            raise AnnotationError(f"{where}: {name} has labels {labs!r}; give each region exactly one label")
+        try:
+            s, e = int(v["start"]), int(v["end"])
+        except (KeyError, TypeError, ValueError):
+            raise AnnotationError(f"{where}: {name} needs integer start and end") from None
+        raw_spans.append((s, e, str(v.get("text", ""))))
+        cs, ce = _to_codepoints(text, s, e, offsets, where)
+        spans.append(Span(cs, ce, str(labs[0]), str(v.get("text", "")), score))
+    problems = check_article(Article(aid, text, spans), tuple(labels))
+    if problems:
+        more = f" (and {len(problems) - 3} more problem(s))" if len(problems) > 3 else ""
+        raise AnnotationError(f"{where}: " + "; ".join(problems[:3]) + more + _hint_other_units(text, raw_spans, offsets))
+    return [s.with_text(text) for s in spans]
 
 
 def read_labelstudio(
@@ -369,57 +501,97 @@ def read_labelstudio(
 ) -> list[Article]:
     """Tasks of a Label Studio JSON export. ``source="annotations"`` takes each task's first annotation
     that was not cancelled; ``source="predictions"`` its first prediction. Tasks without one are skipped
-    (an unannotated task is not evidence that its text has no entities)."""
+    (an unannotated task is not evidence that its text has no entities). Its relation results, if any,
+    are the article's records (``ner.record_links``). Errors name the task id and the span."""
     _check_units(offsets)
     if source not in ("annotations", "predictions"):
         raise ValueError(f"source={source!r}: expected 'annotations' or 'predictions'")
     path = Path(path)
-    raw = io.read_text(path)
-    try:
-        tasks = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise InputError(f"{path}:{e.lineno}: invalid JSON ({e.msg} at column {e.colno}); "
-                         "export the project as JSON from Label Studio") from None
-    if isinstance(tasks, dict):
-        tasks = [tasks]
-    if not isinstance(tasks, list):
-        raise InputError(f"{path}: expected a JSON list of tasks, got {type(tasks).__name__}")
     articles = []
-    for n, task in enumerate(tasks, 1):
-        where = f"{path} (task {n})"
+    for n, task in enumerate(_read_tasks(path, "JSON"), 1):
         if not isinstance(task, dict):
-            raise InputError(f"{where}: a task must be a JSON object")
+            raise InputError(f"{path} task #{n}: a task must be a JSON object")
         data = task.get("data", task)
         text = data.get("text") if isinstance(data, dict) else None
         if not isinstance(text, str):
-            raise AnnotationError(f"{where}: no data.text string; the labelling config must use "
+            raise AnnotationError(f"{path} task #{n}: no data.text string; the labelling config must use "
                                   '<Text name="text" value="$text"/>')
-        aid = _article_id(data.get("article_id", data.get("id", task.get("id"))), f"{path.stem}:{n}")
-        where = f"{path} (task {n}, article {aid})"
+        task_id = task.get("id")
+        aid = _article_id(data.get("article_id", data.get("id", task_id)), f"{path.stem}:{n}")
+        where = _task_where(path, n, task_id, aid)
+        if "data" not in task and isinstance(task.get("label"), list):
+            raise InputError(f"{where}: spans under 'label' and no 'data': a JSON-MIN export; read it as labelstudio-min")
         candidates = [c for c in task.get(source) or [] if isinstance(c, dict) and not c.get("was_cancelled")]
         if not candidates:
             continue
-        spans, raw_spans = [], []
+        regions, ids, relations = [], {}, []
         for r in candidates[0].get("result") or []:
-            if r.get("type") != "labels" or not isinstance(r.get("value"), dict):
-                continue  # relations, choices, text areas: not spans
-            v = r["value"]
-            labs = v.get("labels") or []
-            if len(labs) != 1:
-                raise AnnotationError(f"{where}: region {r.get('id')!r} has labels {labs!r}; "
-                                      "give each region exactly one label")
-            try:
-                s, e = int(v["start"]), int(v["end"])
-            except (KeyError, TypeError, ValueError):
-                raise AnnotationError(f"{where}: region {r.get('id')!r} needs integer start and end") from None
-            raw_spans.append((s, e, str(v.get("text", ""))))
-            cs, ce = _to_codepoints(text, s, e, offsets, where)
-            spans.append(Span(cs, ce, str(labs[0]), str(v.get("text", "")), r.get("score")))
+            if not isinstance(r, dict):
+                continue
+            if r.get("type") == "relation":
+                relations.append(r)
+            elif r.get("type") == "labels" and isinstance(r.get("value"), dict):
+                if r.get("id") is not None:
+                    ids[r["id"]] = len(regions)
+                regions.append((r.get("id"), r["value"], r.get("score")))
+            # choices, text areas, ratings: not spans
+        spans = _ls_spans(aid, text, regions, labels, offsets, where)
         article = Article(aid, text, spans)
-        problems = check_article(article, tuple(labels))
-        if problems:
-            raise AnnotationError(f"{where}: " + "; ".join(problems[:3]) + _hint_other_units(text, raw_spans, offsets))
+        if relations:
+            article.records = _records_from_relations(text, spans, relations, ids, where, "Label Studio")
         articles.append(article)
+    return articles
+
+
+def write_labelstudio_min(articles: Iterable[Article], path: str | Path, offsets: str = "codepoint",
+                          from_name: str = "label") -> None:
+    """Label Studio JSON-MIN: ``[{"id": 1, "text", "article_id", "label": [{"start", "end", "text", "labels"}]}]``."""
+    _check_units(offsets)
+    rows = []
+    for k, a in enumerate(articles, 1):
+        spans = [s.with_text(a.text) for s in sorted(a.entities)]
+        pairs = _from_codepoints(a.text, spans, offsets)
+        rows.append({"id": k, "text": a.text, "article_id": a.id,
+                     from_name: [{"start": s, "end": e, "text": sp.text, "labels": [sp.label]}
+                                 for (s, e), sp in zip(pairs, spans)]})
+    _write_json(path, rows)
+
+
+def read_labelstudio_min(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets: str = "codepoint",
+                         from_name: str = "label") -> list[Article]:
+    """A Label Studio JSON-MIN export: one row per annotation, the task's data fields (``text``,
+    ``article_id``) and its id at the top, the spans under the Labels tag's name (``from_name``). A task
+    nobody annotated (no span list and no ``annotation_id``) is skipped; of a task annotated more than
+    once, the first row is read (Label Studio writes the newest first). JSON-MIN has no relations, so
+    no records: export JSON for those."""
+    _check_units(offsets)
+    path = Path(path)
+    articles, seen = [], set()
+    for n, task in enumerate(_read_tasks(path, "JSON-MIN"), 1):
+        if not isinstance(task, dict):
+            raise InputError(f"{path} task #{n}: a task must be a JSON object")
+        task_id = task.get("id")
+        aid = _article_id(task.get("article_id", task_id), f"{path.stem}:{n}")
+        where = _task_where(path, n, task_id, aid)
+        if "data" in task or "annotations" in task or "predictions" in task:
+            raise InputError(f"{where}: a task with 'data' or 'annotations': a JSON export; read it as labelstudio")
+        text = task.get("text")
+        if not isinstance(text, str):
+            raise AnnotationError(f"{where}: no 'text' string; the labelling config must use "
+                                  '<Text name="text" value="$text"/>')
+        items = task.get(from_name)
+        if items is None:
+            if task.get("annotation_id") is None:
+                continue  # not annotated
+            items = []  # annotated, no span
+        if not isinstance(items, list) or not all(isinstance(v, dict) for v in items):
+            raise AnnotationError(f"{where}: '{from_name}' must be a list of {{\"start\", \"end\", \"text\", "
+                                  '"labels"}; is the Labels tag named otherwise? pass from_name')
+        if task_id is not None:
+            if task_id in seen:
+                continue
+            seen.add(task_id)
+        articles.append(Article(aid, text, _ls_spans(aid, text, [(None, v, None) for v in items], labels, offsets, where)))
     return articles
 
 
@@ -506,6 +678,7 @@ FORMATS: dict[str, tuple[Callable[..., list[Article]], Callable[..., None]]] = {
     "conll": (read_conll, write_conll),
     "doccano": (read_doccano, write_doccano),
     "labelstudio": (read_labelstudio, write_labelstudio),
+    "labelstudio-min": (read_labelstudio_min, write_labelstudio_min),
     "brat": (read_brat, write_brat),
 }
 

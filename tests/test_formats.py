@@ -254,3 +254,142 @@ def test_unknown_format_and_unsafe_brat_id(tmp_path):
         convert("xml", "jsonl", tmp_path / "a", tmp_path / "b")
     with pytest.raises(InputError, match="cannot be a file name"):
         formats.write_brat([Article("a/b", "长沙")], tmp_path / "brat")
+
+
+# --- Label Studio JSON-MIN, relations as records, export errors ----------------------------------------
+
+MIN_EXPORT = [
+    {"id": 17, "text": "比亚迪在长沙投资75亿元", "article_id": "a1", "annotation_id": 5,
+     "label": [{"start": 0, "end": 3, "text": "比亚迪", "labels": ["COMPANY"]},
+               {"start": 4, "end": 6, "text": "长沙", "labels": ["REGION"]},
+               {"start": 8, "end": 12, "text": "75亿元", "labels": ["AMOUNT"]}],
+     "annotator": 1, "created_at": "2024-05-01T10:00:00Z", "lead_time": 12.5},
+    {"id": 17, "text": "比亚迪在长沙投资75亿元", "article_id": "a1", "annotation_id": 4,
+     "label": [{"start": 0, "end": 3, "text": "比亚迪", "labels": ["COMPANY"]}]},  # an older annotation
+    {"id": 18, "text": "无实体", "annotation_id": 6, "annotator": 1},  # annotated, no span
+    {"id": 19, "text": "未标注的任务"},  # nobody annotated it
+]
+
+
+def test_labelstudio_min_export_is_read(tmp_path):
+    path = tmp_path / "export_min.json"
+    path.write_text(json.dumps(MIN_EXPORT, ensure_ascii=False), encoding="utf-8")
+    got = formats.read_labelstudio_min(path)
+    assert [(a.id, a.records) for a in got] == [("a1", None), ("18", None)]
+    assert [(s.text, s.label) for s in got[0].entities] == [("比亚迪", "COMPANY"), ("长沙", "REGION"), ("75亿元", "AMOUNT")]
+    assert got[1].entities == []
+    out = tmp_path / "gold.jsonl"
+    assert convert("labelstudio-min", "jsonl", path, out) == 2 and not formats.records_path(out).exists()
+
+
+def test_labelstudio_relations_become_records(tmp_path):
+    text = "比亚迪在长沙投资75亿元，在株洲投资5亿元"
+    region = lambda rid, s, e, lab: {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+                                     "value": {"start": s, "end": e, "text": text[s:e], "labels": [lab]}}
+    result = [region("c", 0, 3, "COMPANY"), region("r1", 4, 6, "REGION"), region("m1", 8, 12, "AMOUNT"),
+              region("r2", 14, 16, "REGION"), region("m2", 18, 21, "AMOUNT"),
+              {"from_id": "c", "to_id": "m1", "type": "relation", "direction": "right", "labels": ["company-amount"]},
+              {"from_id": "m1", "to_id": "r1", "type": "relation", "direction": "left", "labels": []},  # drawn backwards
+              {"from_id": "c", "to_id": "m2", "type": "relation", "labels": ["region-amount"]},  # stale label
+              {"from_id": "r2", "to_id": "m2", "type": "relation"}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 3, "data": {"text": text}, "annotations": [{"result": result}]}],
+                               ensure_ascii=False), encoding="utf-8")
+    (a,) = formats.read_labelstudio(path)
+    assert [{k: [m["text"] for m in r[k]] for k in ("companies", "regions", "amounts")} for r in a.records] == [
+        {"companies": ["比亚迪"], "regions": ["长沙"], "amounts": ["75亿元"]},
+        {"companies": ["比亚迪"], "regions": ["株洲"], "amounts": ["5亿元"]}]
+    out = tmp_path / "gold.jsonl"
+    convert("labelstudio", "jsonl", path, out)
+    assert formats.read_jsonl(out)[0].records == a.records  # .records.jsonl beside it, read back
+
+
+def test_doccano_relation_export_is_read(tmp_path):
+    row = {"id": 9, "text": "华为在株洲建设年产500万台手机项目",
+           "entities": [{"id": 31, "label": "COMPANY", "start_offset": 0, "end_offset": 2},
+                        {"id": 32, "label": "REGION", "start_offset": 3, "end_offset": 5},
+                        {"id": 33, "label": "CAPACITY", "start_offset": 9, "end_offset": 14}],
+           "relations": [{"id": 1, "from_id": 31, "to_id": 33, "type": "company-capacity"},
+                         {"id": 2, "from_id": 33, "to_id": 32, "type": "region-capacity"}], "Comments": []}
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    (a,) = formats.read_doccano(path)
+    assert a.id == "9" and [e.text for e in a.entities] == ["华为", "株洲", "500万台"]
+    assert a.records == [{"companies": [{"text": "华为", "start": 0, "end": 2}], "regions": [{"text": "株洲", "start": 3, "end": 5}],
+                          "amounts": [], "capacities": [{"text": "500万台", "start": 9, "end": 14}]}]
+    formats.write_doccano([a], tmp_path / "again.jsonl")
+    assert formats.read_doccano(tmp_path / "again.jsonl")[0].records == a.records
+
+
+def _ls_task(text, result, task_id=17, article_id="a1"):
+    return [{"id": task_id, "data": {"text": text, "article_id": article_id}, "annotations": [{"result": result}]}]
+
+
+def _ls_span(rid, s, e, shown, label):
+    return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": s, "end": e, "text": shown, "labels": [label]}}
+
+
+@pytest.mark.parametrize("fmt, content, message", [
+    ("labelstudio", _ls_task("比亚迪在长沙投资", [_ls_span("x", 3, 6, "长沙", "REGION")]),
+     r"export\.json task 17 \(article a1\): a1 \[3, 6\) REGION: text found '在长沙', text expected '长沙'; "
+     r"fix the offsets or the text"),
+    ("labelstudio-min", [{"id": 17, "text": "比亚迪在长沙投资", "label": [
+        {"start": 3, "end": 6, "text": "长沙", "labels": ["REGION"]}]}],
+     r"export\.json task 17: 17 \[3, 6\) REGION: text found '在长沙', text expected '长沙'; fix the offsets"),
+    ("labelstudio-min", [{"id": 17, "text": "比亚迪", "label": [{"start": 0, "end": 3, "text": "比亚迪", "labels": []}]}],
+     r"export\.json task 17: span 0-3 has labels \[\]; give each region exactly one label"),
+    ("labelstudio", _ls_task("比亚迪投资75亿元", [_ls_span("x", 0, 3, "比亚迪", "COMPANY"),
+                                             {"from_id": "x", "to_id": "gone", "type": "relation"}]),
+     r"task 17 \(article a1\): relation .* names span id 'gone', which is not among the Label Studio spans"),
+    ("labelstudio", _ls_task("比亚迪在长沙", [_ls_span("x", 0, 3, "比亚迪", "COMPANY"), _ls_span("y", 4, 6, "长沙", "REGION"),
+                                        {"from_id": "x", "to_id": "y", "type": "relation"}]),
+     r"task 17 \(article a1\): relation between COMPANY '比亚迪' \[0, 3\) and REGION '长沙' \[4, 6\); a record link "
+     r"joins a COMPANY or REGION to an AMOUNT or CAPACITY"),
+    ("labelstudio", [{"id": 17, "text": "比亚迪", "label": []}], r"task 17: .*a JSON-MIN export; read it as labelstudio-min"),
+    ("labelstudio-min", _ls_task("比亚迪", []), r"task 17: a task with 'data' or 'annotations': a JSON export; read it as labelstudio$"),
+])
+def test_labelstudio_export_errors_name_task_and_span(fmt, content, message, tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises((AnnotationError, InputError), match=message):
+        read_format(fmt, path)
+
+
+def test_doccano_relation_to_a_missing_entity(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text(json.dumps({"id": 4, "text": "华为投资5亿元", "entities": [
+        {"id": 1, "label": "COMPANY", "start_offset": 0, "end_offset": 2}],
+        "relations": [{"id": 1, "from_id": 1, "to_id": 2, "type": "company-amount"}]}) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"export\.jsonl:1 \(article 4\): relation .* names span id 2, which is not "
+                                              r"among the doccano spans"):
+        formats.read_doccano(path)
+
+
+def test_records_beside_jsonl_are_validated(tmp_path):
+    path = tmp_path / "g.jsonl"
+    formats.write_jsonl([art("a1", "比亚迪投资5亿元", [("比亚迪", "COMPANY"), ("5亿元", "AMOUNT")])], path)
+    side = formats.records_path(path)
+    assert side.name == "g.records.jsonl" and not side.exists()
+    side.write_text(json.dumps({"id": "a1", "records": [{"companies": [{"text": "比亚", "start": 0, "end": 2}],
+                                                          "amounts": [{"text": "5亿元", "start": 5, "end": 8}]}]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"g\.records\.jsonl:1 \(article a1\): record #1 companies mention .*'比亚'.* "
+                                              "is not a COMPANY entity of the article"):
+        formats.read_jsonl(path)
+    side.write_text('{"id": "zz", "records": []}\n', encoding="utf-8")
+    with pytest.raises(AnnotationError, match=r"g\.records\.jsonl:1: id 'zz' is no article of"):
+        formats.read_jsonl(path)
+
+
+def test_cli_convert_error_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{"id": 17, "text": "比亚迪", "label": [{"start": 0, "end": 2, "text": "比亚迪",
+                                                                      "labels": ["COMPANY"]}]}], ensure_ascii=False), encoding="utf-8")
+    r = CliRunner().invoke(main, ["convert", "--from", "labelstudio-min", "--to", "jsonl", str(path), str(tmp_path / "o.jsonl")])
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    assert r.output.startswith("error: ") and "task 17: 17 [0, 2) COMPANY: text found '比亚', text expected '比亚迪'" in r.output
