@@ -145,9 +145,22 @@ def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, 
         if len(kept) < len(r["amounts"]):
             r = {**r, "amounts": kept, "links": [*r.get("links", []), "background amounts dropped: " + ", ".join(
                 m["text"] for m in r["amounts"] if m not in kept)]}
-        if kept or r["capacities"] or r["project"] or (r["companies"] and r["stage"]):
-            out.append(r)
+        if not (kept or r["capacities"] or r["project"] or (r["companies"] and r["stage"])):
+            continue
+        if not r["companies"] and not r["project"] and r["regions"] and all(_is_country(m["text"]) for m in r["regions"]):
+            continue  # a nation's or a world region's figure (中国大陆晶圆厂…投资额): no project
+        out.append(r)
     return out
+
+
+def _is_country(name: str) -> bool:
+    from ner.normalize import normalize_region
+
+    try:
+        reg = normalize_region(name)
+    except ValueError:
+        return False
+    return reg is not None and reg.level in ("country", "macro_region")
 
 
 def _mention(s: Span) -> dict[str, Any]:

@@ -116,3 +116,10 @@ def test_no_config_trains_on_whole_article_dev_or_test():
         for c in corpora:
             if c.get("name") == "referenced" and "articles" in str(c.get("path", "")):
                 assert c.get("split") == "train", (cfg.name, c)
+
+
+def test_a_nations_market_figure_is_no_record():
+    text = "2020年中国大陆半导体设备销售额达187亿美元，居全球首位。"
+    ents = spans(text, ("REGION", "中国"), ("AMOUNT", "187亿美元"))
+    assert build_records(text, ents) == []
+    assert build_records(text, ents, whole_article=False) != []
