@@ -313,11 +313,19 @@ def write_jsonl_rows(output: Path, rows: list[dict]) -> None:
 
 
 CSV_COLUMNS = ["id", "record", "project", "companies", "regions", "amounts", "amount_values_cny", "amount_roles",
-               "capacities", "capacity_values", "stage", "date", "error"]
+               "capacities", "capacity_values", "stage", "date", "error", "source"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+
+
+def csv_cell(value) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text: ``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``."""
+    s = str(value)
+    return "'" + s if s.startswith(FORMULA_STARTS) else s
 
 
 def write_csv(output: Path, rows: list[dict]) -> None:
-    """One row per record (a document with no record still gets a row, so nothing disappears)."""
+    """One row per record (a document with no record still gets a row, so nothing disappears). Cells
+    that a spreadsheet would run as a formula are escaped with a leading quote (``csv_cell``)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
@@ -325,9 +333,10 @@ def write_csv(output: Path, rows: list[dict]) -> None:
         recs = r.get("records") or [None]
         for k, rec in enumerate(recs):
             if rec is None:
-                w.writerow([r["id"], "", "", "", "", "", "", "", "", "", "", "", r.get("error") or ""])
+                cells = [r["id"], "", "", "", "", "", "", "", "", "", "", "", r.get("error") or "", r.get("source", "")]
+                w.writerow([csv_cell(c) for c in cells])
                 continue
-            w.writerow([
+            w.writerow([csv_cell(c) for c in (
                 r["id"], k, rec.get("project") or "",
                 "；".join(m["text"] for m in rec["companies"]),
                 "；".join(m["text"] for m in rec["regions"]),
@@ -336,8 +345,8 @@ def write_csv(output: Path, rows: list[dict]) -> None:
                 "；".join(str(m.get("role") or "") for m in rec["amounts"]),
                 "；".join(m["text"] for m in rec["capacities"]),
                 "；".join(f"{_fmt_value(m)} {m.get('unit') or ''}".strip() for m in rec["capacities"]),
-                rec.get("stage") or "", rec.get("date") or "", "",
-            ])
+                rec.get("stage") or "", rec.get("date") or "", "", r.get("source", ""),
+            )])
     with atomic_write(output, encoding="utf-8-sig") as f:  # BOM: Excel opens Chinese CSV correctly
         f.write(buf.getvalue())
 
@@ -361,7 +370,7 @@ def write_html(output: Path, rows: list[dict]) -> None:
              "</style><h1>Tagged documents</h1><p>",
              " ".join(f"<mark style='background:{c}'>{t}</mark>" for t, c in COLOURS.items()), "</p>"]
     for r in rows:
-        parts.append(f"<h2>{html.escape(str(r['id']))}</h2>")
+        parts.append(f"<h2>{html.escape(str(r['id']))} <small>{html.escape(r.get('source', ''))}</small></h2>")
         if r.get("error"):
             parts.append(f"<p class='err'>{html.escape(r['error'])}</p>")
             continue

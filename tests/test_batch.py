@@ -227,3 +227,15 @@ def test_utf16_with_bom_is_read_and_nul_bytes_are_binary(tmp_path):
     got = {doc.id: doc for doc in iter_documents([str(d)])}
     assert got["u16"].text == "投资5亿元"
     assert "NUL bytes" in got["nul"].error
+
+
+def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
+    import csv
+
+    src = tmp_path / "f.jsonl"
+    src.write_text('{"id": "=HYPERLINK(\\"http://x\\")", "text": "投资5亿元"}\n{"id": "@cmd", "text": "x"}\n'
+                   '{"id": "-1+1", "text": "y"}\n{"id": "\\tz", "text": "y"}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    tag_documents(FakeTagger(), [str(src)], out, fmt="csv")
+    ids = [row[0] for row in csv.reader(out.read_text(encoding="utf-8-sig").splitlines())][1:]
+    assert ids == ["'=HYPERLINK(\"http://x\")", "'@cmd", "'-1+1", "'\tz"]
