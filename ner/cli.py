@@ -1,4 +1,8 @@
-"""The ``ner`` command: a thin layer over importable functions. User errors exit 2 with one line."""
+"""The ``ner`` command: a thin layer over importable functions.
+
+Exit codes: 0 success; 1 ``ner validate`` found problems; 2 usage or input error (one line on stderr:
+bad option, missing input, invalid gold, unloadable model); 3 the run finished but some documents
+failed (``ner tag``: error lines in the output; ``ner preannotate``: skipped, named on stderr)."""
 from __future__ import annotations
 
 import functools
@@ -11,9 +15,12 @@ import click
 
 from ner.errors import NerError
 
+EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
+EXIT_SOME_FAILED = 3  # the run went through, but some documents failed
+
 
 def user_errors(fn):
-    """Turn NerError (bad input, config, model) into a one-line message and exit status 2."""
+    """Turn NerError (bad input, config, model) into a one-line message and exit status EXIT_USAGE."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -21,10 +28,10 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except NerError as e:
             click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
         except FileNotFoundError as e:
             click.echo(f"error: {e.filename}: no such file; check the path", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
 
     return wrapper
 
@@ -95,6 +102,8 @@ def preannotate(inputs: tuple[str, ...], output: str, fmt: str) -> None:
     else:
         raise NerError(f"--format {fmt!r}: expected labelstudio, {', '.join(FORMATS)}")
     click.echo(f"{len(articles)} article(s) pre-annotated into {output}; {failed} skipped")
+    if failed:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()
@@ -201,6 +210,7 @@ def _policy_text(policy: dict) -> str:
 @click.option("--output", "-o", required=True)
 @click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
+@click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
 @click.option("--rules-only", default=None, help="Comma-separated types decided by the rules alone, e.g. "
               "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_only).")
@@ -211,10 +221,11 @@ def _policy_text(policy: dict) -> str:
 @click.option("--min-score", default=None, help="Comma-separated TYPE=P: model spans of TYPE scoring below P "
               "are dropped, e.g. COMPANY=0.9; '' for none (default: the saved tag.min_score).")
 @user_errors
-def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
+def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, overwrite: bool, batch_size: int,
         rules_only: str | None, rules_first: str | None, rules_fill: str | None, min_score: str | None) -> None:
-    """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
-    from ner.batch import tag_documents
+    """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
+    Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
+    from ner.batch import check_inputs, tag_documents
     from ner.tagger import load
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
@@ -222,10 +233,16 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
               if value is not None}
     if min_score is not None:
         policy["min_score"] = _type_floats(min_score, "--min-score")
-    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
+    check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once
+    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size,
+                           overwrite=overwrite)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
+    if counts["duplicate_ids"]:
+        click.echo(f"{counts['duplicate_ids']} document(s) share an id with another; each is kept, "
+                   "told apart by its \"source\"", err=True)
     if counts["failed"]:
         click.echo(f"failed documents are error lines in {output}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
 
 
 def _type_floats(value: str, option: str) -> dict[str, float]:

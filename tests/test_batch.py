@@ -204,6 +204,18 @@ def test_lone_surrogates_become_error_lines(tmp_path):
     assert tag_documents(FakeTagger(), [str(src)], out, resume=True)["skipped"] == 3
 
 
+def test_preannotate_survives_a_lone_surrogate(tmp_path):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "t", "text": "投资\\udcff5亿元"}\n{"id": "ok", "text": "总投资75亿元"}\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["preannotate", str(src), "-o", str(tmp_path / "p.json")])
+    assert r.exit_code == 3 and "s.jsonl:1" in r.output and "Traceback" not in r.output
+    assert "75亿元" in (tmp_path / "p.json").read_text(encoding="utf-8")
+
+
 def test_links_and_upper_case_suffixes(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
@@ -239,3 +251,29 @@ def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
     tag_documents(FakeTagger(), [str(src)], out, fmt="csv")
     ids = [row[0] for row in csv.reader(out.read_text(encoding="utf-8-sig").splitlines())][1:]
     assert ids == ["'=HYPERLINK(\"http://x\")", "'@cmd", "'-1+1", "'\tz"]
+
+
+@pytest.fixture()
+def cli_fake(monkeypatch):
+    from click.testing import CliRunner
+
+    import ner.tagger
+    from ner.cli import main
+
+    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: FakeTagger())
+    return lambda *args: CliRunner().invoke(main, ["tag", "--model", "m", *map(str, args)])
+
+
+def test_exit_codes(cli_fake, inputs):
+    out = inputs / "out.jsonl"
+    r = cli_fake(inputs / "in" / "a.txt", "-o", out)
+    assert r.exit_code == 0, r.output
+    r = cli_fake(inputs / "in", "-o", out)
+    assert r.exit_code == 3 and "3 failed" in r.output  # some documents failed: error lines, exit 3
+    r = cli_fake(inputs / "nope", "-o", inputs / "o2.jsonl")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "nope: no such file" in r.output
+    assert not (inputs / "o2.jsonl").exists() and not (inputs / "o2.jsonl.partial").exists()
+    (inputs / "out.jsonl.partial").write_text('{"id": "a", "source": "s"}\n', encoding="utf-8")
+    r = cli_fake(inputs / "in" / "a.txt", "-o", out)
+    assert r.exit_code == 2 and "--overwrite" in r.output and r.output.count("\n") == 1
+    assert cli_fake(inputs / "in" / "a.txt", "-o", out, "--overwrite").exit_code == 0
