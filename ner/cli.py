@@ -149,10 +149,9 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
     """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation import evaluate_predictions, format_scores
-    from ner.io import read_articles
     from ner.tagger import MODEL_ONLY, load
+    from ner.validate import read_gold
 
-    tagger = load(model_dir, **(MODEL_ONLY if model_only else {}))
     if data.startswith("corpus:"):
         from ner.corpora import load_corpus
 
@@ -161,7 +160,8 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
         if not articles:
             raise NerError(f"{data}: no sentences (corpus absent or empty); see README for where to get it")
     else:
-        articles = read_articles(data)
+        articles = read_gold(data)  # checked as `ner validate` checks it, before the model loads
+    tagger = load(model_dir, **(MODEL_ONLY if model_only else {}))
     scores = evaluate_predictions(articles, tagger.tag([a.text for a in articles]), tagger.types)
     click.echo(format_scores(scores, f"{model_dir} on {data} ({len(articles)} documents)"))
     if json_out:

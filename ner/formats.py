@@ -140,10 +140,10 @@ def _article_id(value: Any, fallback: str) -> str:
 # --- jsonl (our standoff) ---------------------------------------------------------------------------
 
 def read_jsonl(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[Article]:
-    """Our standoff JSONL (``ner.io.read_articles``), validated span by span."""
-    articles = io.read_articles(path)
-    _check(((f"{path} (article {a.id})", a) for a in articles), labels)
-    return articles
+    """Our standoff JSONL, validated as ``ner validate`` does (``ner.validate.read_gold``)."""
+    from ner.validate import read_gold
+
+    return read_gold(path, tuple(labels))
 
 
 def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
