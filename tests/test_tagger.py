@@ -294,3 +294,7 @@ def test_cli_model_errors_are_one_line(tiny_base, tmp_path):
     r = CliRunner().invoke(main, ["tag", "--model", str(tiny_base), str(doc), "-o", str(tmp_path / "o.jsonl")])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "not a tagger" in r.output, r.output
 
+
+def test_tag_refuses_a_bare_string(oracle):
+    with pytest.raises(TypeError, match=r"a list of texts.*tagger\(text\)"):
+        oracle().tag("总投资75亿元")
