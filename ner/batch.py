@@ -237,13 +237,27 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
         return _tag_owned(tagger, inputs, output, fmt, resume, batch_size, progress, overwrite, tqdm)
 
 
-def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, overwrite, tqdm) -> dict:
-    journal = _journal(output)
-    if journal.exists() and not resume:
+def check_output(output: str | Path, resume: bool = False, overwrite: bool = False) -> None:
+    """NerError at once (before a model loads) when another run holds ``output``, or when an interrupted
+    run's journal would be deleted. ``tag_documents`` checks again while it holds the output."""
+    output = Path(output)
+    if output.parent.is_dir():
+        with owned(output):
+            _keep_journal(_journal(output), resume, overwrite)
+
+
+def _keep_journal(journal: Path, resume: bool, overwrite: bool) -> None:
+    if journal.exists() and not resume and not overwrite:
         n = len(read_journal(journal))
-        if n and not overwrite:
+        if n:
             raise NerError(f"{journal}: an interrupted run's journal ({n} document{'s' * (n != 1)} done) would be "
                            "deleted; add --resume to continue it, or --overwrite to start over")
+
+
+def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, overwrite, tqdm) -> dict:
+    journal = _journal(output)
+    _keep_journal(journal, resume, overwrite)
+    if journal.exists() and not resume:
         journal.unlink()
     if resume and output.exists() and output.suffix == ".jsonl" and not journal.exists():
         journal.write_text(output.read_text(encoding="utf-8"), encoding="utf-8")  # continue after a finished run

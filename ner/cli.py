@@ -225,7 +225,7 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
         rules_only: str | None, rules_first: str | None, rules_fill: str | None, min_score: str | None) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
     Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
-    from ner.batch import check_inputs, tag_documents
+    from ner.batch import check_inputs, check_output, tag_documents
     from ner.tagger import load
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
@@ -233,7 +233,8 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
               if value is not None}
     if min_score is not None:
         policy["min_score"] = _type_floats(min_score, "--min-score")
-    check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once
+    check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once,
+    check_output(output, resume, overwrite)  # and so does an output that another run holds
     counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size,
                            overwrite=overwrite)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")

@@ -277,3 +277,13 @@ def test_exit_codes(cli_fake, inputs):
     r = cli_fake(inputs / "in" / "a.txt", "-o", out)
     assert r.exit_code == 2 and "--overwrite" in r.output and r.output.count("\n") == 1
     assert cli_fake(inputs / "in" / "a.txt", "-o", out, "--overwrite").exit_code == 0
+
+
+def test_cli_refuses_a_held_output_before_the_model_loads(cli_fake, inputs, monkeypatch):
+    import ner.tagger
+    from ner.batch import owned
+
+    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: pytest.fail("the model was loaded"))
+    with owned(inputs / "out.jsonl"):
+        r = cli_fake(inputs / "in", "-o", inputs / "out.jsonl")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and f"(pid {os.getpid()})" in r.output
