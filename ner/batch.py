@@ -1,67 +1,118 @@
 """Batch tagging: inputs (files, folders, globs, JSONL of {"id","text"}, stdin) -> one output line per document.
 
 Nothing is lost: a document that cannot be read or tagged becomes an error line and the run goes on.
-Progress is journalled to ``OUT.partial`` (one JSON line per document, flushed as it goes), so an
-interrupted run resumes with ``resume=True``; the final file (JSONL, CSV or HTML) is written atomically
-from the journal, which is then removed.
+Each document is known by its ``source`` (the file's path as found, or ``path:line`` for a JSONL line),
+which is unique; the user's id is kept as given, and an id shared by several documents is reported,
+never merged. Progress is journalled to ``OUT.partial`` (one JSON line per document, flushed as it goes),
+so an interrupted run resumes with ``resume=True`` (a torn last line is dropped and its document redone);
+the final file (JSONL, CSV or HTML) is written atomically from the journal, which is then removed. An
+output belongs to one run at a time: ``OUT.lock`` holds the run's pid under an advisory lock that the
+system releases when the run dies, so a killed run's lock is taken over and a live one is refused.
 """
 from __future__ import annotations
 
 import csv
+import errno
 import glob
 import html
 import io
 import json
+import logging
+import os
+import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ner.errors import InputError, NerError
 from ner.io import atomic_write, decode_bytes
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; runs on one output are not guarded there
+    fcntl = None
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".jsonl")  # compared lower-cased: A.TXT is read too
+MAX_WARNINGS = 10  # duplicate ids named one by one; the rest are counted
+
 
 @dataclass
 class Document:
     id: str
     text: str | None
-    source: str
+    source: str  # unique: the file as found, or ``path:line`` of a JSONL line; the resume key
     error: str | None = None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(s: str) -> str:
+    """``s`` with lone surrogates (undecodable file names, ``"\\udcff"`` in JSON) written as ``\\udcff``,
+    so it can go into a UTF-8 file."""
+    return s.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(s) else s
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Raise InputError when no input exists at all (a typo in the only path is a usage error, not a run)."""
+    def found(item: str) -> bool:
+        return item == "-" or os.path.lexists(item) or bool(glob.glob(item, recursive=True))
+
+    if inputs and not any(found(i) for i in inputs):
+        what = f"{inputs[0]}: no such file, folder or glob match" if len(inputs) == 1 else \
+            f"none of the inputs exists ({', '.join(inputs)})"
+        raise InputError(f"{what}; check the path")
+
+
 def iter_documents(inputs: list[str]) -> Iterator[Document]:
-    """Documents from every input, in order. Unreadable ones come with ``error`` set, never raised."""
+    """Documents from every input, in order. Unreadable ones come with ``error`` set, never raised
+    (only when no input exists at all: InputError)."""
+    check_inputs(inputs)
     for item in inputs:
         if item == "-":
             yield from _documents_from_text(sys.stdin.buffer.read(), "<stdin>")
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".txt", ".jsonl"))
-        elif path.is_file():
+            files = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink()))
+        elif path.is_file() or path.is_symlink():
             files = [path]
         else:
-            files = [Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file()]
+            files = [Path(p) for p in sorted(glob.glob(item, recursive=True)) if not Path(p).is_dir()]
             if not files:
-                yield Document(path.stem or item, None, item, f"{item}: no such file, folder or glob match")
+                yield Document(printable(path.stem or item), None, printable(item),
+                               f"{printable(item)}: no such file, folder or glob match")
                 continue
         for f in files:
             yield from _documents_from_file(f)
 
 
+def _unreadable(path: Path, e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop; fix or remove the link"
+    if path.is_symlink() and e.errno == errno.ENOENT:
+        return f"broken symbolic link (to {printable(os.readlink(path))}, which does not exist); fix or remove the link"
+    return f"cannot read ({e.strerror})"
+
+
 def _documents_from_file(path: Path) -> Iterator[Document]:
+    where = printable(str(path))
     try:
         data = path.read_bytes()
     except OSError as e:
-        yield Document(path.stem, None, str(path), f"{path}: cannot read ({e.strerror})")
+        yield Document(printable(path.stem), None, where, f"{where}: {_unreadable(path, e)}")
         return
-    if path.suffix == ".jsonl":
-        yield from _documents_from_text(data, str(path), jsonl=True)
+    if path.suffix.lower() == ".jsonl":
+        yield from _documents_from_text(data, where, jsonl=True)
     else:
         try:
-            yield Document(path.stem, decode_bytes(data, str(path)), str(path))
+            yield Document(printable(path.stem), decode_bytes(data, where), where)
         except InputError as e:
-            yield Document(path.stem, None, str(path), str(e))
+            yield Document(printable(path.stem), None, where, str(e))
 
 
 def _documents_from_text(data: bytes, where: str, jsonl: bool | None = None) -> Iterator[Document]:
@@ -83,45 +134,136 @@ def _documents_from_text(data: bytes, where: str, jsonl: bool | None = None) -> 
             doc_id, doc_text = str(obj["id"]), obj["text"]
             if not isinstance(doc_text, str) or not doc_text.strip():
                 raise ValueError("empty 'text'")
-            yield Document(doc_id, doc_text, f"{where}:{i}")
+            for key, value in (("id", doc_id), ("text", doc_text)):
+                if m := _SURROGATE.search(value):
+                    yield Document(printable(doc_id), None, f"{where}:{i}",
+                                   f"{where}:{i}: {key!r} holds a lone surrogate ({printable(m.group())} at "
+                                   f"character {m.start()}), which is not text; fix the line's \\u escapes")
+                    break
+            else:
+                yield Document(doc_id, doc_text, f"{where}:{i}")
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             yield Document(f"{Path(where).stem}:{i}", None, f"{where}:{i}",
-                           f"{where}:{i}: bad line ({e.__class__.__name__}: {e}); need {{\"id\", \"text\"}}")
+                           f"{where}:{i}: bad line ({e.__class__.__name__}: {printable(str(e))}); need {{\"id\", \"text\"}}")
 
 
 def _journal(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
-def done_ids(output: Path) -> set[str]:
-    """Ids already in the journal (and in a finished output, for JSONL)."""
-    ids = set()
-    for p in (_journal(output), output if output.suffix == ".jsonl" else None):
-        if p and p.exists():
-            for line in p.read_text(encoding="utf-8").split("\n"):
-                try:
-                    ids.add(json.loads(line)["id"])
-                except (json.JSONDecodeError, KeyError):
-                    continue  # a half-written last line from an interrupted run
-    return ids
+@contextmanager
+def owned(output: str | Path):
+    """Hold ``OUT.lock`` (this run's pid, under ``flock``) while the block runs; NerError naming the
+    other run's pid when a live run holds it. A dead run's lock is released by the system: taken over."""
+    output = Path(output)
+    lock = output.with_name(output.name + ".lock")
+    if fcntl is None:
+        yield
+        return
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise NerError(f"{output}: another `ner tag` run (pid {holder}) is writing this output; "
+                           f"wait for it to end or give another --output (lock {lock})") from None
+        try:
+            ours = os.fstat(fd).st_ino == os.stat(lock).st_ino
+        except FileNotFoundError:
+            ours = False
+        if ours:
+            break
+        os.close(fd)  # the run that held it removed the file meanwhile: lock the new one
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    try:
+        yield
+    finally:
+        os.unlink(lock)
+        os.close(fd)
+
+
+def read_journal(path: Path, repair: bool = False) -> list[dict]:
+    """Rows of a journal (or finished JSONL output). A torn line (a crash mid-write) is skipped; with
+    ``repair`` it is also cut from the file, so appended rows start on a line of their own."""
+    if not path.exists():
+        return []
+    raw = path.read_bytes().decode("utf-8", "replace")
+    rows, torn = [], 0
+    for line in raw.split("\n"):
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or "id" not in row:
+                raise ValueError
+            rows.append(row)
+        except ValueError:
+            torn += bool(line.strip())
+    if repair and (torn or (raw and not raw.endswith("\n"))):
+        with atomic_write(path) as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        log.warning("%s: %d torn line(s) dropped (an interrupted write); those documents are tagged again", path, torn)
+    return rows
+
+
+def done_keys(output: Path) -> set[str]:
+    """Sources already in the journal (or, without one, in a finished JSONL output)."""
+    journal = _journal(Path(output))
+    rows = read_journal(journal) if journal.exists() or Path(output).suffix != ".jsonl" else read_journal(Path(output))
+    return {_key(r) for r in rows}
+
+
+def _key(row: dict) -> str:
+    return row["source"] if "source" in row else f"id:{row['id']}"  # rows of older releases: by id
 
 
 def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jsonl", resume: bool = False,
-                  batch_size: int = 8, progress: bool | None = None) -> dict:
-    """Tag every document into ``output``; return counts {"tagged", "failed", "skipped"}."""
+                  batch_size: int = 8, progress: bool | None = None, overwrite: bool = False) -> dict:
+    """Tag every document into ``output``; return counts {"tagged", "failed", "skipped", "duplicate_ids"}.
+
+    An interrupted run's journal is continued with ``resume``, discarded with ``overwrite``, and is
+    otherwise an error (NerError), so that forgetting ``--resume`` loses nothing."""
     from tqdm.auto import tqdm
 
     output = Path(output)
     if fmt not in WRITERS:
         raise NerError(f"--format {fmt!r}: expected one of {', '.join(WRITERS)}")
+    if resume and overwrite:
+        raise NerError("--resume and --overwrite: give one (continue the journal, or start over)")
+    check_inputs(inputs)
     output.parent.mkdir(parents=True, exist_ok=True)
+    with owned(output):
+        return _tag_owned(tagger, inputs, output, fmt, resume, batch_size, progress, overwrite, tqdm)
+
+
+def check_output(output: str | Path, resume: bool = False, overwrite: bool = False) -> None:
+    """NerError at once (before a model loads) when another run holds ``output``, or when an interrupted
+    run's journal would be deleted. ``tag_documents`` checks again while it holds the output."""
+    output = Path(output)
+    if output.parent.is_dir():
+        with owned(output):
+            _keep_journal(_journal(output), resume, overwrite)
+
+
+def _keep_journal(journal: Path, resume: bool, overwrite: bool) -> None:
+    if journal.exists() and not resume and not overwrite:
+        n = len(read_journal(journal))
+        if n:
+            raise NerError(f"{journal}: an interrupted run's journal ({n} document{'s' * (n != 1)} done) would be "
+                           "deleted; add --resume to continue it, or --overwrite to start over")
+
+
+def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, overwrite, tqdm) -> dict:
     journal = _journal(output)
-    skip = done_ids(output) if resume else set()
-    if not resume and journal.exists():
+    _keep_journal(journal, resume, overwrite)
+    if journal.exists() and not resume:
         journal.unlink()
     if resume and output.exists() and output.suffix == ".jsonl" and not journal.exists():
         journal.write_text(output.read_text(encoding="utf-8"), encoding="utf-8")  # continue after a finished run
-    counts = {"tagged": 0, "failed": 0, "skipped": 0}
+    skip = {_key(r) for r in read_journal(journal, repair=True)} if resume else set()
+    counts = {"tagged": 0, "failed": 0, "skipped": 0, "duplicate_ids": 0}
+    first_source: dict[str, str] = {}
     progress = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(desc="tag", unit="doc", disable=not progress)
     with journal.open("a", encoding="utf-8") as out:
@@ -137,7 +279,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
                     try:
                         results.append(tagger.extract(d.text))
                     except Exception as e1:  # noqa: BLE001 - recorded as an error line, run goes on
-                        d.error = f"{d.source}: tagging failed ({e1.__class__.__name__}: {e1})"
+                        d.error = f"{d.source}: tagging failed ({e1.__class__.__name__}: {printable(str(e1))})"
                         results.append(None)
                 del e
             it = iter(results)
@@ -147,7 +289,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
                     row = {"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []}
                     counts["failed"] += 1
                 else:
-                    row = {"id": d.id, **res}
+                    row = {"id": d.id, "source": d.source, **res}
                     if fmt == "html":  # the page shows the text; JSONL and CSV stay compact
                         row["text"] = d.text
                     counts["tagged"] += 1
@@ -157,16 +299,23 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
             pending.clear()
 
         for doc in iter_documents(inputs):
-            if doc.id in skip:
+            if first_source.setdefault(doc.id, doc.source) != doc.source:
+                counts["duplicate_ids"] += 1
+                if counts["duplicate_ids"] <= MAX_WARNINGS:
+                    log.warning("duplicate id %r: %s (first %s); both kept, told apart by \"source\"",
+                                doc.id, doc.source, first_source[doc.id])
+            if doc.source in skip or f"id:{doc.id}" in skip:
                 counts["skipped"] += 1
                 continue
+            skip.add(doc.source)  # the same file given twice is tagged once
             pending.append(doc)
             if len(pending) >= batch_size:
                 flush()
         flush()
     bar.close()
-    rows = [json.loads(l) for l in journal.read_text(encoding="utf-8").split("\n") if l.strip()]
-    WRITERS[fmt](output, rows)
+    if counts["duplicate_ids"] > MAX_WARNINGS:
+        log.warning("%d documents in all share an id with an earlier one; each is kept", counts["duplicate_ids"])
+    WRITERS[fmt](output, read_journal(journal))
     journal.unlink()
     return counts
 
@@ -178,11 +327,19 @@ def write_jsonl_rows(output: Path, rows: list[dict]) -> None:
 
 
 CSV_COLUMNS = ["id", "record", "project", "companies", "regions", "amounts", "amount_values_cny", "amount_roles",
-               "capacities", "capacity_values", "stage", "date", "error"]
+               "capacities", "capacity_values", "stage", "date", "error", "source"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+
+
+def csv_cell(value) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text: ``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``."""
+    s = str(value)
+    return "'" + s if s.startswith(FORMULA_STARTS) else s
 
 
 def write_csv(output: Path, rows: list[dict]) -> None:
-    """One row per record (a document with no record still gets a row, so nothing disappears)."""
+    """One row per record (a document with no record still gets a row, so nothing disappears). Cells
+    that a spreadsheet would run as a formula are escaped with a leading quote (``csv_cell``)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(CSV_COLUMNS)
@@ -190,9 +347,10 @@ def write_csv(output: Path, rows: list[dict]) -> None:
         recs = r.get("records") or [None]
         for k, rec in enumerate(recs):
             if rec is None:
-                w.writerow([r["id"], "", "", "", "", "", "", "", "", "", "", "", r.get("error") or ""])
+                cells = [r["id"], "", "", "", "", "", "", "", "", "", "", "", r.get("error") or "", r.get("source", "")]
+                w.writerow([csv_cell(c) for c in cells])
                 continue
-            w.writerow([
+            w.writerow([csv_cell(c) for c in (
                 r["id"], k, rec.get("project") or "",
                 "；".join(m["text"] for m in rec["companies"]),
                 "；".join(m["text"] for m in rec["regions"]),
@@ -201,8 +359,8 @@ def write_csv(output: Path, rows: list[dict]) -> None:
                 "；".join(str(m.get("role") or "") for m in rec["amounts"]),
                 "；".join(m["text"] for m in rec["capacities"]),
                 "；".join(f"{_fmt_value(m)} {m.get('unit') or ''}".strip() for m in rec["capacities"]),
-                rec.get("stage") or "", rec.get("date") or "", "",
-            ])
+                rec.get("stage") or "", rec.get("date") or "", "", r.get("source", ""),
+            )])
     with atomic_write(output, encoding="utf-8-sig") as f:  # BOM: Excel opens Chinese CSV correctly
         f.write(buf.getvalue())
 
@@ -226,7 +384,7 @@ def write_html(output: Path, rows: list[dict]) -> None:
              "</style><h1>Tagged documents</h1><p>",
              " ".join(f"<mark style='background:{c}'>{t}</mark>" for t, c in COLOURS.items()), "</p>"]
     for r in rows:
-        parts.append(f"<h2>{html.escape(str(r['id']))}</h2>")
+        parts.append(f"<h2>{html.escape(str(r['id']))} <small>{html.escape(r.get('source', ''))}</small></h2>")
         if r.get("error"):
             parts.append(f"<p class='err'>{html.escape(r['error'])}</p>")
             continue

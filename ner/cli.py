@@ -1,4 +1,8 @@
-"""The ``ner`` command: a thin layer over importable functions. User errors exit 2 with one line."""
+"""The ``ner`` command: a thin layer over importable functions.
+
+Exit codes: 0 success; 1 ``ner validate`` found problems; 2 usage or input error (one line on stderr:
+bad option, missing input, invalid gold, unloadable model); 3 the run finished but some documents
+failed (``ner tag``: error lines in the output; ``ner preannotate``: skipped, named on stderr)."""
 from __future__ import annotations
 
 import functools
@@ -11,9 +15,12 @@ import click
 
 from ner.errors import NerError
 
+EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
+EXIT_SOME_FAILED = 3  # the run went through, but some documents failed
+
 
 def user_errors(fn):
-    """Turn NerError (bad input, config, model) into a one-line message and exit status 2."""
+    """Turn NerError (bad input, config, model) into a one-line message and exit status EXIT_USAGE."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -21,10 +28,10 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except NerError as e:
             click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
         except FileNotFoundError as e:
             click.echo(f"error: {e.filename}: no such file; check the path", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USAGE)
 
     return wrapper
 
@@ -96,6 +103,8 @@ def preannotate(inputs: tuple[str, ...], output: str, fmt: str, model_dir: str |
         documents.append((doc.id, doc.text))
     n = preannotate_documents(documents, output, fmt, model_dir)
     click.echo(f"{n} article(s) pre-annotated into {output}; {failed} skipped")
+    if failed:
+        sys.exit(EXIT_SOME_FAILED)
 
 
 @main.command()
@@ -141,10 +150,9 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
     """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation import evaluate_predictions, format_scores
-    from ner.io import read_articles
     from ner.tagger import MODEL_ONLY, load
+    from ner.validate import read_gold
 
-    tagger = load(model_dir, **(MODEL_ONLY if model_only else {}))
     if data.startswith("corpus:"):
         from ner.corpora import load_corpus
 
@@ -153,7 +161,8 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
         if not articles:
             raise NerError(f"{data}: no sentences (corpus absent or empty); see README for where to get it")
     else:
-        articles = read_articles(data)
+        articles = read_gold(data)  # checked as `ner validate` checks it, before the model loads
+    tagger = load(model_dir, **(MODEL_ONLY if model_only else {}))
     scores = evaluate_predictions(articles, tagger.tag([a.text for a in articles]), tagger.types)
     click.echo(format_scores(scores, f"{model_dir} on {data} ({len(articles)} documents)"))
     if json_out:
@@ -202,6 +211,7 @@ def _policy_text(policy: dict) -> str:
 @click.option("--output", "-o", required=True)
 @click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
+@click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
 @click.option("--rules-only", default=None, help="Comma-separated types decided by the rules alone, e.g. "
               "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_only).")
@@ -212,10 +222,11 @@ def _policy_text(policy: dict) -> str:
 @click.option("--min-score", default=None, help="Comma-separated TYPE=P: model spans of TYPE scoring below P "
               "are dropped, e.g. COMPANY=0.9; '' for none (default: the saved tag.min_score).")
 @user_errors
-def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, batch_size: int,
+def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, overwrite: bool, batch_size: int,
         rules_only: str | None, rules_first: str | None, rules_fill: str | None, min_score: str | None) -> None:
-    """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records."""
-    from ner.batch import tag_documents
+    """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
+    Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
+    from ner.batch import check_inputs, check_output, tag_documents
     from ner.tagger import load
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
@@ -223,10 +234,17 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
               if value is not None}
     if min_score is not None:
         policy["min_score"] = _type_floats(min_score, "--min-score")
-    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size)
+    check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once,
+    check_output(output, resume, overwrite)  # and so does an output that another run holds
+    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size,
+                           overwrite=overwrite)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
+    if counts["duplicate_ids"]:
+        click.echo(f"{counts['duplicate_ids']} document(s) share an id with another; each is kept, "
+                   "told apart by its \"source\"", err=True)
     if counts["failed"]:
         click.echo(f"failed documents are error lines in {output}", err=True)
+        sys.exit(EXIT_SOME_FAILED)
 
 
 def _type_floats(value: str, option: str) -> dict[str, float]:

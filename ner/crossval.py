@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ner.config import Config
 from ner.evaluation import evaluate_predictions
-from ner.io import read_articles, read_jsonl, write_jsonl
+from ner.io import read_jsonl, write_jsonl
+from ner.validate import read_gold
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     out_dir = Path(out_dir)
     if not cfg.data.gold:
         raise ValueError("ner cv needs gold articles to hold out: set data.gold")
-    articles = read_articles(cfg.data.gold)
+    articles = read_gold(cfg.data.gold)
     ids = folds or [a.id for a in articles]
     per_fold, held, preds = {}, [], []
     for art_id in ids:

@@ -160,10 +160,12 @@ def records_path(path: str | Path) -> Path:
 
 
 def read_jsonl(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[Article]:
-    """Our standoff JSONL (``ner.io.read_articles``), validated span by span, with the records of
-    ``records_path(path)`` when that file exists (every mention must be one of the article's entities)."""
-    articles = io.read_articles(path)
-    _check(((f"{path} (article {a.id})", a) for a in articles), labels)
+    """Our standoff JSONL, validated as ``ner validate`` does (``ner.validate.read_gold``), with the
+    records of ``records_path(path)`` when that file exists (every mention must be one of the article's
+    entities)."""
+    from ner.validate import read_gold
+
+    articles = read_gold(path, tuple(labels))
     side = records_path(path)
     if side.exists():
         by_id = {a.id: a for a in articles}

@@ -17,13 +17,14 @@ from ner.types import Article
 
 
 def decode_bytes(data: bytes, where: str) -> str:
-    """Decode UTF-8 (with or without BOM), else GB18030; anything else is a clear error."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030; anything else (binary content
+    with NUL bytes included) is a clear error."""
     if not data.strip():
         raise InputError(f"{where}: empty file; give a UTF-8 or GB18030 text with the article")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:
         try:
             text = data.decode("gb18030")
@@ -31,9 +32,9 @@ def decode_bytes(data: bytes, where: str) -> str:
             raise InputError(
                 f"{where}: not UTF-8 (byte {utf8_error.start}) nor GB18030; re-save the file as UTF-8"
             ) from None
-        if "\x00" in text:
-            raise InputError(f"{where}: binary content (NUL bytes); give a text file")
-        return text
+    if "\x00" in text:
+        raise InputError(f"{where}: binary content (NUL bytes); give a text file")
+    return text
 
 
 def read_text(path: str | Path) -> str:

@@ -1,17 +1,71 @@
-"""Creating and loading token-classification models; labels travel with the weights."""
+"""Creating and loading token-classification models; labels travel with the weights.
+
+A model is named by a local folder or a Hugging Face id. Only a name shaped ``org/name`` whose first part
+is no local folder is taken for a hub id, and it is looked up once (cache, then one quick request), so a
+mistyped path fails at once instead of after the hub client's retries (``resolve_model``)."""
 from __future__ import annotations
 
+import pickle
+import re
 from pathlib import Path
 
 from ner.errors import LabelMismatchError, NerError
-from ner.labels import iob2_tags, label_maps
+from ner.labels import ENTITY_TYPES, iob2_tags, label_maps
+
+HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+def resolve_model(name: str) -> tuple[str, bool]:
+    """``(name, local_files_only)`` for ``from_pretrained``: a local folder, or a hub id that is cached or
+    reachable. Anything else is a NerError at once."""
+    name = str(name)
+    if Path(name).exists():
+        if not Path(name).is_dir():
+            raise NerError(f"{name}: not a folder; give a model folder (written by `ner train`, or a base encoder)")
+        return name, True
+    if not HUB_ID.fullmatch(name) or Path(name.split("/")[0]).is_dir():
+        raise NerError(f"{name}: no such folder; check the path")
+    from huggingface_hub import HfApi, constants, try_to_load_from_cache
+
+    cached = isinstance(try_to_load_from_cache(name, "config.json"), str)
+    if constants.HF_HUB_OFFLINE:
+        if cached:
+            return name, True
+        raise NerError(f"{name}: no such folder, and not in the Hugging Face cache (HF_HUB_OFFLINE is set); check the path")
+    try:
+        HfApi().model_info(name, timeout=10)
+    except Exception as e:  # noqa: BLE001 - any failure: unreachable, unknown id, private
+        if cached:
+            return name, True
+        reason = str(e).splitlines()[0] if str(e) else e.__class__.__name__
+        raise NerError(f"{name}: no such folder, nor a Hugging Face model that can be fetched ({reason[:120]}); "
+                       "check the path") from None
+    return name, False
+
+
+def _from_pretrained(loader, name: str, local_files_only: bool, **kwargs):
+    """``loader(name)`` with a one-line NerError for unreadable weights or config."""
+    from safetensors import SafetensorError
+
+    try:
+        return loader(name, local_files_only=local_files_only, **kwargs)
+    except SafetensorError as e:
+        raise NerError(f"{name}: model.safetensors cannot be read ({str(e).splitlines()[0]}); the file is truncated "
+                       "or corrupt: copy it again or train again") from None
+    except pickle.UnpicklingError:
+        raise NerError(f"{name}: pytorch_model.bin: a pickled checkpoint that torch refuses to load with weights_only "
+                       "(it holds Python objects, not only tensors); if you trust it, load it yourself and re-save "
+                       "it as safetensors (model.save_pretrained)") from None
+    except (OSError, ValueError, RuntimeError) as e:
+        raise NerError(f"{name}: cannot load the model ({str(e).splitlines()[0] if str(e) else e.__class__.__name__})") from None
 
 
 def load_tokenizer(name_or_path: str):
     from transformers import AutoTokenizer
 
+    name, local = resolve_model(name_or_path)
     try:
-        tok = AutoTokenizer.from_pretrained(name_or_path)
+        tok = AutoTokenizer.from_pretrained(name, local_files_only=local)
     except (OSError, ValueError) as e:
         raise NerError(f"{name_or_path}: cannot load a tokenizer ({e.__class__.__name__}: {str(e).splitlines()[0]}); "
                        "give a local model folder or a Hugging Face model id") from None
@@ -36,30 +90,44 @@ def new_model(base: str, types: list[str]):
     from transformers import AutoConfig, AutoModelForTokenClassification
 
     id2label, label2id = label_maps(types)
-    try:
-        base_config = AutoConfig.from_pretrained(base)
-    except (OSError, ValueError) as e:
-        raise NerError(f"{base}: cannot load the base model ({str(e).splitlines()[0]}); "
-                       "give a local model folder or a Hugging Face model id") from None
-    if any(a.endswith("ForTokenClassification") for a in (base_config.architectures or [])):
+    name, local = resolve_model(base)
+    base_config = _from_pretrained(AutoConfig.from_pretrained, name, local)
+    if _is_tagger(base_config):
         check_labels(base_config, types, base)  # continuing from a tagger: its labels must match
-    return AutoModelForTokenClassification.from_pretrained(
-        base, num_labels=len(id2label), id2label=id2label, label2id=label2id
-    )
+    return _from_pretrained(AutoModelForTokenClassification.from_pretrained, name, local,
+                            num_labels=len(id2label), id2label=id2label, label2id=label2id)
+
+
+def _is_tagger(config) -> bool:
+    return any(a.endswith("ForTokenClassification") for a in (config.architectures or []))
+
+
+def saved_types(model_dir: str | Path) -> list[str] | None:
+    """``model.types`` of the training config saved beside a model by ``ner train`` (None: none saved)."""
+    path = Path(model_dir) / "training_config.yaml"
+    if not path.is_file():
+        return None
+    import yaml
+
+    return ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("model") or {}).get("types")
 
 
 def load_trained(model_dir: str | Path, types: list[str] | None = None):
-    """A trained tagger and its tokenizer. With ``types``, a checkpoint with other labels is an error."""
-    from transformers import AutoModelForTokenClassification
+    """A trained tagger, its tokenizer and its types. Its labels must be the IOB2 tags of ``types``,
+    by default of the types it was trained for (its saved config), else of ``ner.labels.ENTITY_TYPES``:
+    a base encoder, a checkpoint with other labels, unreadable weights are each a NerError."""
+    from transformers import AutoConfig, AutoModelForTokenClassification
 
     model_dir = str(model_dir)
-    if Path(model_dir).is_dir() and not (Path(model_dir) / "config.json").exists():
+    name, local = resolve_model(model_dir)
+    if local and not (Path(model_dir) / "config.json").exists():
         raise NerError(f"{model_dir}: no config.json; give a folder written by `ner train`")
-    try:
-        model = AutoModelForTokenClassification.from_pretrained(model_dir)
-    except (OSError, ValueError) as e:
-        raise NerError(f"{model_dir}: cannot load the model ({str(e).splitlines()[0]})") from None
-    trained_types = [t.split("-", 1)[1] for t in model.config.id2label.values() if t != "O"]
-    trained_types = list(dict.fromkeys(trained_types))
-    check_labels(model.config, types if types is not None else trained_types, model_dir)
-    return model, load_tokenizer(model_dir), (types if types is not None else trained_types)
+    config = _from_pretrained(AutoConfig.from_pretrained, name, local)
+    if not _is_tagger(config):
+        raise NerError(f"{model_dir}: a base encoder ({', '.join(config.architectures or ['no architecture'])}), not a "
+                       f"tagger: it has no trained token-classification head; train one on it "
+                       f"(`ner train model.base={model_dir}`) and give the folder that writes")
+    types = list(types if types is not None else saved_types(model_dir) or ENTITY_TYPES)
+    check_labels(config, types, model_dir)
+    model = _from_pretrained(AutoModelForTokenClassification.from_pretrained, name, local)
+    return model, load_tokenizer(model_dir), types

@@ -148,6 +148,9 @@ class Tagger:
     @torch.inference_mode()
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
         """Entities for each text, with character offsets into that exact text."""
+        if isinstance(texts, str):
+            raise TypeError("Tagger.tag takes a list of texts, got one str (its characters would be tagged one by "
+                            "one); pass [text], or call tagger(text) for one text")
         feats = [featurize(t, self.tokenizer, self.max_length, self.overlap) for t in texts]
         jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
         jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))

@@ -22,10 +22,10 @@ from ner.config import Config, dump_config
 from ner.decode import decode_tokens
 from ner.evaluation import span_scores
 from ner.features import IGNORE, TokenizedArticle, featurize
-from ner.io import read_articles
 from ner.labels import label_maps
 from ner.model import load_tokenizer, new_model
 from ner.types import Article, Span
+from ner.validate import read_gold
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def augmented_examples(passages_: list[Article], tokenizer, cfg: Config, label2i
 
 def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
     """Gold articles (minus excluded ids) and public-corpus articles named by the config."""
-    gold = [a for a in read_articles(cfg.data.gold) if a.id not in set(cfg.data.exclude)] if cfg.data.gold else []
+    gold = [a for a in read_gold(cfg.data.gold) if a.id not in set(cfg.data.exclude)] if cfg.data.gold else []
     extra: list[Article] = []
     if cfg.data.corpora:
         from ner.corpora import load_corpus, referenced_ids
@@ -237,8 +237,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
         torch.set_num_threads(cfg.train.threads)
     types = cfg.model.types
     id2label, label2id = label_maps(types)
+    gold, extra = load_training_articles(cfg)  # bad gold fails before a model is loaded
     tokenizer = load_tokenizer(cfg.model.base)
-    gold, extra = load_training_articles(cfg)
     if not gold and not extra:
         raise ValueError(f"no training articles: data.gold ({cfg.data.gold}) is empty or every article is "
                          "excluded, and data.corpora gave none")

@@ -6,6 +6,7 @@ decoding: everything public speaks in character offsets.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -57,8 +58,12 @@ class Article:
             raise AnnotationError(f"{where}: missing key(s) {missing}; each line needs 'id', 'text' and 'entities'")
         if not isinstance(d["text"], str):
             raise AnnotationError(f"{where}: 'text' must be a string")
+        entities = d.get("entities", [])
+        if not isinstance(entities, list):
+            raise AnnotationError(f"{where}: article {d['id']!r}: 'entities' must be a list of "
+                                  f"{{start, end, label}}, got {json.dumps(entities)[:40]}; write [] for none")
         spans = []
-        for k, e in enumerate(d.get("entities", [])):
+        for k, e in enumerate(entities):
             try:
                 spans.append(Span.from_dict(e))
             except (KeyError, TypeError, ValueError) as err:

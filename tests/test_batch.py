@@ -1,9 +1,11 @@
 """Batch CLI: mixed inputs, a corrupt, an empty and a GB18030 file, resume after interruption, formats."""
 import json
+import os
 
 import pytest
 
-from ner.batch import done_ids, iter_documents, tag_documents
+from ner.batch import done_keys, iter_documents, tag_documents
+from ner.errors import NerError
 from ner.types import Span
 
 
@@ -21,6 +23,19 @@ class FakeTagger:
 
         ents = [Span(m.start(), m.end(), "AMOUNT", m.group()) for m in re.finditer(r"\d+亿元", text)]
         return {"entities": [e.to_dict() for e in ents], "records": []}
+
+
+class Interrupting(FakeTagger):
+    """Interrupted (as by Ctrl-C) when asked for its document number ``after`` + 1."""
+
+    def __init__(self, after):
+        super().__init__()
+        self.after = after
+
+    def extract(self, text):
+        if self.calls == self.after:
+            raise KeyboardInterrupt
+        return super().extract(text)
 
 
 @pytest.fixture()
@@ -51,7 +66,7 @@ def test_nothing_lost_errors_reported(inputs):
     assert "model failure" in r["boom"]["error"]  # a tagging failure is one error line; the run went on
     assert r["j1"]["entities"][0]["text"] == "5亿元" and "docs.jsonl:2" in r["docs:2"]["error"]
     assert "docs.jsonl:3" in r["docs:3"]["error"] and "no such file" in r["nope*"]["error"]
-    assert counts == {"tagged": 3, "failed": 6, "skipped": 0}
+    assert counts == {"tagged": 3, "failed": 6, "skipped": 0, "duplicate_ids": 0}
     assert not (inputs / "out.jsonl.partial").exists()
 
 
@@ -70,16 +85,10 @@ def test_offsets_index_the_original_gb18030_text(inputs):
 def test_resume_after_interruption(inputs):
     out = inputs / "out.jsonl"
 
-    class Interrupting(FakeTagger):
-        def extract(self, text):
-            if self.calls == 2:
-                raise KeyboardInterrupt
-            return super().extract(text)
-
     with pytest.raises(KeyboardInterrupt):
-        tag_documents(Interrupting(), [str(inputs / "in")], out, batch_size=1)
+        tag_documents(Interrupting(after=2), [str(inputs / "in")], out, batch_size=1)
     assert not out.exists()  # the final file appears only when the run completes
-    done = done_ids(out)
+    done = done_keys(out)
     assert len(done) == 2
     again = FakeTagger()
     counts = tag_documents(again, [str(inputs / "in")], out, resume=True, batch_size=1)
@@ -101,3 +110,180 @@ def test_stdin_jsonl(monkeypatch):
     monkeypatch.setattr(sys, "stdin", type("S", (), {"buffer": io.BytesIO('{"id": "x", "text": "投资9亿元"}\n'.encode())})())
     [doc] = list(iter_documents(["-"]))
     assert (doc.id, doc.text) == ("x", "投资9亿元")
+
+
+# --- issue 18: nothing lost, nothing silent --------------------------------------------------------
+
+def lines(path):
+    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture()
+def same_ids(tmp_path):
+    """Four documents, two ids: two folders' index.txt and a JSONL repeating one id."""
+    for month in ("2023-01", "2023-02"):
+        (tmp_path / "in" / month).mkdir(parents=True)
+        (tmp_path / "in" / month / "index.txt").write_text(f"{month} 投资5亿元", encoding="utf-8")
+    (tmp_path / "dup.jsonl").write_text('{"id": "x", "text": "投资1亿元"}\n{"id": "x", "text": "投资2亿元"}\n',
+                                        encoding="utf-8")
+    return [str(tmp_path / "in"), str(tmp_path / "dup.jsonl")]
+
+
+def test_duplicate_ids_are_kept_apart_and_reported(same_ids, tmp_path, caplog):
+    out = tmp_path / "out.jsonl"
+    counts = tag_documents(FakeTagger(), same_ids, out)
+    got = lines(out)
+    assert len(got) == 4 and counts["tagged"] == 4 and counts["duplicate_ids"] == 2
+    assert sorted(r["id"] for r in got) == ["index", "index", "x", "x"]  # ids as given, never merged
+    assert len({r["source"] for r in got}) == 4
+    assert sum("duplicate id" in m for m in caplog.messages) == 2
+
+
+def test_resume_keys_by_source_not_id(same_ids, tmp_path):
+    out = tmp_path / "out.jsonl"
+
+    with pytest.raises(KeyboardInterrupt):
+        tag_documents(Interrupting(after=1), same_ids, out, batch_size=1)
+    assert len(done_keys(out)) == 1
+    counts = tag_documents(FakeTagger(), same_ids, out, resume=True, batch_size=1)
+    assert counts["skipped"] == 1 and counts["tagged"] == 3
+    got = lines(out)
+    assert len(got) == 4 and len({r["source"] for r in got}) == 4  # 4 in, 4 out, none twice
+
+
+def test_second_run_on_one_output_is_refused(inputs):
+    from ner.batch import owned
+
+    out = inputs / "out.jsonl"
+    with owned(out):
+        with pytest.raises(NerError, match=rf"another `ner tag` run \(pid {os.getpid()}\) is writing"):
+            tag_documents(FakeTagger(), [str(inputs / "in")], out)
+    tag_documents(FakeTagger(), [str(inputs / "in")], out)  # released: the next run goes ahead
+    assert len(lines(out)) == 5 and not (inputs / "out.jsonl.lock").exists()
+
+
+def test_stale_lock_of_a_dead_run_is_taken_over(inputs):
+    out = inputs / "out.jsonl"
+    (inputs / "out.jsonl.lock").write_text("999999999\n", encoding="utf-8")  # SIGKILLed run: no flock held
+    tag_documents(FakeTagger(), [str(inputs / "in")], out)
+    assert len(lines(out)) == 5 and not (inputs / "out.jsonl.lock").exists()
+
+
+def test_torn_last_journal_line_is_redone(inputs, caplog):
+    out = inputs / "out.jsonl"
+    first = json.dumps({"id": "a", "source": str(inputs / "in" / "a.txt"), "entities": [], "records": []})
+    (inputs / "out.jsonl.partial").write_text(first + '\n{"id": "b", "source": "', encoding="utf-8")
+    counts = tag_documents(FakeTagger(), [str(inputs / "in")], out, resume=True)
+    assert counts["skipped"] == 1 and counts["tagged"] + counts["failed"] == 4
+    assert sorted(r["id"] for r in lines(out)) == ["a", "b", "boom", "corrupt", "empty"]
+    assert any("torn" in m for m in caplog.messages)
+
+
+def test_rerun_without_resume_keeps_an_interrupted_journal(inputs):
+    out = inputs / "out.jsonl"
+    journal = inputs / "out.jsonl.partial"
+    journal.write_text(json.dumps({"id": "a", "source": "x", "entities": [], "records": []}) + "\n", encoding="utf-8")
+    with pytest.raises(NerError, match=r"out.jsonl.partial: an interrupted run's journal \(1 document done\).*--resume.*--overwrite"):
+        tag_documents(FakeTagger(), [str(inputs / "in")], out)
+    assert journal.exists()
+    tag_documents(FakeTagger(), [str(inputs / "in")], out, overwrite=True)
+    assert len(lines(out)) == 5 and not journal.exists()
+
+
+def test_lone_surrogates_become_error_lines(tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "\\udcff", "text": "投资5亿元"}\n{"id": "t", "text": "投资\\udcff5亿元"}\n'
+                   '{"id": "ok", "text": "投资7亿元"}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    counts = tag_documents(FakeTagger(), [str(src)], out)
+    got = {r["source"].rsplit(":", 1)[1]: r for r in lines(out)}
+    assert counts == {"tagged": 1, "failed": 2, "skipped": 0, "duplicate_ids": 0}
+    assert "s.jsonl:1" in got["1"]["error"] and "lone surrogate" in got["1"]["error"] and got["1"]["id"] == "\\udcff"
+    assert "s.jsonl:2" in got["2"]["error"] and "lone surrogate" in got["2"]["error"]
+    assert got["3"]["entities"][0]["text"] == "7亿元"
+    assert tag_documents(FakeTagger(), [str(src)], out, resume=True)["skipped"] == 3
+
+
+def test_preannotate_survives_a_lone_surrogate(tmp_path):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "t", "text": "投资\\udcff5亿元"}\n{"id": "ok", "text": "总投资75亿元"}\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["preannotate", str(src), "-o", str(tmp_path / "p.json")])
+    assert r.exit_code == 3 and "s.jsonl:1" in r.output and "Traceback" not in r.output
+    assert "75亿元" in (tmp_path / "p.json").read_text(encoding="utf-8")
+
+
+def test_links_and_upper_case_suffixes(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "UP.TXT").write_text("投资5亿元", encoding="utf-8")
+    (d / "more.JSONL").write_text('{"id": "j", "text": "投资6亿元"}\n', encoding="utf-8")
+    (d / "dead.txt").symlink_to(tmp_path / "nowhere.txt")
+    (d / "loop.txt").symlink_to(d / "loop.txt")
+    out = tmp_path / "out.jsonl"
+    tag_documents(FakeTagger(), [str(d)], out)
+    got = {r["id"]: r for r in lines(out)}
+    assert got["UP"]["entities"][0]["text"] == "5亿元" and got["j"]["entities"][0]["text"] == "6亿元"
+    assert "dead.txt: broken symbolic link" in got["dead"]["error"]
+    assert "loop.txt: symbolic link loop" in got["loop"]["error"]
+
+
+def test_utf16_with_bom_is_read_and_nul_bytes_are_binary(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "u16.txt").write_bytes("投资5亿元".encode("utf-16"))
+    (d / "nul.txt").write_bytes("投资5亿元\x00\x00".encode("utf-8"))
+    got = {doc.id: doc for doc in iter_documents([str(d)])}
+    assert got["u16"].text == "投资5亿元"
+    assert "NUL bytes" in got["nul"].error
+
+
+def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
+    import csv
+
+    src = tmp_path / "f.jsonl"
+    src.write_text('{"id": "=HYPERLINK(\\"http://x\\")", "text": "投资5亿元"}\n{"id": "@cmd", "text": "x"}\n'
+                   '{"id": "-1+1", "text": "y"}\n{"id": "\\tz", "text": "y"}\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    tag_documents(FakeTagger(), [str(src)], out, fmt="csv")
+    ids = [row[0] for row in csv.reader(out.read_text(encoding="utf-8-sig").splitlines())][1:]
+    assert ids == ["'=HYPERLINK(\"http://x\")", "'@cmd", "'-1+1", "'\tz"]
+
+
+@pytest.fixture()
+def cli_fake(monkeypatch):
+    from click.testing import CliRunner
+
+    import ner.tagger
+    from ner.cli import main
+
+    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: FakeTagger())
+    return lambda *args: CliRunner().invoke(main, ["tag", "--model", "m", *map(str, args)])
+
+
+def test_exit_codes(cli_fake, inputs):
+    out = inputs / "out.jsonl"
+    r = cli_fake(inputs / "in" / "a.txt", "-o", out)
+    assert r.exit_code == 0, r.output
+    r = cli_fake(inputs / "in", "-o", out)
+    assert r.exit_code == 3 and "3 failed" in r.output  # some documents failed: error lines, exit 3
+    r = cli_fake(inputs / "nope", "-o", inputs / "o2.jsonl")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "nope: no such file" in r.output
+    assert not (inputs / "o2.jsonl").exists() and not (inputs / "o2.jsonl.partial").exists()
+    (inputs / "out.jsonl.partial").write_text('{"id": "a", "source": "s"}\n', encoding="utf-8")
+    r = cli_fake(inputs / "in" / "a.txt", "-o", out)
+    assert r.exit_code == 2 and "--overwrite" in r.output and r.output.count("\n") == 1
+    assert cli_fake(inputs / "in" / "a.txt", "-o", out, "--overwrite").exit_code == 0
+
+
+def test_cli_refuses_a_held_output_before_the_model_loads(cli_fake, inputs, monkeypatch):
+    import ner.tagger
+    from ner.batch import owned
+
+    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: pytest.fail("the model was loaded"))
+    with owned(inputs / "out.jsonl"):
+        r = cli_fake(inputs / "in", "-o", inputs / "out.jsonl")
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and f"(pid {os.getpid()})" in r.output

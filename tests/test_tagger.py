@@ -181,3 +181,120 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
     assert bare.rules_only == bare.rules_first == bare.rules_fill == () and bare.min_score == {}
     assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"],
                                        "min_score": {"COMPANY": 0.9}}
+
+
+# --- issue 18: a model that cannot serve is a one-line error, at once ----------------------------------
+
+@pytest.fixture()
+def model_dir(tmp_path, tiny_base, char_tokenizer):
+    """A saved tagger for the four types (random head), as `ner train` would leave it."""
+    from ner.model import new_model
+
+    def make(types=("REGION", "COMPANY", "AMOUNT", "CAPACITY"), name="m"):
+        folder = tmp_path / name
+        new_model(str(tiny_base), list(types)).save_pretrained(folder)
+        char_tokenizer.save_pretrained(folder)
+        return folder
+
+    return make
+
+
+@pytest.fixture()
+def no_hub(monkeypatch):
+    """The Hugging Face hub unreachable (as offline), and counted: a local path must never ask it."""
+    import huggingface_hub
+
+    asked = []
+
+    def unreachable(self, repo_id, **kw):
+        asked.append(repo_id)
+        raise ConnectionError("Name or service not known")
+
+    monkeypatch.setattr(huggingface_hub.HfApi, "model_info", unreachable)
+    return asked
+
+
+def test_truncated_weights(model_dir):
+    import ner
+    from ner.errors import NerError
+
+    folder = model_dir()
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    with pytest.raises(NerError, match=r"model.safetensors cannot be read .*truncated or corrupt"):
+        ner.load(folder)
+
+
+def test_base_encoder_is_not_a_tagger(tiny_base):
+    import ner
+    from ner.errors import NerError
+
+    with pytest.raises(NerError, match=r"a base encoder \(BertModel\), not a tagger.*ner train"):
+        ner.load(tiny_base)
+
+
+def test_pickled_checkpoint_refused_by_weights_only(model_dir):
+    import argparse
+
+    from safetensors.torch import load_file
+
+    import ner
+    from ner.errors import NerError
+
+    folder = model_dir()
+    state = load_file(folder / "model.safetensors")
+    (folder / "model.safetensors").unlink()
+    torch.save({**state, "extra": argparse.Namespace()}, folder / "pytorch_model.bin")  # an object, not a tensor
+    with pytest.raises(NerError, match=r"pytorch_model.bin: a pickled checkpoint that torch refuses .*weights_only"):
+        ner.load(folder)
+
+
+@pytest.mark.parametrize("name", ["runs/nosuch-model", "./nosuch", "a/b/c", "nosuch"])
+def test_missing_model_path_fails_fast(name, no_hub, tmp_path, monkeypatch):
+    import time
+
+    import ner
+    from ner.errors import NerError
+
+    monkeypatch.chdir(tmp_path)
+    t0 = time.time()
+    with pytest.raises(NerError, match=rf"{name}: no such folder"):
+        ner.load(name)
+    assert time.time() - t0 < 5
+    assert no_hub == (["runs/nosuch-model"] if name == "runs/nosuch-model" else [])  # only an org/name asks
+
+
+def test_local_parent_folder_makes_a_path_not_a_hub_id(no_hub, tmp_path, monkeypatch):
+    import ner
+    from ner.errors import NerError
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
+    with pytest.raises(NerError, match="runs/default: no such folder; check the path"):
+        ner.load("runs/default")
+    assert no_hub == []
+
+
+def test_model_with_other_labels_is_an_error(model_dir):
+    import ner
+    from ner.errors import LabelMismatchError
+
+    with pytest.raises(LabelMismatchError, match="differ from the configured labels"):
+        ner.load(model_dir(types=("REGION", "COMPANY")))
+    assert ner.load(model_dir(name="ok")).types == ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]
+
+
+def test_cli_model_errors_are_one_line(tiny_base, tmp_path):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("总投资75亿元", encoding="utf-8")
+    r = CliRunner().invoke(main, ["tag", "--model", str(tiny_base), str(doc), "-o", str(tmp_path / "o.jsonl")])
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "not a tagger" in r.output, r.output
+
+
+def test_tag_refuses_a_bare_string(oracle):
+    with pytest.raises(TypeError, match=r"a list of texts.*tagger\(text\)"):
+        oracle().tag("总投资75亿元")

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -6,7 +7,7 @@ from click.testing import CliRunner
 from ner.cli import main
 from ner.errors import AnnotationError, InputError
 from ner.io import read_articles
-from ner.validate import validate_file
+from ner.validate import read_gold, validate_file
 
 
 def write(tmp_path, rows, name="a.jsonl"):
@@ -65,3 +66,52 @@ def test_empty_file_bad_json_and_encoding(tmp_path):
         read_articles(noid)
     r = CliRunner().invoke(main, ["validate", str(badjson)])
     assert r.exit_code == 2 and r.output.count("\n") == 1 and "invalid JSON" in r.output  # one line, no traceback
+
+
+# --- issue 18: gold is validated wherever it is read, with the messages of `ner validate` -----------
+
+TEXT = "湖南长沙投资5亿元"
+BAD_GOLD = [
+    pytest.param([{"start": -3, "end": 2, "label": "REGION"}], r"\[-3, 2\) REGION: offsets outside the text", id="negative"),
+    pytest.param([{"start": 4, "end": 2, "label": "REGION"}], r"\[4, 2\) REGION: offsets outside the text", id="reversed"),
+    pytest.param([{"start": 6, "end": 99, "label": "AMOUNT"}], r"\[6, 99\) AMOUNT: offsets outside the text", id="out-of-range"),
+    pytest.param([{"start": 0, "end": 4, "label": "REGION"}, {"start": 2, "end": 4, "label": "REGION"}],
+                 r"\[0, 4\) REGION '湖南长沙' overlaps \[2, 4\) REGION '长沙'", id="overlap"),
+]
+
+
+def gold_with(tmp_path, entities):
+    return write(tmp_path, [{"id": "ok", "text": "投资5亿元", "entities": []},
+                            {"id": "art1", "text": TEXT, "entities": entities}], "gold.jsonl")
+
+
+def one_line_error(result, match):
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output, result.output
+    assert re.search(r"gold\.jsonl:2: art1:? " + match, result.output), result.output
+
+
+@pytest.mark.parametrize("entities, match", BAD_GOLD)
+def test_validate_names_line_and_span(tmp_path, entities, match):
+    problems, _ = validate_file(gold_with(tmp_path, entities))
+    assert re.search(r"gold\.jsonl:2: art1:? " + match, problems[0])
+    with pytest.raises(AnnotationError, match=r"gold\.jsonl:2: art1:? " + match):
+        read_gold(gold_with(tmp_path, entities))
+
+
+@pytest.mark.parametrize("entities, match", BAD_GOLD)
+def test_train_evaluate_cv_convert_refuse_invalid_gold(tmp_path, entities, match):
+    gold = gold_with(tmp_path, entities)
+    runner = CliRunner()
+    # gold is read first: no model is needed to see the error
+    one_line_error(runner.invoke(main, ["train", f"data.gold={gold}", f"output_dir={tmp_path / 'm'}"]), match)
+    one_line_error(runner.invoke(main, ["evaluate", "--model", str(tmp_path / "no-model"), str(gold)]), match)
+    one_line_error(runner.invoke(main, ["cv", "--out", str(tmp_path / "cv"), f"data.gold={gold}"]), match)
+    one_line_error(runner.invoke(main, ["convert", "--from", "jsonl", "--to", "conll", str(gold), str(tmp_path / "c")]), match)
+    assert not (tmp_path / "m").exists() and not (tmp_path / "c").exists()
+
+
+def test_entities_null_is_one_line(tmp_path):
+    p = write(tmp_path, [{"id": "a", "text": "湖南", "entities": None}])
+    r = CliRunner().invoke(main, ["validate", str(p)])
+    assert r.exit_code == 2 and r.output.count("\n") == 1 and "a.jsonl:1: article 'a': 'entities' must be a list" in r.output
