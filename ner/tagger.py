@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, NoReturn, overload
 
 import numpy as np
 import torch
@@ -21,6 +22,9 @@ from ner.types import Span
 DEFAULT_MAX_LENGTH = 256
 DEFAULT_OVERLAP = 64
 
+
+# What ``Tagger.extract`` gives for one text: {"entities": [Span.to_dict()], "records": [record]} (ner.records)
+Extracted = dict[str, list[dict[str, Any]]]
 
 NUMERIC = ("AMOUNT", "CAPACITY")
 # load() arguments for the model alone: no rules and no score threshold
@@ -142,12 +146,34 @@ class Tagger:
         self.min_score = dict(min_score or {})  # per type, model spans scoring below this are dropped
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
 
-    def __call__(self, text: str | Sequence[str]):
+    @overload
+    def __call__(self, text: str) -> list[Span]: ...
+    @overload
+    def __call__(self, text: Sequence[str]) -> list[list[Span]]: ...
+
+    def __call__(self, text: str | Sequence[str]) -> list[Span] | list[list[Span]]:
+        """One text -> its entities; a sequence of texts -> one entity list per text (batched)."""
         return self.tag([text])[0] if isinstance(text, str) else self.tag(text)
+
+    @overload
+    def tag(self, texts: str) -> NoReturn: ...
+    @overload
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]: ...
 
     @torch.inference_mode()
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Entities for each text, with character offsets into that exact text."""
+        """Entities for each of several texts, with character offsets into that exact text.
+
+        ``texts`` is a sequence of texts, never one string: ``tag("总投资75亿元")`` raises ``TypeError``
+        (a string is a sequence of characters, and would give one result per character). For one text,
+        use ``tagger(text)`` or ``tagger.tag([text])[0]``."""
+        if isinstance(texts, str):
+            raise TypeError("Tagger.tag takes a list of texts, got one string (it would give one result per "
+                            "character); for one text use tagger(text) or tagger.tag([text])[0]")
+        texts = list(texts)
+        for k, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"Tagger.tag takes texts as str, got {type(t).__name__} at position {k}: {t!r:.60}")
         feats = [featurize(t, self.tokenizer, self.max_length, self.overlap) for t in texts]
         jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
         jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))
@@ -175,12 +201,21 @@ class Tagger:
                                 rules_first=self.rules_first, rules_fill=self.rules_fill, min_score=self.min_score))
         return out
 
-    def extract(self, text: str) -> dict:
-        """Entities and project records (with normalised values) for one text."""
+    @overload
+    def extract(self, text: str) -> Extracted: ...
+    @overload
+    def extract(self, text: Sequence[str]) -> list[Extracted]: ...
+
+    def extract(self, text: str | Sequence[str]) -> Extracted | list[Extracted]:
+        """Entities and project records (with normalised values): ``{"entities": [Span.to_dict()],
+        "records": [record]}`` for one text, a list of them for a sequence of texts (tagged in one batch).
+        JSON-safe, in the shape ``ner tag`` writes (less the document id)."""
         from ner.records import build_records
 
-        entities = self.tag([text])[0]
-        return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
+        texts = [text] if isinstance(text, str) else list(text)
+        out = [{"entities": [e.to_dict() for e in entities], "records": build_records(t, entities)}
+               for t, entities in zip(texts, self.tag(texts))]
+        return out[0] if isinstance(text, str) else out
 
 
 def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tagger:
