@@ -19,9 +19,8 @@ import torch
 from tqdm.auto import tqdm
 
 from ner.config import Config, dump_config
-from ner.decode import decode_tokens
 from ner.evaluation import span_scores
-from ner.features import IGNORE, TokenizedArticle, featurize
+from ner.features import IGNORE, featurize
 from ner.io import read_articles
 from ner.labels import label_maps
 from ner.model import load_tokenizer, new_model
@@ -196,31 +195,29 @@ def length_batches(examples: list[Example], batch_size: int, rng: random.Random,
 
 
 @torch.inference_mode()
-def evaluate_examples(model, examples: list[Example], id2label, pad_id: int, batch_size: int = 32) -> dict:
-    """Span scores on windows (gold spans decoded from the labels, predictions from the model) and loss."""
+def dev_loss(model, examples: list[Example], n_labels: int, pad_id: int, batch_size: int = 32) -> float:
+    """Mean partial-label loss over dev windows (breaks ties between epochs of equal dev F1)."""
     model.eval()
-    gold_docs, pred_docs, losses = [], [], []
-    n_labels = len(id2label)
+    losses = []
     for i in range(0, len(examples), batch_size):
-        batch = examples[i:i + batch_size]
-        ids, att, labels, o_mask = collate(batch, pad_id, n_labels)
+        ids, att, labels, o_mask = collate(examples[i:i + batch_size], pad_id, n_labels)
         logits = model(input_ids=ids, attention_mask=att).logits.float()
         losses.append(partial_label_loss(logits, labels, o_mask).item())
-        probs = torch.softmax(logits, -1).numpy()
-        for j, e in enumerate(batch):
-            n = len(e.input_ids)
-            # Windows have no text here: decode on token positions (offset k covers token k).
-            toks = TokenizedArticle(e.input_ids, [(k, k + 1) for k in range(n)], [l != IGNORE for l in e.labels])
-            fake_text = "x" * n
-            gold_probs = np.zeros((n, n_labels), dtype=np.float32)
-            for k, l in enumerate(e.labels):
-                gold_probs[k, l if l != IGNORE else 0] = 1.0
-            gold_docs.append(decode_tokens(fake_text, toks, gold_probs, id2label))
-            pred_docs.append(decode_tokens(fake_text, toks, probs[j, :n], id2label))
-    types = sorted({id2label[i].split("-", 1)[1] for i in id2label if id2label[i] != "O"})
-    scores = span_scores(gold_docs, pred_docs, types)
-    scores["loss"] = float(np.mean(losses))
-    return scores
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def dev_scores(model, tokenizer, cfg: Config, passages_: list[Article]) -> dict:
+    """Span scores of the model alone on whole dev passages, tagged exactly as ``ner tag`` does: the same
+    windows (``model.max_length``, ``model.overlap``), constrained Viterbi decoding, edge trimming and the
+    one-character floor (``ner.tagger.Tagger`` with ``MODEL_ONLY``), against the passages' gold spans."""
+    from ner.tagger import MODEL_ONLY, Tagger
+
+    types = cfg.model.types
+    device = str(next(model.parameters()).device)
+    tagger = Tagger(model, tokenizer, types, cfg.model.max_length, cfg.model.overlap, device=device, **MODEL_ONLY)
+    pred = tagger.tag([p.text for p in passages_])
+    gold = [[s for s in p.entities if s.label in types] for p in passages_]
+    return span_scores(gold, pred, types)
 
 
 def set_seed(seed: int) -> None:
@@ -253,7 +250,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
     rng.shuffle(gold_passages)
     n_dev = int(round(len(gold_passages) * cfg.data.dev_fraction))
     train_passages = gold_passages[n_dev:]
-    dev = build_examples(gold_passages[:n_dev], tokenizer, cfg, label2id, "dev")[0]
+    dev_passages = gold_passages[:n_dev]
+    dev = build_examples(dev_passages, tokenizer, cfg, label2id, "dev")[0]
     gold_train = build_examples(train_passages, tokenizer, cfg, label2id, "gold")[0]
     extra_ex, extra_mis = build_examples(extra, tokenizer, cfg, label2id, "corpus")
     train_ex = gold_train * cfg.train.gold_repeat + extra_ex
@@ -299,8 +297,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
             bar.set_postfix(epoch=epoch, loss=f"{np.mean(losses[-20:]):.3f}")
         entry = {"epoch": epoch, "loss": float(np.mean(losses)) if losses else None}
         if dev:
-            scores = evaluate_examples(model, dev, id2label, pad_id)
-            entry["dev_f1"], entry["dev_loss"] = scores["micro"]["f1"], scores["loss"]
+            entry["dev_f1"] = dev_scores(model, tokenizer, cfg, dev_passages)["micro"]["f1"]
+            entry["dev_loss"] = dev_loss(model, dev, len(id2label), pad_id)
             key = (round(entry["dev_f1"], 4), -entry["dev_loss"])  # F1 first; loss breaks ties (e.g. all 0)
             if best["key"] is None or key > best["key"]:
                 best = {"key": key, "f1": entry["dev_f1"], "epoch": epoch,

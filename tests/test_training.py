@@ -233,3 +233,22 @@ def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monk
 def test_configs_that_sample_corpora_keep_heldout_news_out(name):
     cfg = load_config(f"configs/{name}.yaml")
     assert "data/heldout/investment_news.refs.jsonl" in cfg.data.holdout
+
+
+def test_dev_selection_scores_as_ner_tag_does(trained):
+    """Training picks its epoch on dev passages tagged as ``ner tag`` tags them (same windows, Viterbi,
+    edge trimming), scored against the passages' gold character spans."""
+    from conftest import spans_by_find
+
+    from ner.evaluation import span_scores
+    from ner.model import load_tokenizer
+    from ner.training import dev_scores
+    from ner.types import Article, Span
+
+    cfg, _ = trained
+    tagger = ner.load(cfg.output_dir, **MODEL_ONLY)
+    passages_ = [Article(f"p{k}", text, [Span.from_dict(d) for d in spans_by_find(text, items[:-1])])
+                 for k, (text, items) in enumerate(GOLD)]  # gold lacks one entity per passage
+    expected = span_scores([p.entities for p in passages_], tagger.tag([p.text for p in passages_]), cfg.model.types)
+    got = dev_scores(tagger.model, load_tokenizer(cfg.output_dir), cfg, passages_)
+    assert got == expected and 0.5 < got["micro"]["f1"] < 1 and got["micro"]["recall"] == 1.0
