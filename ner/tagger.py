@@ -7,6 +7,8 @@ owns it, so an entity across a window edge is decoded once, from the window that
 """
 from __future__ import annotations
 
+import json
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, overload
@@ -15,6 +17,7 @@ import numpy as np
 import torch
 
 from ner.decode import decode_tokens, merge_window_probs
+from ner.errors import UnsettledModelWarning
 from ner.features import featurize
 from ner.model import load_trained
 from ner.types import Span
@@ -224,9 +227,24 @@ def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tag
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
     model, tokenizer, found_types = load_trained(model_dir, types)
+    _warn_if_unsettled(Path(model_dir))
     window = _saved_window(Path(model_dir))
     kwargs = {**window, **kwargs}
     return Tagger(model, tokenizer, found_types, **kwargs)
+
+
+def _warn_if_unsettled(model_dir: Path) -> None:
+    """Warn (``UnsettledModelWarning``) if the model's training stopped on its time budget before it
+    settled (``"settled": false`` in metrics.json, written by ``ner train``)."""
+    path = model_dir / "metrics.json"
+    if not path.exists():
+        return
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    if metrics.get("settled", True) is False:
+        warnings.warn(f"{model_dir}: this model stopped on its time budget before its dev score settled "
+                      f"({metrics.get('unsettled_reason')}; best dev F1 {metrics.get('dev_micro_f1')}); its tags "
+                      "may be poor: retrain it on a quieter machine or with a larger train.max_minutes",
+                      UnsettledModelWarning, stacklevel=3)
 
 
 def _saved_window(model_dir: Path) -> dict:

@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ner.config import Config, dump_config
+from ner.config import Config, TrainConfig, dump_config
+from ner.errors import UnsettledTrainingError
 from ner.evaluation import span_scores
 from ner.features import IGNORE, featurize
 from ner.io import read_articles
@@ -226,8 +228,53 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def budget_verdict(history: list[dict], train_cfg: TrainConfig) -> str | None:
+    """Why a run stopped by its time budget after ``history`` has not settled; None if it has.
+
+    Settled means: at least ``train_cfg.settle_epochs`` epochs completed (at most ``train_cfg.epochs``),
+    and the last epoch did not raise the best dev F1 of the earlier ones by more than ``settle_delta``
+    (dev F1 still rising: the model was cut off while it was learning). Without a dev set only the
+    first test applies."""
+    need = min(train_cfg.settle_epochs, train_cfg.epochs)
+    if len(history) < need:
+        return f"only {len(history)} of the {need} epochs needed to judge it completed (train.settle_epochs)"
+    f1 = [h["dev_f1"] for h in history if h.get("dev_f1") is not None]
+    if len(f1) >= 2 and f1[-1] - max(f1[:-1]) > train_cfg.settle_delta:
+        return (f"dev F1 was still rising in the last epoch ({max(f1[:-1]):.3f} -> {f1[-1]:.3f}, "
+                f"more than train.settle_delta={train_cfg.settle_delta:g})")
+    return None
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}m{s:02d}s"
+
+
+def epoch_line(entry: dict, epochs: int, elapsed: float, in_epochs: float, max_minutes: float | None) -> str:
+    """One plain progress line: epoch, loss, dev F1, time since the start and the time left (ETA).
+
+    ``elapsed``: seconds since training started, set-up included (what the budget counts); ``in_epochs``:
+    seconds spent in the epochs so far. The ETA assumes later epochs take the mean of these and no early
+    stop; with a budget, training stops at the end of the first epoch that ends past it."""
+    per_epoch = in_epochs / entry["epoch"]
+    left = epochs - entry["epoch"]
+    if max_minutes:
+        budget_left = max_minutes * 60 - elapsed
+        left = 0 if budget_left < 0 else min(left, int(budget_left // per_epoch) + 1)
+    loss = "n/a" if entry["loss"] is None else f"{entry['loss']:.4f}"
+    dev = "n/a" if entry.get("dev_f1") is None else f"{entry['dev_f1']:.4f}"
+    return (f"epoch {entry['epoch']}/{epochs}  loss {loss}  dev F1 {dev}  elapsed {_duration(elapsed)}  "
+            f"ETA {_duration(left * per_epoch)}")
+
+
 def train(cfg: Config, progress: bool = True) -> dict:
-    """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written."""
+    """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written.
+
+    ``progress``: a progress bar; otherwise one plain line per epoch on stderr (``epoch_line``).
+
+    A run stopped by ``train.max_minutes`` before it settled (``budget_verdict``) still writes its model,
+    marked ``"settled": false`` in metrics.json, then raises ``UnsettledTrainingError`` unless
+    ``train.accept_unsettled``."""
     t0 = time.time()
     set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -274,8 +321,9 @@ def train(cfg: Config, progress: bool = True) -> dict:
     )
 
     best = {"key": None, "f1": None, "epoch": 0, "state": None}
-    history, bad_epochs, step, stopped = [], 0, 0, "epochs done"
+    history, bad_epochs, step, stopped, stop_reason = [], 0, 0, "epochs", "epochs done"
     bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
+    t_loop = time.time()
     for epoch in range(1, cfg.train.epochs + 1):
         model.train()
         losses = []
@@ -308,19 +356,27 @@ def train(cfg: Config, progress: bool = True) -> dict:
                 bad_epochs += 1
         history.append(entry)
         log.info("epoch %d: %s", epoch, entry)
+        if not progress:
+            print(epoch_line(entry, cfg.train.epochs, time.time() - t0, time.time() - t_loop, cfg.train.max_minutes),
+                  file=sys.stderr, flush=True)
         if dev and bad_epochs >= cfg.train.patience:
-            stopped = f"early stop: no dev improvement for {bad_epochs} epochs"
+            stopped, stop_reason = "patience", f"early stop: no dev improvement for {bad_epochs} epochs"
             break
-        if cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
-            stopped = f"time budget of {cfg.train.max_minutes} min reached"
+        if epoch < cfg.train.epochs and cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
+            stopped, stop_reason = "budget", f"time budget of {cfg.train.max_minutes:g} min reached"
             break
     bar.close()
     if best["state"] is not None:
         model.load_state_dict(best["state"])
 
+    unsettled = budget_verdict(history, cfg.train) if stopped == "budget" else None
     metrics = {
         "train_seconds": round(time.time() - t0, 1),
-        "stopped": stopped,
+        "stopped": stopped,  # epochs | patience | budget
+        "stop_reason": stop_reason,
+        "settled": unsettled is None,  # false only for a budget stop that budget_verdict rejects
+        "unsettled_reason": unsettled,
+        "accepted_unsettled": unsettled is not None and cfg.train.accept_unsettled,
         "best_epoch": best["epoch"] if dev else len(history),
         "dev_micro_f1": best["f1"] if dev else None,
         "history": history,
@@ -328,12 +384,24 @@ def train(cfg: Config, progress: bool = True) -> dict:
                      "augmented_per_epoch": n_augmented},
         "articles": {"gold": [a.id for a in gold], "corpus": len(extra)},
         "misaligned_gold_spans": [
-            {"id": i, "start": s.start, "end": s.end, "label": s.label, "text": s.text} for i, s in misaligned
+            {"id": i, **s.to_dict()} for i, s in misaligned
         ],
         "misaligned_corpus_spans": len(extra_mis),
     }
     save(model, tokenizer, cfg, metrics)
+    if unsettled is not None and not cfg.train.accept_unsettled:
+        raise UnsettledTrainingError(unsettled_message(cfg, metrics), metrics)
     return metrics
+
+
+def unsettled_message(cfg: Config, metrics: dict) -> str:
+    """The one line that says a budget stop left the model unsettled, and the three ways on."""
+    h = metrics["history"]
+    dev = "" if metrics["dev_micro_f1"] is None else f", best dev F1 {metrics['dev_micro_f1']:.3f}"
+    return (f"training stopped on its time budget (train.max_minutes={cfg.train.max_minutes:g}) after "
+            f"{len(h)} of {cfg.train.epochs} epochs{dev}, before it settled: {metrics['unsettled_reason']}. "
+            f"The model in {cfg.output_dir} is marked unsettled. Rerun on a quieter machine, raise "
+            f"train.max_minutes, or keep this model with --accept-unsettled (train.accept_unsettled=true)")
 
 
 def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
@@ -346,5 +414,10 @@ def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
 
 
 def is_trained(output_dir: str | Path) -> bool:
-    """Whether ``train`` finished writing a model there (``save`` writes metrics.json last)."""
-    return (Path(output_dir) / "metrics.json").exists()
+    """Whether ``train`` finished writing a model there that may be reused (``save`` writes metrics.json
+    last): an unsettled budget stop that was not accepted counts as not trained, so a rerun retrains it."""
+    path = Path(output_dir) / "metrics.json"
+    if not path.exists():
+        return False
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    return metrics.get("settled", True) or metrics.get("accepted_unsettled", False)
