@@ -21,7 +21,6 @@ import time
 
 from ner.corpora import read_referenced
 from ner.evaluation import span_scores
-from ner.labels import ENTITY_TYPES
 from ner.preannotate import preannotate
 from ner.record_eval import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)

@@ -1,31 +1,41 @@
 """The ``ner`` command: a thin layer over importable functions.
 
 Exit codes: 0 success; 1 ``ner validate`` found problems; 2 usage or input error (one line on stderr:
-bad option, missing input, invalid gold, unloadable model); 3 the run finished but some documents
-failed (``ner tag``: error lines in the output; ``ner preannotate``: skipped, named on stderr)."""
+bad option, missing input, invalid gold, unloadable model); 3 the run finished but not as asked:
+``ner tag`` or ``ner preannotate`` had documents that failed (error lines in the output, or named on
+stderr), or ``ner train`` / ``ner cv`` trained a model that stopped on its time budget
+(``train.max_minutes``) before its dev score settled (``ner.training.budget_verdict``; the model is
+written and marked so in its metrics.json, the last line says how to go on; ``--accept-unsettled`` or
+``train.accept_unsettled=true`` keeps it and exits 0)."""
 from __future__ import annotations
 
 import functools
 import json
 import logging
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
-from ner.errors import NerError
+from ner.errors import NerError, UnsettledTrainingError
 
 EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
 EXIT_SOME_FAILED = 3  # the run went through, but some documents failed
+EXIT_UNSETTLED = 3  # training stopped on its time budget before its dev score settled
 
 
 def user_errors(fn):
-    """Turn NerError (bad input, config, model) into a one-line message and exit status EXIT_USAGE."""
+    """Turn NerError (bad input, config, model) into a one-line message and exit status EXIT_USAGE (3 for a
+    model that stopped on its time budget before it settled)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except UnsettledTrainingError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(EXIT_UNSETTLED)
         except NerError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(EXIT_USAGE)
@@ -41,6 +51,7 @@ def user_errors(fn):
 def main(verbose: bool) -> None:
     """Chinese investment news -> entities (REGION, COMPANY, AMOUNT, CAPACITY) -> project records."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    warnings.formatwarning = lambda message, category, *args, **kwargs: f"warning: {message}\n"  # one line
     for noisy in ("transformers", "datasets", "httpx", "huggingface_hub"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
@@ -123,20 +134,30 @@ def stats(file: str, top: int, as_json: bool) -> None:
 
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.option("--config", "-c", "config_path", default=None, help="YAML config (default: built-in defaults).")
+@click.option("--accept-unsettled", is_flag=True, help="Keep a model that stopped on its time budget "
+              "(train.max_minutes) before its dev score settled, and exit 0 (same as train.accept_unsettled=true).")
 @click.argument("overrides", nargs=-1)
 @user_errors
-def train(config_path: str | None, overrides: tuple[str, ...]) -> None:
-    """Fine-tune a tagger. Extra arguments are dotted overrides: train.epochs=3 output_dir=runs/x."""
+def train(config_path: str | None, accept_unsettled: bool, overrides: tuple[str, ...]) -> None:
+    """Fine-tune a tagger. Extra arguments are dotted overrides: train.epochs=3 output_dir=runs/x.
+
+    Exits 3 when training stops on its time budget before its dev score settled (train.settle_epochs,
+    train.settle_delta), unless --accept-unsettled. Without a terminal, prints one line per epoch."""
     from ner.config import load_config
     from ner.training import train as _train
 
-    cfg = load_config(config_path, list(overrides))
+    cfg = load_config(config_path, list(overrides) + (["train.accept_unsettled=true"] if accept_unsettled else []))
+    if not sys.stderr.isatty():  # a log file gets the per-epoch lines, not transformers' loading and saving bars
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
     m = _train(cfg, progress=sys.stderr.isatty())
-    click.echo(f"model written to {cfg.output_dir} in {m['train_seconds']}s ({m['stopped']}; "
-               f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']})")
     if m["misaligned_gold_spans"]:
         click.echo(f"{len(m['misaligned_gold_spans'])} gold span(s) have a boundary inside a token and were "
                    f"ignored for training (listed in {cfg.output_dir}/metrics.json)", err=True)
+    unsettled = "" if m["settled"] else f"; UNSETTLED, accepted: {m['unsettled_reason']}"
+    click.echo(f"model written to {cfg.output_dir} in {m['train_seconds']}s ({m['stop_reason']}; "
+               f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']}{unsettled})")
 
 
 @main.command()

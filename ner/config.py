@@ -68,7 +68,14 @@ class TrainConfig(Strict):
     warmup_ratio: float = Field(0.1, ge=0, lt=1)
     seed: int = 13
     patience: int = Field(4, ge=1)  # evaluations without dev improvement before stopping
-    max_minutes: float | None = Field(None, gt=0)  # wall-clock budget; stops cleanly when reached
+    max_minutes: float | None = Field(None, gt=0)  # wall-clock budget, checked after each epoch
+    # A run stopped by max_minutes has *settled* when it completed at least settle_epochs epochs (at most
+    # train.epochs) and its last epoch did not raise the best dev F1 by more than settle_delta. An unsettled
+    # run saves its model, marks it in metrics.json ("settled": false) and fails (`ner train` exits 3)
+    # unless accept_unsettled (or `ner train --accept-unsettled`). Runs that end by epochs or patience settle.
+    settle_epochs: int = Field(3, ge=1)
+    settle_delta: float = Field(0.01, ge=0)
+    accept_unsettled: bool = False
     threads: int | None = Field(None, ge=1)  # torch CPU threads (default: torch's choice)
     gold_repeat: int = Field(1, ge=1)  # gold windows appear this many times per epoch
 

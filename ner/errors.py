@@ -19,3 +19,18 @@ class ConfigError(NerError):
 
 class LabelMismatchError(NerError):
     """A saved model whose labels differ from the configured label set."""
+
+
+class UnsettledTrainingError(NerError):
+    """A training run stopped by its time budget before its dev score settled (``ner.training.budget_verdict``).
+
+    The model was saved and its metrics say ``"settled": false``; ``metrics`` holds them. ``ner train``
+    and ``ner cv`` exit 3 on it."""
+
+    def __init__(self, message: str, metrics: dict):
+        super().__init__(message)
+        self.metrics = metrics
+
+
+class UnsettledModelWarning(UserWarning):
+    """A loaded model whose training stopped on its time budget before its dev score settled."""

@@ -7,13 +7,17 @@ owns it, so an entity across a window edge is decoded once, from the window that
 """
 from __future__ import annotations
 
+import json
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, NoReturn, overload
 
 import numpy as np
 import torch
 
 from ner.decode import decode_tokens, merge_window_probs
+from ner.errors import UnsettledModelWarning
 from ner.features import featurize
 from ner.model import load_trained
 from ner.types import Span
@@ -21,6 +25,9 @@ from ner.types import Span
 DEFAULT_MAX_LENGTH = 256
 DEFAULT_OVERLAP = 64
 
+
+# What ``Tagger.extract`` gives for one text: {"entities": [Span.to_dict()], "records": [record]} (ner.records)
+Extracted = dict[str, list[dict[str, Any]]]
 
 NUMERIC = ("AMOUNT", "CAPACITY")
 # load() arguments for the model alone: no rules and no score threshold
@@ -142,15 +149,34 @@ class Tagger:
         self.min_score = dict(min_score or {})  # per type, model spans scoring below this are dropped
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
 
-    def __call__(self, text: str | Sequence[str]):
+    @overload
+    def __call__(self, text: str) -> list[Span]: ...
+    @overload
+    def __call__(self, text: Sequence[str]) -> list[list[Span]]: ...
+
+    def __call__(self, text: str | Sequence[str]) -> list[Span] | list[list[Span]]:
+        """One text -> its entities; a sequence of texts -> one entity list per text (batched)."""
         return self.tag([text])[0] if isinstance(text, str) else self.tag(text)
+
+    @overload
+    def tag(self, texts: str) -> NoReturn: ...
+    @overload
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]: ...
 
     @torch.inference_mode()
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
-        """Entities for each text, with character offsets into that exact text."""
+        """Entities for each of several texts, with character offsets into that exact text.
+
+        ``texts`` is a sequence of texts, never one string: ``tag("总投资75亿元")`` raises ``TypeError``
+        (a string is a sequence of characters, and would give one result per character). For one text,
+        use ``tagger(text)`` or ``tagger.tag([text])[0]``."""
         if isinstance(texts, str):
-            raise TypeError("Tagger.tag takes a list of texts, got one str (its characters would be tagged one by "
-                            "one); pass [text], or call tagger(text) for one text")
+            raise TypeError("Tagger.tag takes a list of texts, got one string (it would give one result per "
+                            "character); for one text use tagger(text) or tagger.tag([text])[0]")
+        texts = list(texts)
+        for k, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"Tagger.tag takes texts as str, got {type(t).__name__} at position {k}: {t!r:.60}")
         feats = [featurize(t, self.tokenizer, self.max_length, self.overlap) for t in texts]
         jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
         jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))
@@ -178,12 +204,21 @@ class Tagger:
                                 rules_first=self.rules_first, rules_fill=self.rules_fill, min_score=self.min_score))
         return out
 
-    def extract(self, text: str) -> dict:
-        """Entities and project records (with normalised values) for one text."""
+    @overload
+    def extract(self, text: str) -> Extracted: ...
+    @overload
+    def extract(self, text: Sequence[str]) -> list[Extracted]: ...
+
+    def extract(self, text: str | Sequence[str]) -> Extracted | list[Extracted]:
+        """Entities and project records (with normalised values): ``{"entities": [Span.to_dict()],
+        "records": [record]}`` for one text, a list of them for a sequence of texts (tagged in one batch).
+        JSON-safe, in the shape ``ner tag`` writes (less the document id)."""
         from ner.records import build_records
 
-        entities = self.tag([text])[0]
-        return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
+        texts = [text] if isinstance(text, str) else list(text)
+        out = [{"entities": [e.to_dict() for e in entities], "records": build_records(t, entities)}
+               for t, entities in zip(texts, self.tag(texts))]
+        return out[0] if isinstance(text, str) else out
 
 
 def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tagger:
@@ -192,9 +227,24 @@ def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tag
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
     model, tokenizer, found_types = load_trained(model_dir, types)
+    _warn_if_unsettled(Path(model_dir))
     window = _saved_window(Path(model_dir))
     kwargs = {**window, **kwargs}
     return Tagger(model, tokenizer, found_types, **kwargs)
+
+
+def _warn_if_unsettled(model_dir: Path) -> None:
+    """Warn (``UnsettledModelWarning``) if the model's training stopped on its time budget before it
+    settled (``"settled": false`` in metrics.json, written by ``ner train``)."""
+    path = model_dir / "metrics.json"
+    if not path.exists():
+        return
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    if metrics.get("settled", True) is False:
+        warnings.warn(f"{model_dir}: this model stopped on its time budget before its dev score settled "
+                      f"({metrics.get('unsettled_reason')}; best dev F1 {metrics.get('dev_micro_f1')}); its tags "
+                      "may be poor: retrain it on a quieter machine or with a larger train.max_minutes",
+                      UnsettledModelWarning, stacklevel=3)
 
 
 def _saved_window(model_dir: Path) -> dict:

@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,10 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ner.config import Config, dump_config
-from ner.decode import decode_tokens
+from ner.config import Config, TrainConfig, dump_config
+from ner.errors import UnsettledTrainingError
 from ner.evaluation import span_scores
-from ner.features import IGNORE, TokenizedArticle, featurize
+from ner.features import IGNORE, featurize
 from ner.labels import label_maps
 from ner.model import load_tokenizer, new_model
 from ner.types import Article, Span
@@ -196,31 +197,29 @@ def length_batches(examples: list[Example], batch_size: int, rng: random.Random,
 
 
 @torch.inference_mode()
-def evaluate_examples(model, examples: list[Example], id2label, pad_id: int, batch_size: int = 32) -> dict:
-    """Span scores on windows (gold spans decoded from the labels, predictions from the model) and loss."""
+def dev_loss(model, examples: list[Example], n_labels: int, pad_id: int, batch_size: int = 32) -> float:
+    """Mean partial-label loss over dev windows (breaks ties between epochs of equal dev F1)."""
     model.eval()
-    gold_docs, pred_docs, losses = [], [], []
-    n_labels = len(id2label)
+    losses = []
     for i in range(0, len(examples), batch_size):
-        batch = examples[i:i + batch_size]
-        ids, att, labels, o_mask = collate(batch, pad_id, n_labels)
+        ids, att, labels, o_mask = collate(examples[i:i + batch_size], pad_id, n_labels)
         logits = model(input_ids=ids, attention_mask=att).logits.float()
         losses.append(partial_label_loss(logits, labels, o_mask).item())
-        probs = torch.softmax(logits, -1).numpy()
-        for j, e in enumerate(batch):
-            n = len(e.input_ids)
-            # Windows have no text here: decode on token positions (offset k covers token k).
-            toks = TokenizedArticle(e.input_ids, [(k, k + 1) for k in range(n)], [l != IGNORE for l in e.labels])
-            fake_text = "x" * n
-            gold_probs = np.zeros((n, n_labels), dtype=np.float32)
-            for k, l in enumerate(e.labels):
-                gold_probs[k, l if l != IGNORE else 0] = 1.0
-            gold_docs.append(decode_tokens(fake_text, toks, gold_probs, id2label))
-            pred_docs.append(decode_tokens(fake_text, toks, probs[j, :n], id2label))
-    types = sorted({id2label[i].split("-", 1)[1] for i in id2label if id2label[i] != "O"})
-    scores = span_scores(gold_docs, pred_docs, types)
-    scores["loss"] = float(np.mean(losses))
-    return scores
+    return float(np.mean(losses)) if losses else 0.0
+
+
+def dev_scores(model, tokenizer, cfg: Config, passages_: list[Article]) -> dict:
+    """Span scores of the model alone on whole dev passages, tagged exactly as ``ner tag`` does: the same
+    windows (``model.max_length``, ``model.overlap``), constrained Viterbi decoding, edge trimming and the
+    one-character floor (``ner.tagger.Tagger`` with ``MODEL_ONLY``), against the passages' gold spans."""
+    from ner.tagger import MODEL_ONLY, Tagger
+
+    types = cfg.model.types
+    device = str(next(model.parameters()).device)
+    tagger = Tagger(model, tokenizer, types, cfg.model.max_length, cfg.model.overlap, device=device, **MODEL_ONLY)
+    pred = tagger.tag([p.text for p in passages_])
+    gold = [[s for s in p.entities if s.label in types] for p in passages_]
+    return span_scores(gold, pred, types)
 
 
 def set_seed(seed: int) -> None:
@@ -229,8 +228,53 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def budget_verdict(history: list[dict], train_cfg: TrainConfig) -> str | None:
+    """Why a run stopped by its time budget after ``history`` has not settled; None if it has.
+
+    Settled means: at least ``train_cfg.settle_epochs`` epochs completed (at most ``train_cfg.epochs``),
+    and the last epoch did not raise the best dev F1 of the earlier ones by more than ``settle_delta``
+    (dev F1 still rising: the model was cut off while it was learning). Without a dev set only the
+    first test applies."""
+    need = min(train_cfg.settle_epochs, train_cfg.epochs)
+    if len(history) < need:
+        return f"only {len(history)} of the {need} epochs needed to judge it completed (train.settle_epochs)"
+    f1 = [h["dev_f1"] for h in history if h.get("dev_f1") is not None]
+    if len(f1) >= 2 and f1[-1] - max(f1[:-1]) > train_cfg.settle_delta:
+        return (f"dev F1 was still rising in the last epoch ({max(f1[:-1]):.3f} -> {f1[-1]:.3f}, "
+                f"more than train.settle_delta={train_cfg.settle_delta:g})")
+    return None
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m}m{s:02d}s"
+
+
+def epoch_line(entry: dict, epochs: int, elapsed: float, in_epochs: float, max_minutes: float | None) -> str:
+    """One plain progress line: epoch, loss, dev F1, time since the start and the time left (ETA).
+
+    ``elapsed``: seconds since training started, set-up included (what the budget counts); ``in_epochs``:
+    seconds spent in the epochs so far. The ETA assumes later epochs take the mean of these and no early
+    stop; with a budget, training stops at the end of the first epoch that ends past it."""
+    per_epoch = in_epochs / entry["epoch"]
+    left = epochs - entry["epoch"]
+    if max_minutes:
+        budget_left = max_minutes * 60 - elapsed
+        left = 0 if budget_left < 0 else min(left, int(budget_left // per_epoch) + 1)
+    loss = "n/a" if entry["loss"] is None else f"{entry['loss']:.4f}"
+    dev = "n/a" if entry.get("dev_f1") is None else f"{entry['dev_f1']:.4f}"
+    return (f"epoch {entry['epoch']}/{epochs}  loss {loss}  dev F1 {dev}  elapsed {_duration(elapsed)}  "
+            f"ETA {_duration(left * per_epoch)}")
+
+
 def train(cfg: Config, progress: bool = True) -> dict:
-    """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written."""
+    """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written.
+
+    ``progress``: a progress bar; otherwise one plain line per epoch on stderr (``epoch_line``).
+
+    A run stopped by ``train.max_minutes`` before it settled (``budget_verdict``) still writes its model,
+    marked ``"settled": false`` in metrics.json, then raises ``UnsettledTrainingError`` unless
+    ``train.accept_unsettled``."""
     t0 = time.time()
     set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -253,7 +297,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
     rng.shuffle(gold_passages)
     n_dev = int(round(len(gold_passages) * cfg.data.dev_fraction))
     train_passages = gold_passages[n_dev:]
-    dev = build_examples(gold_passages[:n_dev], tokenizer, cfg, label2id, "dev")[0]
+    dev_passages = gold_passages[:n_dev]
+    dev = build_examples(dev_passages, tokenizer, cfg, label2id, "dev")[0]
     gold_train = build_examples(train_passages, tokenizer, cfg, label2id, "gold")[0]
     extra_ex, extra_mis = build_examples(extra, tokenizer, cfg, label2id, "corpus")
     train_ex = gold_train * cfg.train.gold_repeat + extra_ex
@@ -276,8 +321,9 @@ def train(cfg: Config, progress: bool = True) -> dict:
     )
 
     best = {"key": None, "f1": None, "epoch": 0, "state": None}
-    history, bad_epochs, step, stopped = [], 0, 0, "epochs done"
+    history, bad_epochs, step, stopped, stop_reason = [], 0, 0, "epochs", "epochs done"
     bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
+    t_loop = time.time()
     for epoch in range(1, cfg.train.epochs + 1):
         model.train()
         losses = []
@@ -299,8 +345,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
             bar.set_postfix(epoch=epoch, loss=f"{np.mean(losses[-20:]):.3f}")
         entry = {"epoch": epoch, "loss": float(np.mean(losses)) if losses else None}
         if dev:
-            scores = evaluate_examples(model, dev, id2label, pad_id)
-            entry["dev_f1"], entry["dev_loss"] = scores["micro"]["f1"], scores["loss"]
+            entry["dev_f1"] = dev_scores(model, tokenizer, cfg, dev_passages)["micro"]["f1"]
+            entry["dev_loss"] = dev_loss(model, dev, len(id2label), pad_id)
             key = (round(entry["dev_f1"], 4), -entry["dev_loss"])  # F1 first; loss breaks ties (e.g. all 0)
             if best["key"] is None or key > best["key"]:
                 best = {"key": key, "f1": entry["dev_f1"], "epoch": epoch,
@@ -310,19 +356,27 @@ def train(cfg: Config, progress: bool = True) -> dict:
                 bad_epochs += 1
         history.append(entry)
         log.info("epoch %d: %s", epoch, entry)
+        if not progress:
+            print(epoch_line(entry, cfg.train.epochs, time.time() - t0, time.time() - t_loop, cfg.train.max_minutes),
+                  file=sys.stderr, flush=True)
         if dev and bad_epochs >= cfg.train.patience:
-            stopped = f"early stop: no dev improvement for {bad_epochs} epochs"
+            stopped, stop_reason = "patience", f"early stop: no dev improvement for {bad_epochs} epochs"
             break
-        if cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
-            stopped = f"time budget of {cfg.train.max_minutes} min reached"
+        if epoch < cfg.train.epochs and cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
+            stopped, stop_reason = "budget", f"time budget of {cfg.train.max_minutes:g} min reached"
             break
     bar.close()
     if best["state"] is not None:
         model.load_state_dict(best["state"])
 
+    unsettled = budget_verdict(history, cfg.train) if stopped == "budget" else None
     metrics = {
         "train_seconds": round(time.time() - t0, 1),
-        "stopped": stopped,
+        "stopped": stopped,  # epochs | patience | budget
+        "stop_reason": stop_reason,
+        "settled": unsettled is None,  # false only for a budget stop that budget_verdict rejects
+        "unsettled_reason": unsettled,
+        "accepted_unsettled": unsettled is not None and cfg.train.accept_unsettled,
         "best_epoch": best["epoch"] if dev else len(history),
         "dev_micro_f1": best["f1"] if dev else None,
         "history": history,
@@ -330,12 +384,24 @@ def train(cfg: Config, progress: bool = True) -> dict:
                      "augmented_per_epoch": n_augmented},
         "articles": {"gold": [a.id for a in gold], "corpus": len(extra)},
         "misaligned_gold_spans": [
-            {"id": i, "start": s.start, "end": s.end, "label": s.label, "text": s.text} for i, s in misaligned
+            {"id": i, **s.to_dict()} for i, s in misaligned
         ],
         "misaligned_corpus_spans": len(extra_mis),
     }
     save(model, tokenizer, cfg, metrics)
+    if unsettled is not None and not cfg.train.accept_unsettled:
+        raise UnsettledTrainingError(unsettled_message(cfg, metrics), metrics)
     return metrics
+
+
+def unsettled_message(cfg: Config, metrics: dict) -> str:
+    """The one line that says a budget stop left the model unsettled, and the three ways on."""
+    h = metrics["history"]
+    dev = "" if metrics["dev_micro_f1"] is None else f", best dev F1 {metrics['dev_micro_f1']:.3f}"
+    return (f"training stopped on its time budget (train.max_minutes={cfg.train.max_minutes:g}) after "
+            f"{len(h)} of {cfg.train.epochs} epochs{dev}, before it settled: {metrics['unsettled_reason']}. "
+            f"The model in {cfg.output_dir} is marked unsettled. Rerun on a quieter machine, raise "
+            f"train.max_minutes, or keep this model with --accept-unsettled (train.accept_unsettled=true)")
 
 
 def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
@@ -348,5 +414,10 @@ def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
 
 
 def is_trained(output_dir: str | Path) -> bool:
-    """Whether ``train`` finished writing a model there (``save`` writes metrics.json last)."""
-    return (Path(output_dir) / "metrics.json").exists()
+    """Whether ``train`` finished writing a model there that may be reused (``save`` writes metrics.json
+    last): an unsettled budget stop that was not accepted counts as not trained, so a rerun retrains it."""
+    path = Path(output_dir) / "metrics.json"
+    if not path.exists():
+        return False
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    return metrics.get("settled", True) or metrics.get("accepted_unsettled", False)

@@ -23,7 +23,9 @@ class Span:
     score: float | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"start": self.start, "end": self.end, "label": self.label, "text": self.text}
+        """``{"start", "end", "label", "text"}`` plus ``"score"`` (4 decimals) when scored: plain JSON types
+        (numpy numbers become int and float), the one shape every writer and ``Tagger.extract`` use."""
+        d = {"start": int(self.start), "end": int(self.end), "label": str(self.label), "text": str(self.text)}
         if self.score is not None:
             d["score"] = round(float(self.score), 4)
         return d

@@ -5,6 +5,7 @@
 #   bash scripts/main.sh                      # default config
 #   bash scripts/main.sh configs/tiny.yaml    # a one-minute smoke run
 #   bash scripts/main.sh configs/default.yaml train.epochs=3   # dotted overrides
+# Exits 3 without tagging when training stops on its time budget before its dev score settled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 config=${1:-configs/default.yaml}
@@ -12,7 +13,17 @@ shift || true
 bash scripts/setup.sh
 model_dir=$(python -c "import sys; from ner.config import load_config; print(load_config(sys.argv[1], sys.argv[2:]).output_dir)" "$config" "$@")
 out=outputs/$(basename "$model_dir")
-ner train --config "$config" "$@"
+# A model that stopped on its time budget before it settled makes `ner train` exit 3: the job stops here.
+ner train --config "$config" "$@" || {
+    status=$?
+    if [ "$status" -eq 3 ]; then
+        again="bash scripts/main.sh $config${*:+ $*}"
+        echo "main job stopped before tagging: the model did not settle within train.max_minutes (see above)." \
+             "Rerun on a quieter machine, raise the budget ($again train.max_minutes=30)," \
+             "or keep this model ($again train.accept_unsettled=true)" >&2
+    fi
+    exit "$status"
+}
 ner tag --model "$model_dir" data/raw --output "$out/seeds.records.jsonl"
 ner tag --model "$model_dir" data/raw --output "$out/seeds.records.csv" --format csv
 ner tag --model "$model_dir" data/raw --output "$out/seeds.html" --format html

@@ -4,6 +4,7 @@ import torch
 
 from ner.labels import label_maps
 from ner.tagger import Tagger
+from ner.types import Span
 
 ID2LABEL, LABEL2ID = label_maps()
 
@@ -298,3 +299,49 @@ def test_cli_model_errors_are_one_line(tiny_base, tmp_path):
 def test_tag_refuses_a_bare_string(oracle):
     with pytest.raises(TypeError, match=r"a list of texts.*tagger\(text\)"):
         oracle().tag("总投资75亿元")
+
+
+def test_one_text_or_many(oracle):
+    """``tagger(text)`` and ``extract(text)`` give one result; a list gives one per text; ``tag`` wants a list."""
+    tagger = oracle()
+    texts = ["总投资75亿元", "项目总投资75亿元，"]
+    assert tagger(texts[0]) == tagger.tag(texts[:1])[0] == [Span(3, 7, "AMOUNT", "75亿元")]
+    assert tagger(texts) == tagger.tag(iter(texts)) == tagger.tag(tuple(texts))
+    with pytest.raises(TypeError, match=r"takes a list of texts, got one string.*tagger\(text\) or tagger.tag\(\[text\]\)"):
+        tagger.tag(texts[0])
+    with pytest.raises(TypeError, match="takes texts as str, got NoneType"):
+        tagger.tag([texts[0], None])
+    one = tagger.extract(texts[0])
+    assert set(one) == {"entities", "records"}
+    assert one["entities"] == [{"start": 3, "end": 7, "label": "AMOUNT", "text": "75亿元", "score": one["entities"][0]["score"]}]
+    assert tagger.extract(texts) == [one, tagger.extract(texts[1])]
+
+
+def test_results_are_json_safe_in_one_shape(oracle):
+    """Entities are ``Span.to_dict()`` everywhere, with plain JSON numbers even from numpy values."""
+    import json
+
+    import numpy as np
+
+    s = Span(np.int64(3), np.int64(7), "AMOUNT", "75亿元", np.float32(0.987654))
+    d = s.to_dict()
+    assert d == {"start": 3, "end": 7, "label": "AMOUNT", "text": "75亿元", "score": 0.9877}
+    assert [type(d[k]) for k in ("start", "end", "score")] == [int, int, float]
+    assert Span.from_dict(json.loads(json.dumps(d))) == s
+    out = oracle().extract(["总投资75亿元，在长沙市建设。", ""])
+    assert json.loads(json.dumps(out, allow_nan=False)) == out
+    assert out[0]["records"][0]["amounts"][0]["value"] is not None  # normalised values come along
+
+
+def test_readme_first_example_offsets(tmp_path, tiny_base, char_tokenizer):
+    """README: ``tagger("总投资75亿元")`` with the default policy (rules decide AMOUNT) gives [3, 7)."""
+    import ner
+    from ner.model import new_model
+
+    model_dir = tmp_path / "m"
+    new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
+    char_tokenizer.save_pretrained(model_dir)
+    (model_dir / "training_config.yaml").write_text(
+        "tag: {rules_only: [REGION, AMOUNT, CAPACITY], rules_fill: [COMPANY], min_score: {COMPANY: 1.0}}\n",
+        encoding="utf-8")
+    assert ner.load(model_dir)("总投资75亿元") == [Span(3, 7, "AMOUNT", "75亿元", None)]

@@ -1,5 +1,6 @@
 """Overfit a tiny random BERT, save, reload with transformers and ner.load, predict; label mismatch."""
 import json
+import re
 
 import pytest
 from conftest import GOLD
@@ -233,3 +234,130 @@ def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monk
 def test_configs_that_sample_corpora_keep_heldout_news_out(name):
     cfg = load_config(f"configs/{name}.yaml")
     assert "data/heldout/investment_news.refs.jsonl" in cfg.data.holdout
+
+
+def test_dev_selection_scores_as_ner_tag_does(trained):
+    """Training picks its epoch on dev passages tagged as ``ner tag`` tags them (same windows, Viterbi,
+    edge trimming), scored against the passages' gold character spans."""
+    from conftest import spans_by_find
+
+    from ner.evaluation import span_scores
+    from ner.model import load_tokenizer
+    from ner.training import dev_scores
+    from ner.types import Article, Span
+
+    cfg, _ = trained
+    tagger = ner.load(cfg.output_dir, **MODEL_ONLY)
+    passages_ = [Article(f"p{k}", text, [Span.from_dict(d) for d in spans_by_find(text, items[:-1])])
+                 for k, (text, items) in enumerate(GOLD)]  # gold lacks one entity per passage
+    expected = span_scores([p.entities for p in passages_], tagger.tag([p.text for p in passages_]), cfg.model.types)
+    got = dev_scores(tagger.model, load_tokenizer(cfg.output_dir), cfg, passages_)
+    assert got == expected and 0.5 < got["micro"]["f1"] < 1 and got["micro"]["recall"] == 1.0
+
+
+@pytest.mark.parametrize("f1s, verdict", [
+    ([0.16], "only 1 of the 3 epochs"),  # the busy-machine failure: one epoch, then the budget
+    ([0.2, 0.5], "only 2 of the 3 epochs"),
+    ([0.2, 0.5, 0.7], "still rising in the last epoch (0.500 -> 0.700"),
+    ([0.2, 0.7, 0.705], None),  # rose by less than settle_delta: a plateau
+    ([0.2, 0.7, 0.6], None),  # fell: the best epoch is behind it
+    ([None, None, None], None),  # no dev set: only the epoch count is judged
+])
+def test_budget_verdict(f1s, verdict):
+    from ner.config import TrainConfig
+    from ner.training import budget_verdict
+
+    history = [{"epoch": k + 1, "loss": 0.1, "dev_f1": f} for k, f in enumerate(f1s)]
+    got = budget_verdict(history, TrainConfig(epochs=10))
+    assert got is None if verdict is None else verdict in got
+    assert budget_verdict(history[:1], TrainConfig(epochs=1)) is None  # a one-epoch plan needs one epoch
+
+
+def test_epoch_line_eta():
+    from ner.training import epoch_line
+
+    entry = {"epoch": 2, "loss": 0.41234, "dev_f1": 0.5}
+    assert epoch_line(entry, 10, 130, 120, None) == "epoch 2/10  loss 0.4123  dev F1 0.5000  elapsed 2m10s  ETA 8m00s"
+    assert epoch_line(entry, 10, 130, 120, 3).endswith("ETA 1m00s")  # the next epoch ends past 3 min: the last
+    assert epoch_line({"epoch": 1, "loss": None}, 2, 200, 60, 3).endswith("dev F1 n/a  elapsed 3m20s  ETA 0m00s")
+
+
+def budget_args(tiny_base, gold_file, out, *extra):
+    return ["train", f"model.base={tiny_base}", f"data.gold={gold_file}", f"output_dir={out}", "train.epochs=5",
+            "data.dev_fraction=0.34", "model.max_length=64", "model.overlap=8", "train.max_minutes=0.0001", *extra]
+
+
+def test_budget_stop_before_settling_fails_and_says_what_to_do(tmp_path, tiny_base, gold_file):
+    from click.testing import CliRunner
+
+    from ner.cli import EXIT_UNSETTLED, main
+    from ner.errors import UnsettledModelWarning
+    from ner.training import is_trained
+
+    out = tmp_path / "m"
+    r = CliRunner().invoke(main, budget_args(tiny_base, gold_file, out))
+    assert r.exit_code == EXIT_UNSETTLED == 3, r.output
+    lines = r.output.strip().splitlines()
+    epoch_lines = [l for l in lines if l.startswith("epoch ")]
+    assert len(epoch_lines) == 1 and re.fullmatch(
+        r"epoch 1/5  loss \d\.\d{4}  dev F1 \d\.\d{4}  elapsed \dm\d\ds  ETA 0m00s", epoch_lines[0])
+    assert lines[-1].startswith("error: training stopped on its time budget (train.max_minutes=0.0001) after 1 of 5 "
+                                "epochs, best dev F1 ")
+    for fix in ("only 1 of the 3 epochs", "Rerun on a quieter machine", "raise train.max_minutes",
+                "--accept-unsettled (train.accept_unsettled=true)"):
+        assert fix in lines[-1]
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert (metrics["stopped"], metrics["settled"], metrics["accepted_unsettled"]) == ("budget", False, False)
+    assert not is_trained(out)  # ner cv and benchmarks retrain it instead of reusing it
+    with pytest.warns(UnsettledModelWarning, match="stopped on its time budget before its dev score settled"):
+        ner.load(out)
+    with pytest.warns(UnsettledModelWarning, match="retrain it on a quieter machine or with a larger train.max_minutes"):
+        r = CliRunner().invoke(main, ["tag", "--model", str(out), str(gold_file), "--output", str(tmp_path / "o.jsonl")])
+    assert r.exit_code == 0
+
+
+def test_accepting_an_unsettled_model_exits_0(tmp_path, tiny_base, gold_file):
+    from click.testing import CliRunner
+
+    from ner.cli import main
+    from ner.training import is_trained
+
+    for how in (["--accept-unsettled"], ["train.accept_unsettled=true"]):
+        out = tmp_path / how[0].strip("-").replace(".", "_")
+        r = CliRunner().invoke(main, budget_args(tiny_base, gold_file, out, *how))
+        assert r.exit_code == 0, r.output
+        assert "time budget of 0.0001 min reached" in r.output and "UNSETTLED, accepted: only 1 of the 3" in r.output
+        metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+        assert (metrics["settled"], metrics["accepted_unsettled"]) == (False, True) and is_trained(out)
+
+
+def test_budget_passed_in_the_last_epoch_is_no_budget_stop(tmp_path, tiny_base, gold_file):
+    cfg = overfit_config(tiny_base, gold_file, tmp_path / "m", **{"train.epochs": 1, "train.max_minutes": 0.0001})
+    m = train(cfg, progress=False)
+    assert (m["stopped"], m["stop_reason"], m["settled"], len(m["history"])) == ("epochs", "epochs done", True, 1)
+
+
+def test_main_job_stops_at_an_unsettled_model(tmp_path):
+    """scripts/main.sh: `ner train` exiting 3 stops the job before tagging, with the ways on."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(repo / "scripts" / "main.sh", tmp_path / "scripts" / "main.sh")
+    shutil.copytree(repo / "configs", tmp_path / "configs")
+    (tmp_path / "scripts" / "setup.sh").write_text("exit 0\n")
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "ner").write_text('#!/bin/sh\necho "ner $*" >> "$NER_CALLS"\n[ "$1" = train ] && exit 3\nexit 0\n')
+    (bin_ / "ner").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_}:{os.environ['PATH']}", "NER_CALLS": str(tmp_path / "calls"),
+           "PYTHONPATH": str(repo)}
+    r = subprocess.run(["bash", "scripts/main.sh", "configs/default.yaml", "train.epochs=3"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 3
+    assert (tmp_path / "calls").read_text().splitlines() == ["ner train --config configs/default.yaml train.epochs=3"]
+    assert "main job stopped before tagging" in r.stderr
+    assert "bash scripts/main.sh configs/default.yaml train.epochs=3 train.accept_unsettled=true" in r.stderr
