@@ -48,10 +48,20 @@ def _core(name: str) -> str:
     return name
 
 
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def company_alias(a: str, b: str) -> bool:
-    """Two company surfaces name the same company: one contains the other, legal forms aside."""
+    """Two company surfaces name the same company: one contains the other, legal forms aside
+    (德赛电池 / 湖南德赛电池), or the shorter is an abbreviation of the longer: its first two characters
+    stand together in the longer name and the rest follow in order (中广核售电 / 中广核电力销售有限公司)."""
     ca, cb = _core(a), _core(b)
-    return a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca))
+    if a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca)):
+        return True
+    short, long = sorted((ca, cb), key=len)
+    return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
 
 
 def _clause_before(text: str, start: int) -> str:
