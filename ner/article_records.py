@@ -56,7 +56,7 @@ def _subsequence(short: str, long: str) -> bool:
 def company_alias(a: str, b: str) -> bool:
     """Two company surfaces name the same company: one contains the other, legal forms aside
     (德赛电池 / 湖南德赛电池), or the shorter is an abbreviation of the longer: its first two characters
-    stand together in the longer name and the rest follow in order (中广核售电 / 中广核电力销售有限公司)."""
+    stand together in the longer name and the rest follow in order (长高开关 / 湖南长高高压开关集团股份公司)."""
     ca, cb = _core(a), _core(b)
     if a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca)):
         return True

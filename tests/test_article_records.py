@@ -71,7 +71,7 @@ def test_a_sector_target_is_no_record():
 def test_company_alias():
     assert company_alias("德赛电池", "湖南德赛电池")
     assert company_alias("宁德时代", "宁德时代新能源科技股份有限公司")
-    assert company_alias("中广核售电", "中广核电力销售有限公司")
+    assert company_alias("长高开关", "湖南长高高压开关集团股份公司")
     assert not company_alias("正泰集团", "正泰电器")
     assert not company_alias("华为", "比亚迪")
 
