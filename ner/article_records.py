@@ -304,9 +304,28 @@ def settle_roles_and_stage(text: str, r: dict[str, Any]) -> dict[str, Any]:
     return {**r, "amounts": amounts, "stage": record_stage(text, r)}
 
 
+_SITE_MARK = re.compile(r"(?:建设地点|项目地点|实施地点|项目选址|选址于|坐落于|位于|落户于?|落地于?)[：:]?\s*$")
+
+
+def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Places the article states as a project's site (建设地点：淮北市杜集区, 项目位于…, 落户…)."""
+    return [s for s in spans if s.label == "REGION" and _SITE_MARK.search(text[max(0, s.start - 8):s.start])]
+
+
+def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record whose sentences name no place takes the site the article states, when it states one."""
+    sites = stated_sites(text, spans)
+    if len({s.text for s in sites}) != 1:
+        return records
+    return [r if r["regions"] else {**r, "regions": [_mention(sites[0])],
+                                    "links": [*r.get("links", []), f"stated site: {sites[0].text}"]}
+            for r in records]
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
+    records = add_stated_site(text, spans, records)
     records = [settle_roles_and_stage(text, r) for r in records]
     return expand_regions(expand_companies(text, records, spans), spans, hint)

@@ -124,3 +124,11 @@ def test_a_nations_market_figure_is_no_record():
     ents = spans(text, ("REGION", "中国"), ("AMOUNT", "187亿美元"))
     assert build_records(text, ents) == []
     assert build_records(text, ents, whole_article=False) != []
+
+
+def test_a_record_without_a_place_takes_the_stated_site_and_its_parents():
+    text = "杭州园林收到中标通知书，合同预估价约2.56亿元。\n建设地点：淮北市杜集区朔西湖\n工程依据安徽省现行规范。"
+    ents = spans(text, ("COMPANY", "杭州园林"), ("AMOUNT", "2.56亿元"), ("REGION", "淮北市杜集区"), ("REGION", "安徽省"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["regions"]) == ["淮北市杜集区", "安徽省"]
+    assert "stated site: 淮北市杜集区" in rec["links"]
