@@ -148,6 +148,30 @@ def merge(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def attach_unnamed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record with figures but no project name or place, whose companies all belong to a named
+    project's record, is more of that project (its phases, its total, a figure said again)."""
+    def host_of(r: dict[str, Any]) -> int | None:
+        comps = {m["text"] for m in r["companies"]}
+        if r["project"] or r["regions"] or not comps:
+            return None
+        for k, n in enumerate(records):
+            if n["project"] and all(any(company_alias(c, m["text"]) for m in n["companies"]) for c in comps):
+                return k
+        return None
+
+    hosts = [host_of(r) for r in records]
+    out = []
+    for k, r in enumerate(records):
+        if hosts[k] is not None:
+            continue
+        for j, h in enumerate(hosts):
+            if h == k:
+                r = _union(r, records[j])
+        out.append(r)
+    return out
+
+
 def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in records:
@@ -326,6 +350,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
+    records = attach_unnamed(records)
     records = add_stated_site(text, spans, records)
     records = [settle_roles_and_stage(text, r) for r in records]
     return expand_regions(expand_companies(text, records, spans), spans, hint)

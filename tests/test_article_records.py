@@ -132,3 +132,13 @@ def test_a_record_without_a_place_takes_the_stated_site_and_its_parents():
     [rec] = build_records(text, ents)
     assert texts(rec["regions"]) == ["淮北市杜集区", "安徽省"]
     assert "stated site: 淮北市杜集区" in rec["links"]
+
+
+def test_an_unnamed_figure_of_the_same_company_joins_its_named_project():
+    text = ("川恒股份拟在福泉市投建矿化一体新能源材料循环产业项目，总投资100亿元。\n"
+            "川恒股份表示，二期投资约85亿元。")
+    ents = spans(text, ("COMPANY", "川恒股份"), ("REGION", "福泉市"), ("AMOUNT", "100亿元"), ("COMPANY", "川恒股份"),
+                 ("AMOUNT", "85亿元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["amounts"]) == ["100亿元", "85亿元"]
+    assert texts(rec["regions"]) == ["福泉市"]
