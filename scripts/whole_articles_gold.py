@@ -49,20 +49,23 @@ def _jsonl(path: Path):
 
 
 def selected_documents(data: Path = SHARED) -> list[dict]:
-    """``[{"doc", "corpus", "id", "text"}]``: all news articles, then the selected DuEE-fin documents."""
-    docs = []
-    for a in _jsonl(data / "news_articles" / "articles.jsonl"):
-        docs.append({"doc": a["id"], "corpus": "news_articles", "id": a["id"], "text": a["text"]})
+    """``[{"doc", "corpus", "id", "text"}]``: all news articles, then the selected DuEE-fin documents, with
+    the texts as ``ner.corpora`` reads them (a DuEE-fin page is its title, a blank line and its text)."""
+    from ner.corpora import duee_fin_id, duee_fin_texts, news_article_texts
+
+    docs = [{"doc": i, "corpus": "news_articles", "id": i, "text": t}
+            for i, t in news_article_texts(data / "news_articles" / "articles.jsonl").items()]
+    duee_file = data / "duee_fin" / "duee_fin_dev.json"
+    pages = duee_fin_texts(duee_file)
     cands = []
-    for d in _jsonl(data / "duee_fin" / "duee_fin_dev.json"):
+    for d in _jsonl(duee_file):
         t = d["text"]
         n = len(_INV.findall(t))
         if n >= 3 and _MONEY.search(t) and len(t) <= 1500:
-            cands.append((-n, d["id"], d))
-    for _, _, d in sorted(cands)[:N_DUEE]:
-        # the title is part of the page: annotate "title\n\ntext", as news_articles store it
-        text = f"{d['title']}\n\n{d['text']}"
-        docs.append({"doc": "duee_" + d["id"][:12], "corpus": "duee_fin", "id": d["id"], "text": text})
+            cands.append((-n, d["id"]))
+    for _, source_id in sorted(cands)[:N_DUEE]:
+        doc = duee_fin_id(source_id)
+        docs.append({"doc": doc, "corpus": "duee_fin", "id": source_id, "text": pages[doc]})
     return docs
 
 
