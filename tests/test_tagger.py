@@ -334,7 +334,7 @@ def test_results_are_json_safe_in_one_shape(oracle):
 
 
 def test_readme_first_example_offsets(tmp_path, tiny_base, char_tokenizer):
-    """README: ``tagger("总投资75亿元")`` with the default policy (rules decide AMOUNT) gives [3, 7)."""
+    """README: ``tagger("总投资75亿元")`` gives [3, 7) (checked with the rules deciding AMOUNT: a random model decides nothing reliably)."""
     import ner
     from ner.model import new_model
 
