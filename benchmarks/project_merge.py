@@ -4,7 +4,7 @@
 
 1. The rule (``ner.store.merge.same_project``) on every pair of ``data/merge/pairs.jsonl``: merge
    precision and recall, for all pairs and for the real-vs-real and constructed ones apart; each pair
-   it gets wrong is listed with its reasons.
+   it gets wrong is listed with its reasons; the pairs written after the rule was frozen apart too.
 2. The same pairs through the database: each pair's two records stored as two documents in a fresh
    in-memory SQLite store (``ner.store.Store``), counted as merged when they land in one project.
 3. Write throughput: ``--docs`` documents (the seed articles and the constructed ones, tagged by the
@@ -102,6 +102,7 @@ def main() -> int:
     print(line("rule, all pairs", scores([(p["same"], d.same) for p, d in decided])))
     print(line("rule, real vs real", scores([(p["same"], d.same) for p, d in decided if not p["constructed"]])))
     print(line("rule, with a constructed", scores([(p["same"], d.same) for p, d in decided if p["constructed"]])))
+    print(line("rule, after the freeze", scores([(p["same"], d.same) for p, d in decided if p.get("after_freeze")])))
     print(line("database (SQLite)", scores(through_store(pairs))))
     t = throughput(args.docs, args.db_url)
     print(f"SQLite write throughput: {t['docs']} documents ({t['records']} records, {t['projects']} projects) in "

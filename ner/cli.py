@@ -342,9 +342,12 @@ def db() -> None:
 @user_errors
 def db_upgrade(db_url: str, revision: str) -> None:
     """Create the schema or bring it to the newest revision (Alembic; back up the database first)."""
-    from ner.store import open_store  # noqa: F401 - one-line error when the db extra is missing
-    from ner.store.migrate import upgrade
+    from ner.store import require_db
+
+    require_db()  # a one-line error when the db extra is missing
     from sqlalchemy import create_engine
+
+    from ner.store.migrate import upgrade
 
     before, after = upgrade(create_engine(db_url), revision)
     click.echo(f"{db_url}: schema revision {before or '(none)'} -> {after}")

@@ -49,7 +49,7 @@ def test_every_amount_has_its_value_currency_and_place_code():
 
 
 def test_csv_and_xlsx_escape_formulas_and_keep_numbers(tmp_path):
-    from openpyxl import load_workbook
+    load_workbook = pytest.importorskip("openpyxl").load_workbook
 
     from ner.export import write_record_csv, write_record_xlsx
 
@@ -146,8 +146,8 @@ def test_html_view_in_headless_chromium(browser, tmp_path):
 def served(tmp_path):
     """``ner serve`` on a free port of 127.0.0.1 over a SQLite database holding two reports of one
     project and an unrelated one; the rules tag pasted articles (no --model)."""
-    pytest.importorskip("starlette")
-    pytest.importorskip("uvicorn")
+    for extra in ("sqlalchemy", "alembic", "starlette", "uvicorn", "jinja2", "multipart", "openpyxl"):
+        pytest.importorskip(extra)
     from ner.store import open_store
 
     from test_store import DEZAI, DEZAI_AGAIN, JICHENG, extract
@@ -181,7 +181,7 @@ def navigate(browser, element) -> None:
 
 
 def test_serve_end_to_end_in_headless_chromium(browser, served, tmp_path):
-    from openpyxl import load_workbook
+    load_workbook = pytest.importorskip("openpyxl").load_workbook
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ner.store.db import Store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_store", "require_db"]
 
 
 def __getattr__(name: str):
@@ -24,10 +24,17 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def require_db() -> None:
+    """NerError (one line, with the install command) when the ``db`` extra is not installed."""
+    _store_class()
+
+
 def _store_class():
     from ner.errors import NerError
 
     try:
+        import alembic  # noqa: F401 - migrations run on the first open of an empty database
+
         from ner.store.db import Store
     except ImportError as e:
         raise NerError(f"the project database needs SQLAlchemy and Alembic ({e.name} is missing): "
