@@ -242,3 +242,46 @@ def test_ner_tag_db_twice_then_projects_export(db_url, tmp_path, cli_gold):
     assert runner.invoke(main, ["projects", "--db", db_url, "-o", str(pq), "--records"]).exit_code == 0
     frame = pd.read_parquet(pq)
     assert set(frame["id"]) == {"d1", "d2", "d3", "u"} and "region_1_code" in frame
+
+
+WRITER_CHILD = r"""
+import sys
+sys.path.insert(0, sys.argv[3])
+from test_store import GOLD, extract
+from ner.store import open_store
+
+import os, time
+texts = list(GOLD)
+order = texts if sys.argv[2] == "forward" else texts[::-1]
+tagged = {t: extract(t) for t in texts}
+extract = tagged.__getitem__
+with open_store(sys.argv[1]) as store:
+    open(os.path.join(sys.argv[4], "ready-" + sys.argv[2]), "w").close()
+    while not os.path.exists(os.path.join(sys.argv[4], "go")):  # both start writing at once
+        time.sleep(0.001)
+    for k in range(3):
+        for t in order:
+            store.add_document(f"d{texts.index(t)}", sys.argv[2], t, extract(t), "gold")
+"""
+
+
+def test_two_writers_at_once_store_each_text_once_and_merge(db_url, tmp_path):
+    """Two runs writing the same documents into one database at the same time: each text is stored
+    once, and the two reports of one project end in one project whichever run stored which."""
+    from ner.store import open_store
+
+    open_store(db_url).close()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    runs = [subprocess.Popen([sys.executable, "-c", WRITER_CHILD, db_url, way, str(REPO / "tests"), str(tmp_path)],
+                             env=env, stderr=subprocess.PIPE, text=True) for way in ("forward", "backward")]
+    deadline = time.time() + 120
+    while not all((tmp_path / f"ready-{way}").exists() for way in ("forward", "backward")):
+        assert time.time() < deadline and all(run.poll() is None for run in runs), "a writer did not start"
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()[-3000:]
+    with open_store(db_url) as store:
+        assert store.counts()["documents"] == len(GOLD)
+        dezai = [p for p in store.project_rows() if p["name"] and "储能电芯" in p["name"]]
+        assert len(dezai) == 1 and dezai[0]["n_documents"] == 2

@@ -8,6 +8,8 @@ transaction, so a run killed at any point leaves whole documents only.
 Each record joins a project: the best-matching project of another document (``ner.store.merge``: every
 record of the project is a candidate, the one with most reasons in common wins), else a new one. A
 project never takes two records of the same document (the record builder already split them).
+Writers take turns (a lock per document transaction), so runs writing into one database at once store
+each text once and merge into the same projects.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -27,6 +30,7 @@ from ner.store.merge import code_prefix, company_keys, mergeable, name_core, sam
 from ner.store.models import Document, Entity, Mention, Project, Record, utcnow
 
 DEFAULT_URL = "sqlite:///projects.db"
+WRITER_LOCK = 19_000_019  # the PostgreSQL advisory lock key of ner's writers
 STAGE_ORDER = {"规划": 0, "签约": 1, "落户": 2, "开工": 3, "建成": 4, "竣工": 4, "投产": 5}
 _YEAR_DATE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
 _KINDS = (("companies", "company"), ("regions", "region"), ("amounts", "amount"), ("capacities", "capacity"))
@@ -112,6 +116,7 @@ class Store:
         digest = content_hash(text)
         try:
             with Session(self.engine) as session, session.begin():
+                self._lock_writers(session)
                 found = session.scalar(select(Document.id).where(Document.content_hash == digest))
                 if found is not None:
                     return found, False
@@ -126,6 +131,16 @@ class Store:
         except BaseException:
             self._forget_after_rollback()  # the index may hold records of the rolled-back document
             raise
+
+    def _lock_writers(self, session: Session) -> None:
+        """One writer at a time, across processes, from the hash check to the commit: so two runs on one
+        database see each other's records and merge into the same projects. PostgreSQL: a transaction-level
+        advisory lock; SQLite: the write lock, taken at once (BEGIN IMMEDIATE)."""
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+        elif dialect == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
     def _write(self, session: Session, digest: str, doc_id: str, source: str, text: str,
                extracted: Mapping[str, Any], model_version: str) -> Document:
