@@ -11,11 +11,8 @@ system releases when the run dies, so a killed run's lock is taken over and a li
 """
 from __future__ import annotations
 
-import csv
 import errno
 import glob
-import html
-import io
 import json
 import logging
 import os
@@ -219,8 +216,12 @@ def _key(row: dict) -> str:
 
 
 def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jsonl", resume: bool = False,
-                  batch_size: int = 8, progress: bool | None = None, overwrite: bool = False) -> dict:
+                  batch_size: int = 8, progress: bool | None = None, overwrite: bool = False, sink=None,
+                  writer_options: dict | None = None) -> dict:
     """Tag every document into ``output``; return counts {"tagged", "failed", "skipped", "duplicate_ids"}.
+    ``sink(row, text)``, when given, gets each tagged document before its journal line is written (``ner
+    tag --db``: a document in the journal is in the database too). ``writer_options`` go to the format's
+    writer (``fx`` exchange rates for csv and xlsx).
 
     An interrupted run's journal is continued with ``resume``, discarded with ``overwrite``, and is
     otherwise an error (NerError), so that forgetting ``--resume`` loses nothing."""
@@ -234,7 +235,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
     check_inputs(inputs)
     output.parent.mkdir(parents=True, exist_ok=True)
     with owned(output):
-        return _tag_owned(tagger, inputs, output, fmt, resume, batch_size, progress, overwrite, tqdm)
+        return _tag_owned(tagger, inputs, output, fmt, resume, batch_size, progress, overwrite, tqdm, sink, writer_options)
 
 
 def check_output(output: str | Path, resume: bool = False, overwrite: bool = False) -> None:
@@ -254,7 +255,8 @@ def _keep_journal(journal: Path, resume: bool, overwrite: bool) -> None:
                            "deleted; add --resume to continue it, or --overwrite to start over")
 
 
-def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, overwrite, tqdm) -> dict:
+def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, overwrite, tqdm, sink=None,
+               writer_options=None) -> dict:
     journal = _journal(output)
     _keep_journal(journal, resume, overwrite)
     if journal.exists() and not resume:
@@ -290,6 +292,8 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
                     counts["failed"] += 1
                 else:
                     row = {"id": d.id, "source": d.source, **res}
+                    if sink is not None:
+                        sink(row, d.text)
                     if fmt == "html":  # the page shows the text; JSONL and CSV stay compact
                         row["text"] = d.text
                     counts["tagged"] += 1
@@ -315,7 +319,7 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
     bar.close()
     if counts["duplicate_ids"] > MAX_WARNINGS:
         log.warning("%d documents in all share an id with an earlier one; each is kept", counts["duplicate_ids"])
-    WRITERS[fmt](output, read_journal(journal))
+    WRITERS[fmt](output, read_journal(journal), **(writer_options or {}))
     journal.unlink()
     return counts
 
@@ -326,8 +330,6 @@ def write_jsonl_rows(output: Path, rows: list[dict]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-CSV_COLUMNS = ["id", "record", "project", "companies", "regions", "amounts", "amount_values_cny", "amount_roles",
-               "capacities", "capacity_values", "stage", "date", "error", "source"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
 
 
@@ -337,74 +339,25 @@ def csv_cell(value) -> str:
     return "'" + s if s.startswith(FORMULA_STARTS) else s
 
 
-def write_csv(output: Path, rows: list[dict]) -> None:
-    """One row per record (a document with no record still gets a row, so nothing disappears). Cells
-    that a spreadsheet would run as a formula are escaped with a leading quote (``csv_cell``)."""
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_COLUMNS)
-    for r in rows:
-        recs = r.get("records") or [None]
-        for k, rec in enumerate(recs):
-            if rec is None:
-                cells = [r["id"], "", "", "", "", "", "", "", "", "", "", "", r.get("error") or "", r.get("source", "")]
-                w.writerow([csv_cell(c) for c in cells])
-                continue
-            w.writerow([csv_cell(c) for c in (
-                r["id"], k, rec.get("project") or "",
-                "；".join(m["text"] for m in rec["companies"]),
-                "；".join(m["text"] for m in rec["regions"]),
-                "；".join(m["text"] for m in rec["amounts"]),
-                "；".join(_fmt_value(m) for m in rec["amounts"]),
-                "；".join(str(m.get("role") or "") for m in rec["amounts"]),
-                "；".join(m["text"] for m in rec["capacities"]),
-                "；".join(f"{_fmt_value(m)} {m.get('unit') or ''}".strip() for m in rec["capacities"]),
-                rec.get("stage") or "", rec.get("date") or "", "", r.get("source", ""),
-            )])
-    with atomic_write(output, encoding="utf-8-sig") as f:  # BOM: Excel opens Chinese CSV correctly
-        f.write(buf.getvalue())
+def write_csv(output: Path, rows: list[dict], fx: dict | None = None) -> None:
+    """One row per record, each figure, unit, currency and region code in its own column (``ner.export``)."""
+    from ner.export import write_record_csv
+
+    write_record_csv(output, rows, fx)
 
 
-def _fmt_value(m: dict) -> str:
-    if m.get("value") is not None:
-        return str(m["value"])
-    if m.get("low") is not None or m.get("high") is not None:
-        return f"{m.get('low')}-{m.get('high')}"
-    return ""
+def write_xlsx(output: Path, rows: list[dict], fx: dict | None = None) -> None:
+    """The CSV's table as an Excel workbook (``ner.export``; needs openpyxl)."""
+    from ner.export import write_record_xlsx
 
-
-COLOURS = {"REGION": "#cfe8ff", "COMPANY": "#ffd8b0", "AMOUNT": "#c8f0c8", "CAPACITY": "#f3c8f0"}
+    write_record_xlsx(output, rows, fx)
 
 
 def write_html(output: Path, rows: list[dict]) -> None:
-    """A page per run: each document's entity mentions highlighted, one colour per type, records below."""
-    parts = ["<!doctype html><meta charset='utf-8'><title>ner tag</title><style>",
-             "body{font-family:sans-serif;max-width:60em;margin:auto} mark{padding:0 2px;border-radius:3px}",
-             ".doc{white-space:pre-wrap;border:1px solid #ddd;padding:1em} .err{color:#b00}",
-             "</style><h1>Tagged documents</h1><p>",
-             " ".join(f"<mark style='background:{c}'>{t}</mark>" for t, c in COLOURS.items()), "</p>"]
-    for r in rows:
-        parts.append(f"<h2>{html.escape(str(r['id']))} <small>{html.escape(r.get('source', ''))}</small></h2>")
-        if r.get("error"):
-            parts.append(f"<p class='err'>{html.escape(r['error'])}</p>")
-            continue
-        parts.append("<div class='doc'>" + highlight(r.get("text", ""), r["entities"]) + "</div>")
-        parts.append(f"<p>{len(r.get('records', []))} record(s)</p>")
-    with atomic_write(output) as f:
-        f.write("".join(parts))
+    """Each document's text, entities highlighted and labelled, its records beside it (``ner.export``)."""
+    from ner.export import write_html as write
+
+    write(output, rows)
 
 
-def highlight(text: str, entities: list[dict]) -> str:
-    out, pos = [], 0
-    for e in sorted(entities, key=lambda e: e["start"]):
-        if e["start"] < pos:
-            continue
-        out.append(html.escape(text[pos:e["start"]]))
-        colour = COLOURS.get(e["label"], "#eee")
-        out.append(f"<mark style='background:{colour}' title='{e['label']}'>{html.escape(text[e['start']:e['end']])}</mark>")
-        pos = e["end"]
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-WRITERS = {"jsonl": write_jsonl_rows, "csv": write_csv, "html": write_html}
+WRITERS = {"jsonl": write_jsonl_rows, "csv": write_csv, "xlsx": write_xlsx, "html": write_html}

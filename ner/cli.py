@@ -23,6 +23,7 @@ from ner.errors import NerError, UnsettledTrainingError
 EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
 EXIT_SOME_FAILED = 3  # the run went through, but some documents failed
 EXIT_UNSETTLED = 3  # training stopped on its time budget before its dev score settled
+DEFAULT_DB = "sqlite:///projects.db"
 
 
 def user_errors(fn):
@@ -229,8 +230,9 @@ def _policy_text(policy: dict) -> str:
 @main.command()
 @click.option("--model", "-m", "model_dir", required=True)
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--output", "-o", required=True)
-@click.option("--format", "fmt", default="jsonl", show_default=True, type=click.Choice(["jsonl", "csv", "html"]))
+@click.option("--output", "-o", default=None, help="Output file (may be left out with --db).")
+@click.option("--format", "fmt", default="jsonl", show_default=True,
+              type=click.Choice(["jsonl", "csv", "xlsx", "html"]))
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
 @click.option("--batch-size", default=8, show_default=True)
@@ -242,13 +244,29 @@ def _policy_text(policy: dict) -> str:
               "model found nothing; '' for none (default: the saved tag.rules_fill).")
 @click.option("--min-score", default=None, help="Comma-separated TYPE=P: model spans of TYPE scoring below P "
               "are dropped, e.g. COMPANY=0.9; '' for none (default: the saved tag.min_score).")
+@click.option("--db", "db_url", is_flag=False, flag_value=DEFAULT_DB, default=None,
+              help=f"Also store documents, records and merged projects in this database (SQLAlchemy URL; "
+              f"--db alone: {DEFAULT_DB}).")
+@click.option("--fx", multiple=True, help="Exchange rate to yuan, CURRENCY=RATE (USD=7.1): csv and xlsx get a "
+              "CNY column per amount; without rates they have none.")
 @user_errors
-def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: bool, overwrite: bool, batch_size: int,
-        rules_only: str | None, rules_first: str | None, rules_fill: str | None, min_score: str | None) -> None:
+def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, resume: bool, overwrite: bool,
+        batch_size: int, rules_only: str | None, rules_first: str | None, rules_fill: str | None,
+        min_score: str | None, db_url: str | None, fx: tuple[str, ...]) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
     Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
     from ner.batch import check_inputs, check_output, tag_documents
     from ner.tagger import load
+
+    if output is None and db_url is None:
+        raise click.UsageError("give --output FILE, --db URL, or both")
+    options = {}
+    if fx:
+        from ner.export import parse_fx
+
+        if fmt not in ("csv", "xlsx"):
+            raise click.UsageError("--fx applies to --format csv or xlsx")
+        options["fx"] = parse_fx(fx)
 
     policy = {key: [t for t in value.split(",") if t] for key, value in
               (("rules_only", rules_only), ("rules_first", rules_first), ("rules_fill", rules_fill))
@@ -256,10 +274,28 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str, fmt: str, resume: 
     if min_score is not None:
         policy["min_score"] = _type_floats(min_score, "--min-score")
     check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once,
-    check_output(output, resume, overwrite)  # and so does an output that another run holds
-    counts = tag_documents(load(model_dir, **policy), list(inputs), output, fmt, resume, batch_size,
-                           overwrite=overwrite)
-    click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output}")
+    if output is not None:
+        check_output(output, resume, overwrite)  # and so does an output that another run holds
+    sink = None
+    if db_url is not None:
+        from ner.store import open_store
+        from ner.store.ingest import DatabaseSink, model_version
+
+        sink = DatabaseSink(open_store(db_url), model_version(model_dir, policy))
+    tagger = load(model_dir, **policy)
+    if output is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            counts = tag_documents(tagger, list(inputs), Path(tmp) / "out.jsonl", "jsonl", batch_size=batch_size,
+                                   sink=sink)
+    else:
+        counts = tag_documents(tagger, list(inputs), output, fmt, resume, batch_size, overwrite=overwrite, sink=sink,
+                               writer_options=options)
+    click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output or db_url}")
+    if sink is not None:
+        click.echo(f"database {db_url}: {sink.added} document(s) added, {sink.unchanged} already there (same text)")
+        sink.store.close()
     if counts["duplicate_ids"]:
         click.echo(f"{counts['duplicate_ids']} document(s) share an id with another; each is kept, "
                    "told apart by its \"source\"", err=True)
@@ -293,6 +329,78 @@ def evaluate_records_cmd(gold: str, pred: str, json_out: str | None) -> None:
     click.echo(format_record_scores(scores))
     if json_out:
         Path(json_out).write_text(json.dumps(scores, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@main.group()
+def db() -> None:
+    """The project database (ner tag --db): schema migrations."""
+
+
+@db.command("upgrade")
+@click.option("--db", "db_url", default=DEFAULT_DB, show_default=True, help="SQLAlchemy URL.")
+@click.option("--revision", default="head", show_default=True)
+@user_errors
+def db_upgrade(db_url: str, revision: str) -> None:
+    """Create the schema or bring it to the newest revision (Alembic; back up the database first)."""
+    from ner.store import require_db
+
+    require_db()  # a one-line error when the db extra is missing
+    from sqlalchemy import create_engine
+
+    from ner.store.migrate import upgrade
+
+    before, after = upgrade(create_engine(db_url), revision)
+    click.echo(f"{db_url}: schema revision {before or '(none)'} -> {after}")
+
+
+@main.command()
+@click.option("--db", "db_url", default=DEFAULT_DB, show_default=True, help="SQLAlchemy URL.")
+@click.option("--output", "-o", default=None, help="Export to FILE (.csv, .xlsx, .parquet) instead of listing.")
+@click.option("--format", "fmt", default=None, type=click.Choice(["csv", "xlsx", "parquet"]),
+              help="Export format (default: from the output's suffix).")
+@click.option("--region", default=None, help="Admin-code prefix: 43 (湖南省), 4301 (长沙市), 430112.")
+@click.option("--since", default=None, help="Projects with a dated record on or after this ISO date (2022, 2022-06).")
+@click.option("--until", default=None, help="Projects with a dated record on or before this ISO date.")
+@click.option("--stage", default=None, help="Latest stage: 规划, 签约, 落户, 开工, 建成, 竣工, 投产.")
+@click.option("--query", "-q", default=None, help="Substring of the name, company or place.")
+@click.option("--records", "per_record", is_flag=True, help="csv/parquet: one row per record instead of per project.")
+@click.option("--fx", multiple=True, help="CURRENCY=RATE to yuan (USD=7.1): a CNY column per amount in the records table.")
+@user_errors
+def projects(db_url: str, output: str | None, fmt: str | None, region: str | None, since: str | None,
+             until: str | None, stage: str | None, query: str | None, per_record: bool, fx: tuple[str, ...]) -> None:
+    """List the projects of a database (merged across articles), or export them with --output."""
+    from ner.export import parse_fx, write_projects
+    from ner.store import open_store
+
+    with open_store(db_url, upgrade_empty=False) as store:
+        rows = store.project_rows(region=region, since=since, until=until, stage=stage, query=query)
+        if output is None:
+            for p in rows:
+                place = f"{p['region_name'] or ''} {p['region_code'] or ''}".strip()
+                click.echo(f"{p['id']:>5}  {p['name'] or '(unnamed)'}  | {p['company'] or ''} | {place} | "
+                           f"{p['stage'] or ''} | {p['n_documents']} source(s): {', '.join(p['sources'])}")
+            click.echo(f"{len(rows)} project(s)", err=True)
+            return
+        fmt = fmt or Path(output).suffix.lstrip(".").lower()
+        if fmt not in ("csv", "xlsx", "parquet"):
+            raise NerError(f"{output}: cannot tell the format from the suffix; give --format csv, xlsx or parquet")
+        records = store.record_rows([p["id"] for p in rows])
+    write_projects(Path(output), fmt, rows, records, parse_fx(fx) if fx else None, per_record)
+    click.echo(f"{len(rows)} project(s) written to {output}")
+
+
+@main.command()
+@click.option("--db", "db_url", default=DEFAULT_DB, show_default=True, help="SQLAlchemy URL.")
+@click.option("--model", "-m", "model_dir", default=None,
+              help="Saved tagger for pasted articles (default: the rules alone).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@user_errors
+def serve(db_url: str, model_dir: str | None, host: str, port: int) -> None:
+    """A local web app over the project database: search, filter, project pages, paste an article, xlsx."""
+    from ner.serve import run
+
+    run(db_url, model_dir, host, port)
 
 
 if __name__ == "__main__":

@@ -113,3 +113,129 @@ def gold_file(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def seeds_path() -> Path:
     return REPO / "data" / "annotated" / "seeds.jsonl"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Real databases and a real browser, each started by the tests themselves and skipped when absent.
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str | None:
+    import glob
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A PostgreSQL server of our own: initdb into a temporary folder, pg_ctl start on a free port of
+    127.0.0.1 (as the ``postgres`` user when we are root), dropped at the end. Skipped without the
+    server binaries or the pg8000 driver."""
+    import os
+    import shutil
+    import subprocess
+
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("pg8000")
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    as_user: list[str] = []
+    folder = tmp_path_factory.mktemp("pg")
+    if os.geteuid() == 0:
+        import pwd
+
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no postgres user to run the server as")
+        runuser = shutil.which("runuser")
+        if not runuser:
+            pytest.skip("running as root without runuser")
+        as_user = [runuser, "-u", "postgres", "--"]
+        for p in (folder, *folder.parents):  # the server's user must reach its folder
+            if p == Path(p.anchor):
+                break
+            os.chmod(p, os.stat(p).st_mode | 0o711)
+        os.chown(folder, user.pw_uid, user.pw_gid)
+    data, port = folder / "data", free_port()
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, text=True, timeout=120)
+    try:
+        run(initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        run(pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    except subprocess.CalledProcessError as e:
+        pytest.skip(f"could not start PostgreSQL: {e.stderr.strip()[-300:]}")
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(f"postgresql+pg8000://postgres@127.0.0.1:{port}/postgres", isolation_level="AUTOCOMMIT")
+    counter = {"n": 0}
+
+    def new_database() -> str:
+        counter["n"] += 1
+        name = f"ner_test_{counter['n']}"
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
+        return f"postgresql+pg8000://postgres@127.0.0.1:{port}/{name}"
+
+    yield new_database
+    admin.dispose()
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A new, empty database: a SQLite file, and a database on our own PostgreSQL server."""
+    pytest.importorskip("sqlalchemy")
+    pytest.importorskip("alembic")
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'projects.db'}"
+    return request.getfixturevalue("postgres_url")()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Selenium (Debian's chromium and chromium-driver); skipped without them."""
+    import shutil
+
+    webdriver = pytest.importorskip("selenium.webdriver")
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver_path = shutil.which("chromedriver")
+    if not binary or not driver_path:
+        pytest.skip("chromium and chromedriver not installed (apt-get install chromium chromium-driver)")
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", "--lang=zh-CN"):
+        opts.add_argument(flag)
+    try:
+        driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    except Exception as e:  # noqa: BLE001 - a browser that does not start is an environment problem
+        pytest.skip(f"headless Chromium did not start: {str(e).splitlines()[0]}")
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def save_artefact(path: Path) -> None:
+    """Copy a test's screenshot to outputs/ when that folder exists (the artefacts a run keeps)."""
+    import shutil
+
+    out = REPO / "outputs"
+    if out.is_dir():
+        shutil.copy(path, out / path.name)

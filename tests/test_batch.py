@@ -96,7 +96,7 @@ def test_resume_after_interruption(inputs):
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5  # no duplicates
 
 
-@pytest.mark.parametrize("fmt, check", [("csv", "id,record,project"), ("html", "<mark")])
+@pytest.mark.parametrize("fmt, check", [("csv", "id,source,record,project"), ("html", "<mark")])
 def test_csv_and_html(inputs, fmt, check):
     out = inputs / f"out.{fmt}"
     tag_documents(FakeTagger(), [str(inputs / "in" / "a.txt")], out, fmt=fmt)
