@@ -277,10 +277,12 @@ FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "�
 # Last words of names the guidelines never tag, shared by the place rules (a place directly followed by
 # such a name is skipped: ``_BODY_RE``) and the company veto (``is_non_company``).
 _MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社")
-_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
+_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "证券报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
 _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
 _ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
-_SCHOOL_WORDS = ("大学", "学院")
+_SCHOOL_WORDS = ("大学", "学院", "工程院", "科学院", "社会科学院")
+# Exchanges and public trading centres (上海证券交易所, 吉林省公共资源交易中心): bodies, not places or firms.
+_EXCHANGE_WORDS = ("证券交易所", "交易所", "公共资源交易中心", "产权交易中心", "交易中心")
 _alt = "|".join
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
@@ -288,7 +290,7 @@ _BODY_RE = re.compile(
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
-    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)}))"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)}))"
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
