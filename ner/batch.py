@@ -1,4 +1,4 @@
-"""Batch tagging: inputs (files, folders, globs, JSONL of {"id","text"}, stdin) -> one output line per document.
+"""Batch tagging: inputs (files, folders, globs, JSONL or parquet of {"id","text"}, stdin) -> one line per document.
 
 Nothing is lost: a document that cannot be read or tagged becomes an error line and the run goes on.
 Each document is known by its ``source`` (the file's path as found, or ``path:line`` for a JSONL line),
@@ -33,7 +33,8 @@ except ImportError:  # Windows: no advisory locks; runs on one output are not gu
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".jsonl")  # compared lower-cased: A.TXT is read too
+SUFFIXES = (".txt", ".jsonl", ".parquet")  # compared lower-cased: A.TXT is read too
+DOCS_PER_CALL = 64  # documents tagged in one call and journalled together
 MAX_WARNINGS = 10  # duplicate ids named one by one; the rest are counted
 
 
@@ -105,11 +106,31 @@ def _documents_from_file(path: Path) -> Iterator[Document]:
         return
     if path.suffix.lower() == ".jsonl":
         yield from _documents_from_text(data, where, jsonl=True)
+    elif path.suffix.lower() == ".parquet":
+        yield from _documents_from_parquet(data, where)
     else:
         try:
             yield Document(printable(path.stem), decode_bytes(data, where), where)
         except InputError as e:
             yield Document(printable(path.stem), None, where, str(e))
+
+
+def _documents_from_parquet(data: bytes, where: str) -> Iterator[Document]:
+    """Rows of a parquet file with string columns ``id`` and ``text``; the source is ``path:row`` (from 1)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(data), columns=["id", "text"])
+    except (pa.ArrowException, KeyError, ValueError, OSError) as e:
+        yield Document(Path(where).stem, None, where, f"{where}: cannot read it as parquet with columns id and text "
+                       f"({printable(str(e).splitlines()[0] if str(e) else e.__class__.__name__)})")
+        return
+    for i, (doc_id, text) in enumerate(zip(table.column("id").to_pylist(), table.column("text").to_pylist()), 1):
+        if not isinstance(text, str) or not text.strip():
+            yield Document(f"{Path(where).stem}:{i}", None, f"{where}:{i}", f"{where}:{i}: empty 'text'")
+        else:
+            yield Document(printable(str(doc_id)), text, f"{where}:{i}")
 
 
 def _documents_from_text(data: bytes, where: str, jsonl: bool | None = None) -> Iterator[Document]:
@@ -216,12 +237,16 @@ def _key(row: dict) -> str:
 
 
 def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jsonl", resume: bool = False,
-                  batch_size: int = 8, progress: bool | None = None, overwrite: bool = False, sink=None,
+                  batch_size: int = DOCS_PER_CALL, progress: bool | None = None, overwrite: bool = False, sink=None,
                   writer_options: dict | None = None) -> dict:
     """Tag every document into ``output``; return counts {"tagged", "failed", "skipped", "duplicate_ids"}.
     ``sink(row, text)``, when given, gets each tagged document before its journal line is written (``ner
     tag --db``: a document in the journal is in the database too). ``writer_options`` go to the format's
     writer (``fx`` exchange rates for csv and xlsx).
+
+    ``tagger``: anything with ``extract(texts) -> [{"entities", "records"}]`` and ``extract(text)``
+    (``ner.tagger.Tagger``). ``batch_size`` documents go to the tagger in one call (their windows sorted
+    by length and batched across documents) and are journalled together, in input order.
 
     An interrupted run's journal is continued with ``resume``, discarded with ``overwrite``, and is
     otherwise an error (NerError), so that forgetting ``--resume`` loses nothing."""
@@ -272,31 +297,13 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
         pending: list[Document] = []
 
         def flush():
-            ok = [d for d in pending if d.error is None]
-            try:
-                results = [tagger.extract(d.text) for d in ok]
-            except Exception as e:  # one bad batch: retry one by one so only the bad document fails
-                results = []
-                for d in ok:
-                    try:
-                        results.append(tagger.extract(d.text))
-                    except Exception as e1:  # noqa: BLE001 - recorded as an error line, run goes on
-                        d.error = f"{d.source}: tagging failed ({e1.__class__.__name__}: {printable(str(e1))})"
-                        results.append(None)
-                del e
-            it = iter(results)
-            for d in pending:
-                res = next(it) if d in ok else None
-                if d.error is not None or res is None:
-                    row = {"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []}
+            for d, row in zip(pending, tag_rows(tagger, pending, with_text=fmt == "html")):
+                if row.get("error"):
                     counts["failed"] += 1
                 else:
-                    row = {"id": d.id, "source": d.source, **res}
+                    counts["tagged"] += 1
                     if sink is not None:
                         sink(row, d.text)
-                    if fmt == "html":  # the page shows the text; JSONL and CSV stay compact
-                        row["text"] = d.text
-                    counts["tagged"] += 1
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
             bar.update(len(pending))
@@ -322,6 +329,36 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
     WRITERS[fmt](output, read_journal(journal), **(writer_options or {}))
     journal.unlink()
     return counts
+
+
+def tag_rows(tagger, docs: list[Document], with_text: bool = False) -> list[dict]:
+    """One output row per document, in order: ``{"id", "source", "entities", "records"}`` (with ``text``
+    for the HTML page), or ``{"id", "source", "error", "entities": [], "records": []}`` for a document
+    that could not be read or tagged. The readable ones go to ``tagger.extract`` in one call; if that
+    call fails, they are tagged one by one so that only the bad document fails."""
+    ok = [d for d in docs if d.error is None]
+    try:  # one call: the windows of all these documents are batched by length
+        results = tagger.extract([d.text for d in ok]) if ok else []
+    except Exception:  # noqa: BLE001 - one bad batch: retry one by one
+        results = []
+        for d in ok:
+            try:
+                results.append(tagger.extract(d.text))
+            except Exception as e:  # noqa: BLE001 - recorded as an error line, run goes on
+                d.error = f"{d.source}: tagging failed ({e.__class__.__name__}: {printable(str(e))})"
+                results.append(None)
+    by_doc = {id(d): r for d, r in zip(ok, results)}
+    rows = []
+    for d in docs:
+        res = by_doc.get(id(d))
+        if d.error is not None or res is None:
+            rows.append({"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []})
+            continue
+        row = {"id": d.id, "source": d.source, **res}
+        if with_text:  # the page shows the text; JSONL and CSV stay compact
+            row["text"] = d.text
+        rows.append(row)
+    return rows
 
 
 def write_jsonl_rows(output: Path, rows: list[dict]) -> None:

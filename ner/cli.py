@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from ner.backends import BACKENDS
 from ner.errors import NerError, UnsettledTrainingError
 
 EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
@@ -137,22 +138,27 @@ def stats(file: str, top: int, as_json: bool) -> None:
 @click.option("--config", "-c", "config_path", default=None, help="YAML config (default: built-in defaults).")
 @click.option("--accept-unsettled", is_flag=True, help="Keep a model that stopped on its time budget "
               "(train.max_minutes) before its dev score settled, and exit 0 (same as train.accept_unsettled=true).")
+@click.option("--device", default=None, help="auto (CUDA when present), cpu, cuda, cuda:N (same as train.device=...).")
 @click.argument("overrides", nargs=-1)
 @user_errors
-def train(config_path: str | None, accept_unsettled: bool, overrides: tuple[str, ...]) -> None:
+def train(config_path: str | None, accept_unsettled: bool, device: str | None, overrides: tuple[str, ...]) -> None:
     """Fine-tune a tagger. Extra arguments are dotted overrides: train.epochs=3 output_dir=runs/x.
 
     Exits 3 when training stops on its time budget before its dev score settled (train.settle_epochs,
-    train.settle_delta), unless --accept-unsettled. Without a terminal, prints one line per epoch."""
+    train.settle_delta), unless --accept-unsettled. Without a terminal, prints one line per epoch.
+    Several processes (data parallel): torchrun --nproc-per-node N -m ner.cli train ... (or accelerate launch)."""
     from ner.config import load_config
     from ner.training import train as _train
 
-    cfg = load_config(config_path, list(overrides) + (["train.accept_unsettled=true"] if accept_unsettled else []))
+    extra = (["train.accept_unsettled=true"] if accept_unsettled else []) + ([f"train.device={device}"] if device else [])
+    cfg = load_config(config_path, list(overrides) + extra)
     if not sys.stderr.isatty():  # a log file gets the per-epoch lines, not transformers' loading and saving bars
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
     m = _train(cfg, progress=sys.stderr.isatty())
+    if m.get("rank", 0):
+        return  # one line from the first of several processes
     if m["misaligned_gold_spans"]:
         click.echo(f"{len(m['misaligned_gold_spans'])} gold span(s) have a boundary inside a token and were "
                    f"ignored for training (listed in {cfg.output_dir}/metrics.json)", err=True)
@@ -232,10 +238,17 @@ def _policy_text(policy: dict) -> str:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--output", "-o", default=None, help="Output file (may be left out with --db).")
 @click.option("--format", "fmt", default="jsonl", show_default=True,
-              type=click.Choice(["jsonl", "csv", "xlsx", "html"]))
+              type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), help="parquet: with --ray only.")
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
-@click.option("--batch-size", default=8, show_default=True)
+@click.option("--batch-size", default=64, show_default=True,
+              help="Documents per call to the tagger (their windows are batched by length) and per journal write.")
+@click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
+              help="torch, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest exported one.")
+@click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
+@click.option("--ray", "ray_address", default=None, help="Tag on a Ray cluster (ner.distributed): its address, "
+              "or 'local' to start one here; OUTPUT is then a folder of shards (pip install -e '.[ray]').")
+@click.option("--workers", default=None, type=int, help="With --ray: tagger actors (default: one per CPU).")
 @click.option("--rules-only", default=None, help="Comma-separated types decided by the rules alone, e.g. "
               "REGION,AMOUNT,CAPACITY; '' for none (default: the model's saved tag.rules_only).")
 @click.option("--rules-first", default=None, help="Types where rule spans are added and win overlaps with "
@@ -251,7 +264,8 @@ def _policy_text(policy: dict) -> str:
               "CNY column per amount; without rates they have none.")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, resume: bool, overwrite: bool,
-        batch_size: int, rules_only: str | None, rules_first: str | None, rules_fill: str | None,
+        batch_size: int, backend: str, device: str, ray_address: str | None, workers: int | None,
+        rules_only: str | None, rules_first: str | None, rules_fill: str | None,
         min_score: str | None, db_url: str | None, fx: tuple[str, ...]) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
     Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
@@ -274,6 +288,19 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
     if min_score is not None:
         policy["min_score"] = _type_floats(min_score, "--min-score")
     check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once,
+    if ray_address is not None:
+        from ner.distributed import tag_dataset
+
+        if output is None:
+            raise NerError("--ray needs --output (a folder of JSONL or parquet files)")
+        counts = tag_dataset(model_dir, list(inputs), output, address=ray_address, workers=workers, fmt=fmt,
+                             backend=backend, device=device, batch_size=batch_size, load_kwargs=policy)
+        click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} shard(s) skipped "
+                   f"-> {output}")
+        if counts["failed"]:
+            click.echo(f"failed documents are error rows in {output}", err=True)
+            sys.exit(EXIT_SOME_FAILED)
+        return
     if output is not None:
         check_output(output, resume, overwrite)  # and so does an output that another run holds
     sink = None
@@ -282,7 +309,7 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         from ner.store.ingest import DatabaseSink, model_version
 
         sink = DatabaseSink(open_store(db_url), model_version(model_dir, policy))
-    tagger = load(model_dir, **policy)
+    tagger = load(model_dir, backend=backend, device=device, **policy)
     if output is None:
         import tempfile
 
@@ -314,6 +341,24 @@ def _type_floats(value: str, option: str) -> dict[str, float]:
         except ValueError:
             raise click.BadParameter(f"{item!r}: expected TYPE=P, e.g. COMPANY=0.9", param_hint=option) from None
     return out
+
+
+@main.command()
+@click.argument("model_dir")
+@click.option("--onnx", "to_onnx", is_flag=True, help="Write model.onnx (fp32; spans as torch gives them).")
+@click.option("--int8", is_flag=True, help="Also write model.int8.onnx (dynamic int8 quantisation).")
+@click.option("--out", "out_dir", default=None, help="Folder for the files (default: MODEL_DIR); it gets the "
+              "config and tokenizer too, so it loads on its own.")
+@user_errors
+def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> None:
+    """Export a trained tagger for a faster backend: ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]').
+    `ner tag --backend auto` (the default) then runs the fastest exported one."""
+    from ner.backends import export_onnx
+
+    if not (to_onnx or int8):
+        raise NerError("nothing to export: give --onnx (and --int8 for the quantised copy too)")
+    for path in export_onnx(model_dir, out_dir, int8=int8):
+        click.echo(f"written {path} ({path.stat().st_size / 2**20:.0f} MiB)")
 
 
 @main.command("evaluate-records")

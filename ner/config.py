@@ -77,6 +77,7 @@ class TrainConfig(Strict):
     settle_delta: float = Field(0.01, ge=0)
     accept_unsettled: bool = False
     threads: int | None = Field(None, ge=1)  # torch CPU threads (default: torch's choice)
+    device: str = "auto"  # auto (CUDA when present), cpu, cuda, cuda:N; bf16/fp16 autocast on a GPU
     gold_repeat: int = Field(1, ge=1)  # gold windows appear this many times per epoch
 
 

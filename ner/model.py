@@ -116,7 +116,18 @@ def load_trained(model_dir: str | Path, types: list[str] | None = None):
     """A trained tagger, its tokenizer and its types. Its labels must be the IOB2 tags of ``types``,
     by default of the types it was trained for (its saved config), else of ``ner.labels.ENTITY_TYPES``:
     a base encoder, a checkpoint with other labels, unreadable weights are each a NerError."""
-    from transformers import AutoConfig, AutoModelForTokenClassification
+    from transformers import AutoModelForTokenClassification
+
+    _, tokenizer, types = load_config_tokenizer(model_dir, types)
+    name, local = resolve_model(str(model_dir))
+    model = _from_pretrained(AutoModelForTokenClassification.from_pretrained, name, local)
+    return model, tokenizer, types
+
+
+def load_config_tokenizer(model_dir: str | Path, types: list[str] | None = None):
+    """A trained tagger's config (labels checked as ``load_trained`` checks them), tokenizer and types,
+    without its weights (an exported backend brings its own)."""
+    from transformers import AutoConfig
 
     model_dir = str(model_dir)
     name, local = resolve_model(model_dir)
@@ -129,5 +140,4 @@ def load_trained(model_dir: str | Path, types: list[str] | None = None):
                        f"(`ner train model.base={model_dir}`) and give the folder that writes")
     types = list(types if types is not None else saved_types(model_dir) or ENTITY_TYPES)
     check_labels(config, types, model_dir)
-    model = _from_pretrained(AutoModelForTokenClassification.from_pretrained, name, local)
-    return model, load_tokenizer(model_dir), types
+    return config, load_tokenizer(model_dir), types

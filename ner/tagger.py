@@ -1,21 +1,24 @@
 """Load once, tag many: ``tagger = ner.load(MODEL_DIR)``; ``tagger(text)``; ``tagger.extract(text)``.
 
-Inference only (``eval()``, ``torch.inference_mode``); it never imports the training code. Any length
-of text: articles are tokenised once and cut into overlapping windows (``ner.windows``); windows from
-all texts in a call are batched together by length; each token's prediction comes from the window that
-owns it, so an entity across a window edge is decoded once, from the window that sees it whole.
+Inference only; it never imports the training code. The forward pass is a backend of ``ner.backends``
+(torch under ``inference_mode``, or ONNX Runtime). Any length of text: articles are tokenised once and
+cut into overlapping windows (``ner.windows``); windows from all texts in a call are sorted by length
+and batched together; each token's prediction comes from the window that owns it, so an entity across
+a window edge is decoded once, from the window that sees it whole. Decoding, rules and records of a
+text run on a second thread once its last window is through the model, beside the next batches.
 """
 from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn, overload
 
 import numpy as np
-import torch
 
+from ner.backends import TorchEncoder
 from ner.decode import decode_tokens, merge_window_probs
 from ner.errors import UnsettledModelWarning
 from ner.features import featurize
@@ -24,6 +27,7 @@ from ner.types import Span
 
 DEFAULT_MAX_LENGTH = 256
 DEFAULT_OVERLAP = 64
+DEFAULT_BATCH_SIZE = 32  # windows per forward pass
 
 
 # What ``Tagger.extract`` gives for one text: {"entities": [Span.to_dict()], "records": [record]} (ner.records)
@@ -129,25 +133,38 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
 
 
 class Tagger:
+    """The model (any backend of ``ner.backends``) and the rule policy, loaded once, tagging many texts.
+
+    ``model``: a torch token classifier (run on ``device``: ``auto`` is CUDA when present) or a backend
+    encoder (``ner.backends.OnnxEncoder``). ``batch_size``: windows per forward pass. With
+    ``background_rules`` (the default) each text's decoding, rules and records run on a second thread
+    as soon as the model has read all its windows, while the model goes on with the next batch."""
+
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
-                 overlap: int = DEFAULT_OVERLAP, batch_size: int = 16, device: str | None = None,
+                 overlap: int = DEFAULT_OVERLAP, batch_size: int = DEFAULT_BATCH_SIZE, device: str | None = "auto",
                  rules_only: Sequence[str] = (), rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
-                 min_length: int = 2, constrained: bool = True, min_score: Mapping[str, float] | None = None):
-        self.model = model.eval()
+                 min_length: int = 2, constrained: bool = True, min_score: Mapping[str, float] | None = None,
+                 background_rules: bool = True):
+        import torch
+
+        self.encoder = TorchEncoder(model, device) if isinstance(model, torch.nn.Module) else model
+        self.model = model
+        self.backend = getattr(self.encoder, "name", "torch")
+        self.device = getattr(self.encoder, "device", "cpu")
+        config = self.encoder.config
         self.tokenizer = tokenizer
         self.types = list(types)
-        self.max_length = min(max_length, getattr(model.config, "max_position_embeddings", max_length))
+        self.max_length = min(max_length, getattr(config, "max_position_embeddings", max_length))
         self.overlap = overlap
         self.batch_size = batch_size
-        self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        self.model.to(self.device)
-        self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+        self.id2label = {int(k): v for k, v in config.id2label.items()}
         self.rules_fill = tuple(rules_fill)  # types that rules may add where the model is silent
         self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
         self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
         self.min_score = dict(min_score or {})  # per type, model spans scoring below this are dropped
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
+        self.background_rules = background_rules
 
     @overload
     def __call__(self, text: str) -> list[Span]: ...
@@ -163,46 +180,71 @@ class Tagger:
     @overload
     def tag(self, texts: Sequence[str]) -> list[list[Span]]: ...
 
-    @torch.inference_mode()
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
         """Entities for each of several texts, with character offsets into that exact text.
 
         ``texts`` is a sequence of texts, never one string: ``tag("总投资75亿元")`` raises ``TypeError``
         (a string is a sequence of characters, and would give one result per character). For one text,
         use ``tagger(text)`` or ``tagger.tag([text])[0]``."""
-        if isinstance(texts, str):
-            raise TypeError("Tagger.tag takes a list of texts, got one string (it would give one result per "
-                            "character); for one text use tagger(text) or tagger.tag([text])[0]")
-        texts = list(texts)
-        for k, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TypeError(f"Tagger.tag takes texts as str, got {type(t).__name__} at position {k}: {t!r:.60}")
+        return self._run(_check_texts(texts), self._entities)
+
+    def _entities(self, text: str, tokens, probs: np.ndarray) -> list[Span]:
+        """Model probabilities of one text -> its final entities (decoding, then ``finalize``)."""
+        spans = decode_tokens(text, tokens, probs, self.id2label, self.constrained) if len(tokens.input_ids) else []
+        return finalize(text, spans, self.min_length, rules_only=self.rules_only, rules_first=self.rules_first,
+                        rules_fill=self.rules_fill, min_score=self.min_score)
+
+    def _extracted(self, text: str, tokens, probs: np.ndarray) -> Extracted:
+        from ner.records import build_records
+
+        entities = self._entities(text, tokens, probs)
+        return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
+
+    def _run(self, texts: list[str], finish: Callable[[str, Any, np.ndarray], Any]) -> list:
+        """``finish(text, tokens, probs)`` of every text, in input order. The windows of all texts are
+        sorted by length and batched (``batch_size``); a text is finished (on the background thread
+        with ``background_rules``) once its last window has been through the model."""
         feats = [featurize(t, self.tokenizer, self.max_length, self.overlap) for t in texts]
         jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
         jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))
-        window_probs: dict[tuple[int, int], np.ndarray] = {}
+        left = [len(f.windows) for f in feats]
+        window_probs: list[list] = [[None] * n for n in left]
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        for i in range(0, len(jobs), self.batch_size):
-            batch = jobs[i:i + self.batch_size]
-            seqs = [feats[d].input_ids[w] for d, w in batch]
-            width = max(len(s) for s in seqs)
-            ids = torch.full((len(seqs), width), pad, dtype=torch.long)
-            att = torch.zeros((len(seqs), width), dtype=torch.long)
-            for k, s in enumerate(seqs):
-                ids[k, :len(s)] = torch.tensor(s)
-                att[k, :len(s)] = 1
-            logits = self.model(input_ids=ids.to(self.device), attention_mask=att.to(self.device)).logits
-            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-            for k, (d, w) in enumerate(batch):
-                window_probs[(d, w)] = probs[k, feats[d].template.content(len(seqs[k]))]
-        out = []
-        for d, (text, f) in enumerate(zip(texts, feats)):
-            probs = merge_window_probs(len(f.tokens.input_ids), f.windows,
-                                       [window_probs[(d, w)] for w in range(len(f.windows))])
-            spans = decode_tokens(text, f.tokens, probs, self.id2label, self.constrained) if len(f.tokens.input_ids) else []
-            out.append(finalize(text, spans, self.min_length, rules_only=self.rules_only,
-                                rules_first=self.rules_first, rules_fill=self.rules_fill, min_score=self.min_score))
-        return out
+        pool = ThreadPoolExecutor(1, thread_name_prefix="ner-rules") if self.background_rules else None
+        futures: list[Future | None] = [None] * len(texts)
+
+        def done(d: int) -> None:
+            probs = merge_window_probs(len(feats[d].tokens.input_ids), feats[d].windows, window_probs[d])
+            if pool is None:
+                futures[d] = Future()
+                futures[d].set_result(finish(texts[d], feats[d].tokens, probs))
+            else:
+                futures[d] = pool.submit(finish, texts[d], feats[d].tokens, probs)
+            window_probs[d] = []
+
+        try:
+            for d, n in enumerate(left):
+                if n == 0:
+                    done(d)
+            for i in range(0, len(jobs), self.batch_size):
+                batch = jobs[i:i + self.batch_size]
+                seqs = [feats[d].input_ids[w] for d, w in batch]
+                width = max(len(s) for s in seqs)
+                ids = np.full((len(seqs), width), pad, dtype=np.int64)
+                att = np.zeros((len(seqs), width), dtype=np.int64)
+                for k, s in enumerate(seqs):
+                    ids[k, :len(s)] = s
+                    att[k, :len(s)] = 1
+                probs = softmax(self.encoder(ids, att))
+                for k, (d, w) in enumerate(batch):
+                    window_probs[d][w] = probs[k, feats[d].template.content(len(seqs[k]))]
+                    left[d] -= 1
+                    if left[d] == 0:
+                        done(d)
+            return [f.result() for f in futures]
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     @overload
     def extract(self, text: str) -> Extracted: ...
@@ -211,26 +253,55 @@ class Tagger:
 
     def extract(self, text: str | Sequence[str]) -> Extracted | list[Extracted]:
         """Entities and project records (with normalised values): ``{"entities": [Span.to_dict()],
-        "records": [record]}`` for one text, a list of them for a sequence of texts (tagged in one batch).
-        JSON-safe, in the shape ``ner tag`` writes (less the document id)."""
-        from ner.records import build_records
-
-        texts = [text] if isinstance(text, str) else list(text)
-        out = [{"entities": [e.to_dict() for e in entities], "records": build_records(t, entities)}
-               for t, entities in zip(texts, self.tag(texts))]
-        return out[0] if isinstance(text, str) else out
+        "records": [record]}`` for one text, a list of them for a sequence of texts (tagged in one batch,
+        the records of each text built beside the model). JSON-safe, in the shape ``ner tag`` writes
+        (less the document id)."""
+        if isinstance(text, str):
+            return self._run([text], self._extracted)[0]
+        return self._run(_check_texts(text), self._extracted)
 
 
-def load(model_dir: str | Path, types: list[str] | None = None, **kwargs) -> Tagger:
+def _check_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("Tagger.tag takes a list of texts, got one string (it would give one result per "
+                        "character); for one text use tagger(text) or tagger.tag([text])[0]")
+    texts = list(texts)
+    for k, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"Tagger.tag takes texts as str, got {type(t).__name__} at position {k}: {t!r:.60}")
+    return texts
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Per-token tag probabilities (float32) from logits (batch x tokens x labels)."""
+    z = np.asarray(logits, dtype=np.float32)
+    z = np.exp(z - z.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "auto", device: str | None = "auto",
+         **kwargs) -> Tagger:
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
+    ``backend``: ``torch``, ``onnx``, ``onnx-int8`` (files written by ``ner export DIR --onnx [--int8]``) or
+    ``auto`` (``ner.backends.choose_backend``: the fastest one exported and installed, torch on CUDA).
+    ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
-    model, tokenizer, found_types = load_trained(model_dir, types)
+    from ner.backends import ONNX_FILES, OnnxEncoder, choose_backend
+
+    chosen = choose_backend(model_dir, backend, device)
+    if chosen == "torch":
+        model, tokenizer, found_types = load_trained(model_dir, types)
+    else:
+        from ner.model import load_config_tokenizer
+
+        config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
+        model = OnnxEncoder(Path(model_dir) / ONNX_FILES[chosen], config, chosen)
     _warn_if_unsettled(Path(model_dir))
     window = _saved_window(Path(model_dir))
     kwargs = {**window, **kwargs}
-    return Tagger(model, tokenizer, found_types, **kwargs)
+    return Tagger(model, tokenizer, found_types, device=device, **kwargs)
 
 
 def _warn_if_unsettled(model_dir: Path) -> None:

@@ -202,7 +202,8 @@ def dev_loss(model, examples: list[Example], n_labels: int, pad_id: int, batch_s
     model.eval()
     losses = []
     for i in range(0, len(examples), batch_size):
-        ids, att, labels, o_mask = collate(examples[i:i + batch_size], pad_id, n_labels)
+        device = next(model.parameters()).device
+        ids, att, labels, o_mask = (t.to(device) for t in collate(examples[i:i + batch_size], pad_id, n_labels))
         logits = model(input_ids=ids, attention_mask=att).logits.float()
         losses.append(partial_label_loss(logits, labels, o_mask).item())
     return float(np.mean(losses)) if losses else 0.0
@@ -220,6 +221,65 @@ def dev_scores(model, tokenizer, cfg: Config, passages_: list[Article]) -> dict:
     pred = tagger.tag([p.text for p in passages_])
     gold = [[s for s in p.entities if s.label in types] for p in passages_]
     return span_scores(gold, pred, types)
+
+
+@dataclass
+class Processes:
+    """This process's place among the training processes, and its device.
+
+    One process unless started by a launcher that sets ``WORLD_SIZE`` (``torchrun --nproc-per-node N``,
+    ``accelerate launch --num_processes N``): then the processes form a torch.distributed group (gloo
+    on CPU, NCCL on GPUs, one GPU per process by ``LOCAL_RANK``), the model is wrapped in
+    DistributedDataParallel (gradients averaged at each step), and each process takes every N-th batch
+    of the same shuffled list (``share``). Every process scores dev on the same weights and so takes the
+    same early-stopping decisions; the first writes the model. On a GPU the forward pass runs under
+    bf16 autocast (fp16 with gradient scaling where bf16 is unsupported), untested on a GPU here."""
+
+    world: int = 1
+    rank: int = 0
+    device: str = "cpu"
+    dtype: torch.dtype | None = None
+
+    @classmethod
+    def from_env(cls, device: str = "auto") -> "Processes":
+        import os
+
+        from ner.backends import autocast_dtype, resolve_device
+
+        world, rank = int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("RANK", 0))
+        device = resolve_device(device)
+        if device == "cuda" and world > 1:
+            device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
+        if device.startswith("cuda"):
+            torch.cuda.set_device(torch.device(device))
+        if world > 1 and not torch.distributed.is_initialized():
+            torch.distributed.init_process_group("nccl" if device.startswith("cuda") else "gloo")
+        return cls(world, rank, device, autocast_dtype(device))
+
+    def wrap(self, model):
+        if self.world == 1:
+            return model
+        from torch.nn.parallel import DistributedDataParallel
+
+        return DistributedDataParallel(model, device_ids=[self.device] if self.device.startswith("cuda") else None)
+
+    def share(self, batches: list) -> list:
+        """This process's batches: every ``world``-th, from its rank; all processes get as many (the
+        list is cycled), since each step waits for every process's gradients."""
+        if self.world == 1 or not batches:
+            return batches
+        steps = -(-len(batches) // self.world)
+        return [batches[(i * self.world + self.rank) % len(batches)] for i in range(steps)]
+
+    def autocast(self):
+        import contextlib
+
+        return torch.autocast("cuda", dtype=self.dtype) if self.dtype is not None else contextlib.nullcontext()
+
+    def close(self) -> None:
+        if self.world > 1:
+            torch.distributed.barrier()
+            torch.distributed.destroy_process_group()
 
 
 def set_seed(seed: int) -> None:
@@ -279,6 +339,7 @@ def train(cfg: Config, progress: bool = True) -> dict:
     set_seed(cfg.train.seed)
     if cfg.train.threads:
         torch.set_num_threads(cfg.train.threads)
+    ctx = Processes.from_env(cfg.train.device)
     types = cfg.model.types
     id2label, label2id = label_maps(types)
     gold, extra = load_training_articles(cfg)  # bad gold fails before a model is loaded
@@ -304,7 +365,8 @@ def train(cfg: Config, progress: bool = True) -> dict:
     train_ex = gold_train * cfg.train.gold_repeat + extra_ex
     n_augmented = len(gold_train) * cfg.data.augment.copies  # about: the copies are windowed afresh
 
-    model = new_model(cfg.model.base, types)
+    model = new_model(cfg.model.base, types).to(ctx.device)
+    trainee = ctx.wrap(model)  # the model itself, or its DistributedDataParallel wrapper
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
@@ -313,7 +375,7 @@ def train(cfg: Config, progress: bool = True) -> dict:
         weight_decay=cfg.train.weight_decay,
     )
     estimate = train_ex + gold_train * cfg.data.augment.copies  # the copies have about the gold's lengths
-    steps_per_epoch = len(length_batches(estimate, cfg.train.batch_size, random.Random(0), cfg.train.batch_tokens))
+    steps_per_epoch = len(ctx.share(length_batches(estimate, cfg.train.batch_size, random.Random(0), cfg.train.batch_tokens)))
     total = steps_per_epoch * cfg.train.epochs
     warmup = int(total * cfg.train.warmup_ratio)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -322,21 +384,31 @@ def train(cfg: Config, progress: bool = True) -> dict:
 
     best = {"key": None, "f1": None, "epoch": 0, "state": None}
     history, bad_epochs, step, stopped, stop_reason = [], 0, 0, "epochs", "epochs done"
+    progress = progress and ctx.rank == 0
     bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
+    scaler = torch.amp.GradScaler("cuda") if ctx.dtype == torch.float16 else None
     t_loop = time.time()
     for epoch in range(1, cfg.train.epochs + 1):
-        model.train()
+        trainee.train()
         losses = []
         epoch_ex = train_ex
         if cfg.data.augment.copies:
             epoch_ex = train_ex + augmented_examples(train_passages, tokenizer, cfg, label2id, rng)
-        for batch in length_batches(epoch_ex, cfg.train.batch_size, rng, cfg.train.batch_tokens):
-            ids, att, labels, o_mask = collate(batch, pad_id, len(id2label))
-            logits = model(input_ids=ids, attention_mask=att).logits
-            loss = partial_label_loss(logits, labels, o_mask)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
+        for batch in ctx.share(length_batches(epoch_ex, cfg.train.batch_size, rng, cfg.train.batch_tokens)):
+            ids, att, labels, o_mask = (t.to(ctx.device) for t in collate(batch, pad_id, len(id2label)))
+            with ctx.autocast():
+                logits = trainee(input_ids=ids, attention_mask=att).logits
+            loss = partial_label_loss(logits.float(), labels, o_mask)
+            if scaler is not None:  # fp16 on a GPU without bf16: scaled gradients
+                scaler.scale(loss).backward()
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
             sched.step()
             opt.zero_grad(set_to_none=True)
             losses.append(loss.item())
@@ -356,7 +428,7 @@ def train(cfg: Config, progress: bool = True) -> dict:
                 bad_epochs += 1
         history.append(entry)
         log.info("epoch %d: %s", epoch, entry)
-        if not progress:
+        if not progress and ctx.rank == 0:
             print(epoch_line(entry, cfg.train.epochs, time.time() - t0, time.time() - t_loop, cfg.train.max_minutes),
                   file=sys.stderr, flush=True)
         if dev and bad_epochs >= cfg.train.patience:
@@ -388,7 +460,12 @@ def train(cfg: Config, progress: bool = True) -> dict:
         ],
         "misaligned_corpus_spans": len(extra_mis),
     }
-    save(model, tokenizer, cfg, metrics)
+    metrics["processes"] = ctx.world
+    if ctx.rank:
+        metrics["rank"] = ctx.rank  # not saved: the first process writes its own
+    if ctx.rank == 0:
+        save(model.to("cpu"), tokenizer, cfg, metrics)
+    ctx.close()  # the other processes wait here until the model is written
     if unsettled is not None and not cfg.train.accept_unsettled:
         raise UnsettledTrainingError(unsettled_message(cfg, metrics), metrics)
     return metrics
@@ -407,6 +484,8 @@ def unsettled_message(cfg: Config, metrics: dict) -> str:
 def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
     out = Path(cfg.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in ("model.onnx", "model.int8.onnx"):  # exported from the weights this run replaces
+        (out / stale).unlink(missing_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     (out / "training_config.yaml").write_text(dump_config(cfg), encoding="utf-8")

@@ -82,6 +82,20 @@ def tiny_piece_base(tmp_path_factory, piece_tokenizer):
     return make_tiny_base(piece_tokenizer, tmp_path_factory.mktemp("tiny_piece_base"))
 
 
+@pytest.fixture(scope="session")
+def tiny_tagger(tmp_path_factory, tiny_base):
+    """The tiny random BERT with a fresh (random) tagging head, saved as `ner train` saves a tagger."""
+    import torch
+
+    from ner.model import load_tokenizer, new_model
+
+    torch.manual_seed(1)
+    folder = tmp_path_factory.mktemp("tiny_tagger")
+    new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(folder)
+    load_tokenizer(str(tiny_base)).save_pretrained(folder)
+    return folder
+
+
 def spans_by_find(text: str, items: list[tuple[str, str]]) -> list[dict]:
     """Entity dicts located with str.find (first occurrence after the previous one); never typed offsets."""
     out, pos = [], 0

@@ -16,6 +16,8 @@ class FakeTagger:
         self.calls = 0
 
     def extract(self, text):
+        if not isinstance(text, str):  # a list, as ner.tagger.Tagger takes it: one result per text
+            return [self.extract(t) for t in text]
         self.calls += 1
         if "BOOM" in text:
             raise RuntimeError("model failure")
@@ -287,3 +289,17 @@ def test_cli_refuses_a_held_output_before_the_model_loads(cli_fake, inputs, monk
     with owned(inputs / "out.jsonl"):
         r = cli_fake(inputs / "in", "-o", inputs / "out.jsonl")
     assert r.exit_code == 2 and r.output.count("\n") == 1 and f"(pid {os.getpid()})" in r.output
+
+
+def test_parquet_rows_are_documents(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["p1", "p2"], "text": ["投资5亿元", ""]}), tmp_path / "d.parquet")
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet")
+    out = tmp_path / "out.jsonl"
+    counts = tag_documents(FakeTagger(), [str(tmp_path / "d.parquet"), str(tmp_path / "bad.parquet")], out)
+    got = {r["source"].rsplit("/", 1)[1]: r for r in lines(out)}
+    assert counts["tagged"] == 1 and counts["failed"] == 2
+    assert got["d.parquet:1"]["entities"][0]["text"] == "5亿元" and got["d.parquet:1"]["id"] == "p1"
+    assert "empty 'text'" in got["d.parquet:2"]["error"] and "cannot read it as parquet" in got["bad.parquet"]["error"]

@@ -1,0 +1,224 @@
+"""Tagging speed, in one run on the same texts: transformers.pipeline vs `ner tag` end to end (model, rules,
+records) on each backend, with peak memory, the ONNX backends' quality, and Ray with 1 and 2 workers.
+
+    python benchmarks/tagging_speed.py --model runs/default [--onnx runs/default_onnx] [--no-ray]
+
+Texts: the seeds' paragraphs (data/annotated/seeds.jsonl) and the held-out news
+(data/heldout/investment_news.refs.jsonl, texts from ../shared/data), about 40,000 characters. Each
+configuration runs in a fresh process (so its peak RSS is its own) after loading its model; chars/s
+counts the tagging alone (loading is printed apart). ``ner tag`` runs as the command does
+(``ner.batch.tag_documents`` on a JSONL file into a JSONL output). The pipeline is what a user would
+write: ``pipeline("token-classification", model=DIR, aggregation_strategy="simple")(texts)``.
+
+Quality (model alone, and the saved tagger): fp32 ONNX spans must equal torch's on every text; int8's
+exact-span micro F1 on the held-out dev and test parts may differ from torch's by at most 0.002.
+The ONNX files are exported into ``--onnx`` first if they are not there (``ner export``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HELDOUT = "data/heldout/investment_news.refs.jsonl"
+SEEDS = "data/annotated/seeds.jsonl"
+F1_LIMIT = 0.002
+
+
+def bench_texts() -> tuple[list[dict], dict]:
+    """[{"id", "text"}]: the seeds' paragraphs, then the held-out sentences; and the held-out gold by id."""
+    from ner.corpora import read_referenced
+    from ner.io import read_jsonl
+
+    docs = []
+    for _, row in read_jsonl(SEEDS):
+        paras = [p.strip() for p in row["text"].split("\n") if p.strip()]
+        docs += [{"id": f"{row['id']}#{k}", "text": p} for k, p in enumerate(paras)]
+    heldout = read_referenced(HELDOUT)
+    if not heldout:
+        raise SystemExit(f"{HELDOUT}: its corpora are absent from ../shared/data; get them first (README, Data)")
+    part = {row["id"]: row.get("part") for _, row in read_jsonl(HELDOUT)}
+    docs += [{"id": a.id, "text": a.text} for a in heldout]
+    gold = {a.id: (part[a.id], a.entities) for a in heldout}
+    return docs, gold
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the parent)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(args) -> dict:
+    """One configuration in this process: load, tag, report (JSON on stdout)."""
+    docs = [json.loads(line) for line in Path(args.texts).read_text(encoding="utf-8").splitlines()]
+    texts = [d["text"] for d in docs]
+    kind, _, backend = args.child.partition(":")
+    t0 = time.perf_counter()
+    if kind == "pipeline":
+        from transformers import pipeline
+
+        pipe = pipeline("token-classification", model=args.model, aggregation_strategy="simple", device=-1)
+        loaded = time.perf_counter()
+        pipe(texts)
+    elif kind == "spans":  # quality: the model alone and the saved tagger, spans per text
+        import ner
+        from ner.tagger import MODEL_ONLY, finalize, saved_policy
+
+        tagger = ner.load(args.dir, backend=backend, **MODEL_ONLY)
+        loaded = time.perf_counter()
+        alone = tagger.tag(texts)
+        policy = saved_policy(args.model)
+        saved = [finalize(t, s, tagger.min_length, **policy) for t, s in zip(texts, alone)]
+        Path(args.spans).write_text(json.dumps({
+            "model": [[(s.start, s.end, s.label) for s in doc] for doc in alone],
+            "saved": [[(s.start, s.end, s.label) for s in doc] for doc in saved]}), encoding="utf-8")
+    else:  # ner tag, as the command runs: JSONL in, JSONL out
+        import ner
+        from ner.batch import tag_documents
+
+        per_call = 1 if kind == "ner-tag-1" else 64
+        tagger = ner.load(args.dir, backend=backend, background_rules=kind != "ner-tag-inline")
+        loaded = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            tag_documents(tagger, [args.texts], Path(tmp) / "out.jsonl", batch_size=per_call, progress=False)
+    done = time.perf_counter()
+    return {"load_s": loaded - t0, "tag_s": done - loaded, "chars": sum(map(len, texts)), "rss": peak_rss_mib()}
+
+
+def run_child(config: str, args, texts_path: Path, directory: str, spans: Path | None = None) -> dict:
+    cmd = [sys.executable, __file__, "--child", config, "--model", args.model, "--dir", directory,
+           "--texts", str(texts_path)] + (["--spans", str(spans)] if spans else [])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode:
+        raise SystemExit(f"{config} failed:\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def micro_f1(gold: list, pred: list) -> float:
+    from ner.evaluation import span_scores
+    from ner.types import Span
+
+    spans = [[Span(a, b, label, "") for a, b, label in doc] for doc in pred]
+    return span_scores([[Span(s.start, s.end, s.label, "") for s in g] for g in gold], spans)["micro"]["f1"]
+
+
+def ray_scaling(args, docs: list[dict], directory: str) -> list[str]:
+    """Ray Data with 1 and 2 workers on the texts cut into 8 JSONL shards; cluster start not counted."""
+    try:
+        import ray
+    except ImportError:
+        return ["ray: not installed (pip install -e '.[ray]'); no scaling run"]
+    from ner.distributed import tag_dataset
+
+    chars = sum(len(d["text"]) for d in docs)
+    lines = []
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            shards = Path(tmp) / "in"
+            shards.mkdir()
+            for k in range(8):
+                with (shards / f"part{k}.jsonl").open("w", encoding="utf-8") as f:
+                    f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs[k::8])
+            base = None
+            for workers in (1, 2):
+                t = time.perf_counter()
+                tag_dataset(directory, [str(shards)], Path(tmp) / f"out{workers}", workers=workers)
+                dt = time.perf_counter() - t
+                base = base or dt
+                lines.append(f"ray, {workers} worker(s): {chars / dt:8.0f} chars/s ({dt:.1f} s, actors' model "
+                             f"loading included; speed-up {base / dt:.2f}x)")
+    finally:
+        ray.shutdown()
+    return lines
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default="runs/default")
+    ap.add_argument("--onnx", default=None, help="folder of the ONNX export (default: --model itself)")
+    ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--dir", help=argparse.SUPPRESS)
+    ap.add_argument("--texts", help=argparse.SUPPRESS)
+    ap.add_argument("--spans", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(args)))
+        return 0
+
+    from ner.backends import ONNX_FILES, export_onnx
+
+    onnx_dir = args.onnx or args.model
+    if not all((Path(onnx_dir) / f).exists() for f in ONNX_FILES.values()):
+        print(f"exporting {args.model} to {onnx_dir} (ner export --onnx --int8)", flush=True)
+        export_onnx(args.model, None if onnx_dir == args.model else onnx_dir, int8=True)
+    docs, gold = bench_texts()
+    chars = sum(len(d["text"]) for d in docs)
+    print(f"texts: {len(docs)} ({sum(1 for d in docs if d['id'] not in gold)} seed paragraphs, {len(gold)} held-out "
+          f"sentences), {chars} characters; {os.cpu_count()} CPUs", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_path = Path(tmp) / "texts.jsonl"
+        texts_path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+        configs = [
+            ("transformers.pipeline", "pipeline", args.model),
+            ("ner tag, one document per call (before)", "ner-tag-1:torch", args.model),
+            ("ner tag, torch, rules inline", "ner-tag-inline:torch", args.model),
+            ("ner tag, torch", "ner-tag:torch", args.model),
+            ("ner tag, onnx fp32", "ner-tag:onnx", onnx_dir),
+            ("ner tag, onnx int8, rules inline", "ner-tag-inline:onnx-int8", onnx_dir),
+            ("ner tag, onnx int8", "ner-tag:onnx-int8", onnx_dir),
+        ]
+        base = None
+        print(f"{'configuration':42}{'chars/s':>9}{'x pipeline':>12}{'load s':>8}{'peak RSS MiB':>14}")
+        for name, config, directory in configs:
+            r = run_child(config, args, texts_path, directory)
+            rate = r["chars"] / r["tag_s"]
+            base = base or rate
+            print(f"{name:42}{rate:9.0f}{rate / base:11.2f}x{r['load_s']:8.1f}{r['rss']:14.0f}", flush=True)
+
+        spans = {}
+        for backend, directory in (("torch", args.model), ("onnx", onnx_dir), ("onnx-int8", onnx_dir)):
+            run_child(f"spans:{backend}", args, texts_path, directory, Path(tmp) / f"{backend}.json")
+            spans[backend] = json.loads((Path(tmp) / f"{backend}.json").read_text(encoding="utf-8"))
+    ok = True
+    for system in ("model", "saved"):
+        same = sum(a == b for a, b in zip(spans["torch"][system], spans["onnx"][system]))
+        ok &= same == len(docs)
+        print(f"onnx fp32 = torch ({'model alone' if system == 'model' else 'saved tagger'}): identical spans on "
+              f"{same}/{len(docs)} texts")
+    index = {d["id"]: k for k, d in enumerate(docs)}
+    int8_ok = True
+    for part in ("dev", "test"):
+        ids = [i for i, (p, _) in gold.items() if p == part]
+        g = [gold[i][1] for i in ids]
+        for system in ("model", "saved"):
+            f1 = {b: micro_f1(g, [spans[b][system][index[i]] for i in ids]) for b in spans}
+            delta = f1["onnx-int8"] - f1["torch"]
+            int8_ok &= abs(delta) <= F1_LIMIT
+            print(f"held-out {part} ({len(ids)}), {'model alone' if system == 'model' else 'saved tagger'}: micro F1 "
+                  f"torch {f1['torch']:.4f}, onnx {f1['onnx']:.4f}, int8 {f1['onnx-int8']:.4f} (int8 - torch "
+                  f"{delta:+.4f}; limit {F1_LIMIT})")
+    from ner.backends import AUTO_ORDER
+
+    print(f"int8 within {F1_LIMIT} of torch's F1 everywhere: {'yes' if int8_ok else 'no'}; "
+          f"--backend auto runs (in order, where exported): {', '.join(AUTO_ORDER)}, torch")
+    ok &= int8_ok == ("onnx-int8" in AUTO_ORDER)  # the default never runs a backend outside the limits
+    if not args.no_ray:
+        for line in ray_scaling(args, docs, onnx_dir):
+            print(line, flush=True)
+    print("fp32 ONNX identical and auto's order consistent with the limits: " + ("yes" if ok else "NO"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Backends (ner.backends): ONNX export of the tiny random tagger gives torch's spans; int8 runs; a stale
+export is refused; batching across documents and the background rules thread change no result."""
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import TEXTS
+
+import ner
+from ner.cli import main
+from ner.errors import NerError
+from ner.tagger import MODEL_ONLY
+
+TYPES = ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]
+
+
+def seed_texts(seeds_path, n=12):
+    import json
+
+    texts = [json.loads(line)["text"] for line in seeds_path.read_text(encoding="utf-8").splitlines()]
+    return [p for t in texts for p in t.split("\n") if p.strip()][:n]
+
+
+@pytest.fixture(scope="module")
+def tagger_dir(tiny_tagger):
+    return tiny_tagger
+
+
+def spans(tagger, texts):
+    return [[(s.start, s.end, s.label) for s in doc] for doc in tagger.tag(texts)]
+
+
+def test_batched_across_documents_equals_one_by_one(tagger_dir, seeds_path):
+    texts = seed_texts(seeds_path) + TEXTS + ["", "   "]
+    together = ner.load(tagger_dir, backend="torch", batch_size=5)
+    alone = ner.load(tagger_dir, backend="torch", batch_size=1, background_rules=False)
+    assert spans(together, texts) == [spans(alone, [t])[0] for t in texts]
+    assert together.extract(texts) == [alone.extract(t) for t in texts]  # input order kept
+
+
+def test_failure_on_the_background_thread_reaches_the_caller(tagger_dir, monkeypatch):
+    import ner.tagger
+
+    tagger = ner.load(tagger_dir, backend="torch")
+    monkeypatch.setattr(ner.tagger, "finalize", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        tagger.tag(TEXTS)
+
+
+@pytest.fixture(scope="module")
+def exported(tagger_dir, tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    from ner.backends import export_onnx
+
+    out = tmp_path_factory.mktemp("exported")
+    export_onnx(tagger_dir, out, int8=True)
+    return out
+
+
+def test_onnx_fp32_gives_the_torch_spans(tagger_dir, exported, seeds_path):
+    texts = seed_texts(seeds_path, 40) + TEXTS
+    torch_tagger = ner.load(tagger_dir, backend="torch", **MODEL_ONLY)
+    onnx_tagger = ner.load(exported, backend="onnx", **MODEL_ONLY)
+    assert onnx_tagger.backend == "onnx" and torch_tagger.backend == "torch"
+    got, want = spans(onnx_tagger, texts), spans(torch_tagger, texts)
+    assert got == want and sum(map(len, want)) > 0
+    ids = np.array([[2, 7, 8, 9, 3]], dtype=np.int64)
+    att = np.ones_like(ids)
+    np.testing.assert_allclose(onnx_tagger.encoder(ids, att), torch_tagger.encoder(ids, att), atol=1e-4)
+
+
+def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(exported):
+    from ner.backends import AUTO_ORDER
+
+    int8 = ner.load(exported, backend="onnx-int8")
+    assert len(int8.tag(TEXTS)) == len(TEXTS) and int8.backend == "onnx-int8"
+    assert ner.load(exported).backend == AUTO_ORDER[0] == "onnx"  # int8 moved F1 too much to be the default
+
+
+def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exported, tmp_path, caplog):
+    import shutil
+
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    folder = tmp_path / "retrained"
+    shutil.copytree(tagger_dir, folder)
+    shutil.copy(exported / "model.onnx", folder / "model.onnx")  # exported from tagger_dir's weights: not these
+    model = AutoModelForTokenClassification.from_pretrained(folder)
+    with torch.no_grad():
+        model.classifier.bias += 1.0
+    model.save_pretrained(folder)
+    with pytest.raises(NerError, match=r"model.onnx was exported from other weights .*ner export .* --onnx"):
+        ner.load(folder, backend="onnx")
+    assert ner.load(folder).backend == "torch" and any("export it again" in m for m in caplog.messages)
+
+
+def test_cli_export_and_tag_with_a_backend(tagger_dir, tmp_path):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnxscript")
+    runner = CliRunner()
+    out = tmp_path / "onnx"
+    r = runner.invoke(main, ["export", str(tagger_dir), "--onnx", "--out", str(out)])
+    assert r.exit_code == 0 and "model.onnx" in r.output, r.output
+    (tmp_path / "a.txt").write_text(TEXTS[0], encoding="utf-8")
+    for backend in ("onnx", "torch"):
+        model = out if backend == "onnx" else tagger_dir
+        r = runner.invoke(main, ["tag", "--model", str(model), "--backend", backend, str(tmp_path / "a.txt"),
+                                 "-o", str(tmp_path / f"{backend}.jsonl")])
+        assert r.exit_code == 0, r.output
+    assert (tmp_path / "onnx.jsonl").read_text(encoding="utf-8").count("\n") == 1
+    r = runner.invoke(main, ["tag", "--model", str(tagger_dir), "--backend", "onnx-int8", str(tmp_path / "a.txt"),
+                             "-o", str(tmp_path / "x.jsonl")])
+    assert r.exit_code == 2 and "model.int8.onnx: no such file" in r.output and "--int8" in r.output
+    assert r.output.count("\n") == 1
+
+
+def test_backend_without_onnxruntime_says_how_to_install(tagger_dir, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    with pytest.raises(NerError, match=r"needs ONNX Runtime: pip install -e '.\[onnx\]'"):
+        ner.load(tagger_dir, backend="onnx")
+    assert ner.load(tagger_dir).backend == "torch"  # auto: torch when ONNX Runtime is absent
