@@ -1,17 +1,19 @@
 """Tagging speed, in one run on the same texts: transformers.pipeline vs `ner tag` end to end (model, rules,
 records) on each backend, with peak memory, the ONNX backends' quality, and Ray with 1 and 2 workers.
 
-    python benchmarks/tagging_speed.py --model runs/default [--onnx runs/default_onnx] [--no-ray]
+    python benchmarks/tagging_speed.py --model runs/default [--onnx DIR] [--repeat 2] [--no-ray]
 
 Texts: the seeds' paragraphs (data/annotated/seeds.jsonl) and the held-out news
 (data/heldout/investment_news.refs.jsonl, texts from ../shared/data), about 40,000 characters. Each
 configuration runs in a fresh process (so its peak RSS is its own) after loading its model; chars/s
-counts the tagging alone (loading is printed apart). ``ner tag`` runs as the command does
+counts the tagging alone (loading is printed apart), the fastest of ``--repeat`` rounds through all of
+them (on a shared machine the load moves between runs). ``ner tag`` runs as the command does
 (``ner.batch.tag_documents`` on a JSONL file into a JSONL output). The pipeline is what a user would
 write: ``pipeline("token-classification", model=DIR, aggregation_strategy="simple")(texts)``.
 
-Quality (model alone, and the saved tagger): fp32 ONNX spans must equal torch's on every text; int8's
-exact-span micro F1 on the held-out dev and test parts may differ from torch's by at most 0.002.
+Quality (model alone, and the saved tagger): fp32 ONNX spans must equal torch's on every text; the
+exact-span micro F1 of bf16 and int8 on the held-out dev and test parts may differ from torch's by at
+most 0.002 for the backend to be a default (``--backend auto``, ``ner.backends.choose_backend``).
 The ONNX files are exported into ``--onnx`` first if they are not there (``ner export``).
 """
 from __future__ import annotations
@@ -131,9 +133,12 @@ def ray_scaling(args, docs: list[dict], directory: str) -> list[str]:
                     f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs[k::8])
             base = None
             for workers in (1, 2):
-                t = time.perf_counter()
-                tag_dataset(directory, [str(shards)], Path(tmp) / f"out{workers}", workers=workers)
-                dt = time.perf_counter() - t
+                times = []
+                for k in range(args.repeat):
+                    t = time.perf_counter()
+                    tag_dataset(directory, [str(shards)], Path(tmp) / f"out{workers}-{k}", workers=workers)
+                    times.append(time.perf_counter() - t)
+                dt = min(times)
                 base = base or dt
                 lines.append(f"ray, {workers} worker(s): {chars / dt:8.0f} chars/s ({dt:.1f} s, actors' model "
                              f"loading included; speed-up {base / dt:.2f}x)")
@@ -147,6 +152,8 @@ def main() -> int:
     ap.add_argument("--model", default="runs/default")
     ap.add_argument("--onnx", default=None, help="folder of the ONNX export (default: --model itself)")
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--repeat", type=int, default=2, help="rounds; each configuration keeps its fastest (a busy "
+                    "machine's load moves between runs)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     ap.add_argument("--texts", help=argparse.SUPPRESS)
@@ -170,25 +177,32 @@ def main() -> int:
         texts_path = Path(tmp) / "texts.jsonl"
         texts_path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
         configs = [
-            ("transformers.pipeline", "pipeline", args.model),
-            ("ner tag, one document per call (before)", "ner-tag-1:torch", args.model),
-            ("ner tag, torch, rules inline", "ner-tag-inline:torch", args.model),
-            ("ner tag, torch", "ner-tag:torch", args.model),
-            ("ner tag, onnx fp32", "ner-tag:onnx", onnx_dir),
-            ("ner tag, onnx int8, rules inline", "ner-tag-inline:onnx-int8", onnx_dir),
-            ("ner tag, onnx int8", "ner-tag:onnx-int8", onnx_dir),
+            ("transformers.pipeline", "pipeline"),
+            ("ner tag, one document per call (before)", "ner-tag-1:torch"),
+            ("ner tag, torch", "ner-tag:torch"),
+            ("ner tag, onnx fp32", "ner-tag:onnx"),
+            ("ner tag, onnx int8", "ner-tag:onnx-int8"),
+            ("ner tag, torch-bf16, rules inline", "ner-tag-inline:torch-bf16"),
+            ("ner tag, torch-bf16", "ner-tag:torch-bf16"),
         ]
-        base = None
+        best: dict[str, dict] = {}
+        for round_ in range(args.repeat):  # rounds through all configurations; each keeps its fastest
+            for name, config in configs:
+                r = run_child(config, args, texts_path, onnx_dir if "onnx" in config else args.model)
+                r["rate"] = r["chars"] / r["tag_s"]
+                if name not in best or r["rate"] > best[name]["rate"]:
+                    best[name] = r
+            print(f"round {round_ + 1}/{args.repeat} done", flush=True)
+        base = best[configs[0][0]]["rate"]
         print(f"{'configuration':42}{'chars/s':>9}{'x pipeline':>12}{'load s':>8}{'peak RSS MiB':>14}")
-        for name, config, directory in configs:
-            r = run_child(config, args, texts_path, directory)
-            rate = r["chars"] / r["tag_s"]
-            base = base or rate
-            print(f"{name:42}{rate:9.0f}{rate / base:11.2f}x{r['load_s']:8.1f}{r['rss']:14.0f}", flush=True)
+        for name, _ in configs:
+            r = best[name]
+            print(f"{name:42}{r['rate']:9.0f}{r['rate'] / base:11.2f}x{r['load_s']:8.1f}{r['rss']:14.0f}", flush=True)
 
         spans = {}
-        for backend, directory in (("torch", args.model), ("onnx", onnx_dir), ("onnx-int8", onnx_dir)):
-            run_child(f"spans:{backend}", args, texts_path, directory, Path(tmp) / f"{backend}.json")
+        for backend in ("torch", "torch-bf16", "onnx", "onnx-int8"):
+            run_child(f"spans:{backend}", args, texts_path, onnx_dir if "onnx" in backend else args.model,
+                      Path(tmp) / f"{backend}.json")
             spans[backend] = json.loads((Path(tmp) / f"{backend}.json").read_text(encoding="utf-8"))
     ok = True
     for system in ("model", "saved"):
@@ -197,26 +211,27 @@ def main() -> int:
         print(f"onnx fp32 = torch ({'model alone' if system == 'model' else 'saved tagger'}): identical spans on "
               f"{same}/{len(docs)} texts")
     index = {d["id"]: k for k, d in enumerate(docs)}
-    int8_ok = True
+    within = {"torch-bf16": True, "onnx-int8": True}
     for part in ("dev", "test"):
         ids = [i for i, (p, _) in gold.items() if p == part]
         g = [gold[i][1] for i in ids]
         for system in ("model", "saved"):
             f1 = {b: micro_f1(g, [spans[b][system][index[i]] for i in ids]) for b in spans}
-            delta = f1["onnx-int8"] - f1["torch"]
-            int8_ok &= abs(delta) <= F1_LIMIT
+            for b in within:
+                within[b] &= abs(f1[b] - f1["torch"]) <= F1_LIMIT
             print(f"held-out {part} ({len(ids)}), {'model alone' if system == 'model' else 'saved tagger'}: micro F1 "
-                  f"torch {f1['torch']:.4f}, onnx {f1['onnx']:.4f}, int8 {f1['onnx-int8']:.4f} (int8 - torch "
-                  f"{delta:+.4f}; limit {F1_LIMIT})")
-    from ner.backends import AUTO_ORDER
+                  + ", ".join(f"{b} {v:.4f}" for b, v in f1.items())
+                  + f" (bf16 {f1['torch-bf16'] - f1['torch']:+.4f}, int8 {f1['onnx-int8'] - f1['torch']:+.4f})")
+    from ner.backends import choose_backend
 
-    print(f"int8 within {F1_LIMIT} of torch's F1 everywhere: {'yes' if int8_ok else 'no'}; "
-          f"--backend auto runs (in order, where exported): {', '.join(AUTO_ORDER)}, torch")
-    ok &= int8_ok == ("onnx-int8" in AUTO_ORDER)  # the default never runs a backend outside the limits
+    auto = choose_backend(args.model)
+    print(f"within {F1_LIMIT} of torch's F1 on both parts: "
+          + ", ".join(f"{b} {'yes' if v else 'no'}" for b, v in within.items()) + f"; --backend auto runs {auto} here")
+    ok &= within.get(auto, True)  # the default never runs a backend outside the limits
     if not args.no_ray:
         for line in ray_scaling(args, docs, onnx_dir):
             print(line, flush=True)
-    print("fp32 ONNX identical and auto's order consistent with the limits: " + ("yes" if ok else "NO"))
+    print("fp32 ONNX identical to torch, and auto's backend within the limits: " + ("yes" if ok else "NO"))
     return 0 if ok else 1
 
 

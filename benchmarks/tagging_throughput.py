@@ -43,8 +43,8 @@ def main() -> int:
 
     torch.manual_seed(0)
     # the model alone, decoded per token as the pipeline does (the default constrained decoding can differ)
-    tagger = ner.load(args.model, batch_size=args.batch_size, constrained=False, **MODEL_ONLY)
-    hybrid = ner.load(args.model, batch_size=args.batch_size)  # the saved tagger: model + its rule policy
+    tagger = ner.load(args.model, backend="torch", batch_size=args.batch_size, constrained=False, **MODEL_ONLY)
+    hybrid = ner.load(args.model, backend="torch", batch_size=args.batch_size)  # the saved tagger: model + its rule policy
     texts = paragraphs(Path(args.texts), max_chars=100)  # 100 chars stay under the 128-token window
     n_chars = sum(map(len, texts)) * args.repeat
     pipe = pipeline("token-classification", model=tagger.model, tokenizer=tagger.tokenizer,

@@ -254,7 +254,8 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
 
     output = Path(output)
     if fmt not in WRITERS:
-        raise NerError(f"--format {fmt!r}: expected one of {', '.join(WRITERS)}")
+        raise NerError(f"--format {fmt!r}: expected one of {', '.join(WRITERS)}"
+                       + (" (parquet is written with --ray)" if fmt == "parquet" else ""))
     if resume and overwrite:
         raise NerError("--resume and --overwrite: give one (continue the journal, or start over)")
     check_inputs(inputs)

@@ -244,7 +244,8 @@ def _policy_text(policy: dict) -> str:
 @click.option("--batch-size", default=64, show_default=True,
               help="Documents per call to the tagger (their windows are batched by length) and per journal write.")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
-              help="torch, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest exported one.")
+              help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "
+              "within the quality limits here (torch-bf16 on a CPU with bf16, else onnx where exported, else torch).")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--ray", "ray_address", default=None, help="Tag on a Ray cluster (ner.distributed): its address, "
               "or 'local' to start one here; OUTPUT is then a folder of shards (pip install -e '.[ray]').")
@@ -351,8 +352,8 @@ def _type_floats(value: str, option: str) -> dict[str, float]:
               "config and tokenizer too, so it loads on its own.")
 @user_errors
 def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> None:
-    """Export a trained tagger for a faster backend: ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]').
-    `ner tag --backend auto` (the default) then runs the fastest exported one."""
+    """Export a trained tagger for ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]'): `ner tag --backend
+    onnx|onnx-int8`; `--backend auto` runs fp32 ONNX where the CPU has no bf16."""
     from ner.backends import export_onnx
 
     if not (to_onnx or int8):

@@ -148,7 +148,7 @@ class Tagger:
         import torch
 
         self.encoder = TorchEncoder(model, device) if isinstance(model, torch.nn.Module) else model
-        self.model = model
+        self.model = getattr(self.encoder, "model", model)  # the torch module, where there is one
         self.backend = getattr(self.encoder, "name", "torch")
         self.device = getattr(self.encoder, "device", "cpu")
         config = self.encoder.config
@@ -283,16 +283,19 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
          **kwargs) -> Tagger:
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
-    ``backend``: ``torch``, ``onnx``, ``onnx-int8`` (files written by ``ner export DIR --onnx [--int8]``) or
-    ``auto`` (``ner.backends.choose_backend``: the fastest one exported and installed, torch on CUDA).
+    ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8`` (files written
+    by ``ner export DIR --onnx [--int8]``) or ``auto`` (``ner.backends.choose_backend``: the fastest within
+    the quality limits that the machine has: torch on CUDA, torch-bf16 on a CPU with bf16, else ONNX fp32
+    where exported, else torch).
     ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
     from ner.backends import ONNX_FILES, OnnxEncoder, choose_backend
 
     chosen = choose_backend(model_dir, backend, device)
-    if chosen == "torch":
+    if chosen in ("torch", "torch-bf16"):
         model, tokenizer, found_types = load_trained(model_dir, types)
+        model = TorchEncoder(model, device, bf16=chosen == "torch-bf16")
     else:
         from ner.model import load_config_tokenizer
 

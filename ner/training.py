@@ -250,7 +250,7 @@ class Processes:
         device = resolve_device(device)
         if device == "cuda" and world > 1:
             device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}"
-        if device.startswith("cuda"):
+        if device.startswith("cuda:"):
             torch.cuda.set_device(torch.device(device))
         if world > 1 and not torch.distributed.is_initialized():
             torch.distributed.init_process_group("nccl" if device.startswith("cuda") else "gloo")

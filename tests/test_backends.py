@@ -69,16 +69,35 @@ def test_onnx_fp32_gives_the_torch_spans(tagger_dir, exported, seeds_path):
     np.testing.assert_allclose(onnx_tagger.encoder(ids, att), torch_tagger.encoder(ids, att), atol=1e-4)
 
 
-def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(exported):
-    from ner.backends import AUTO_ORDER
+@pytest.mark.parametrize("bf16", [True, False])
+def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, monkeypatch):
+    import shutil
+
+    import ner.backends
 
     int8 = ner.load(exported, backend="onnx-int8")
     assert len(int8.tag(TEXTS)) == len(TEXTS) and int8.backend == "onnx-int8"
-    assert ner.load(exported).backend == AUTO_ORDER[0] == "onnx"  # int8 moved F1 too much to be the default
+    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: bf16)
+    # int8 moved F1 too much to be the default; bf16 did not, and is faster where the CPU has it
+    assert ner.load(exported).backend == "onnx"  # a folder of ONNX files alone
+    both = exported.parent / f"both{bf16}"
+    shutil.copytree(tagger_dir, both)
+    shutil.copy(exported / "model.onnx", both)
+    assert ner.load(both).backend == ("torch-bf16" if bf16 else "onnx")
 
 
-def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exported, tmp_path, caplog):
+def test_bf16_on_the_cpu(tagger_dir):
+    fp32 = ner.load(tagger_dir, backend="torch", **MODEL_ONLY)
+    bf16 = ner.load(tagger_dir, backend="torch-bf16", **MODEL_ONLY)
+    assert (bf16.backend, fp32.backend) == ("torch-bf16", "torch")
+    ids = np.array([[2, 7, 8, 9, 3]], dtype=np.int64)
+    np.testing.assert_allclose(bf16.encoder(ids, np.ones_like(ids)), fp32.encoder(ids, np.ones_like(ids)), atol=0.1)
+
+
+def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exported, tmp_path, caplog, monkeypatch):
     import shutil
+
+    import ner.backends
 
     import torch
     from transformers import AutoModelForTokenClassification
@@ -92,6 +111,7 @@ def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exp
     model.save_pretrained(folder)
     with pytest.raises(NerError, match=r"model.onnx was exported from other weights .*ner export .* --onnx"):
         ner.load(folder, backend="onnx")
+    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: False)  # else auto runs torch-bf16 unasked
     assert ner.load(folder).backend == "torch" and any("export it again" in m for m in caplog.messages)
 
 
@@ -118,7 +138,10 @@ def test_cli_export_and_tag_with_a_backend(tagger_dir, tmp_path):
 def test_backend_without_onnxruntime_says_how_to_install(tagger_dir, monkeypatch):
     import sys
 
+    import ner.backends
+
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: False)
     with pytest.raises(NerError, match=r"needs ONNX Runtime: pip install -e '.\[onnx\]'"):
         ner.load(tagger_dir, backend="onnx")
     assert ner.load(tagger_dir).backend == "torch"  # auto: torch when ONNX Runtime is absent
