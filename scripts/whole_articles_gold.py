@@ -116,13 +116,6 @@ def align(marked: str, original: str) -> tuple[str, list[dict], list[str]]:
     return original, out, errs
 
 
-def _first_diff(a: str, b: str) -> int:
-    for i, (x, y) in enumerate(zip(a, b)):
-        if x != y:
-            return i
-    return min(len(a), len(b))
-
-
 def load_pass(folder: Path, docs: list[dict]) -> tuple[dict, list[str]]:
     """``{doc: {"entities", "records"}}`` resolved to offsets, and the problems found."""
     out, problems = {}, []
@@ -216,16 +209,6 @@ def hints(doc: dict, ents: list[dict]) -> list[str]:
     return out
 
 
-def tuples(records):
-    pairs = (("company-amount", "companies", "amounts"), ("region-amount", "regions", "amounts"),
-             ("company-capacity", "companies", "capacities"), ("region-capacity", "regions", "capacities"))
-    return {(k, x["text"], y["text"]) for r in records for k, a, b in pairs for x in r[a] for y in r[b]}
-
-
-def _f1(a: set, b: set) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-
-
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -235,6 +218,8 @@ def main(argv=None) -> int:
     sp = sub.add_parser("build"); sp.add_argument("folder", type=Path); sp.add_argument("--out", type=Path, required=True)
     sp.add_argument("--split", type=Path, required=True, help="JSON {doc: part}")
     args = p.parse_args(argv)
+    from ner.record_eval import record_tuples
+
     docs = selected_documents()
     if args.cmd == "prepare":
         args.out.mkdir(parents=True, exist_ok=True)
@@ -271,7 +256,7 @@ def main(argv=None) -> int:
             for s, e, lab in sorted(sa ^ sb):
                 who = "A" if (s, e, lab) in sa else "B"
                 print(f"ENT  {d['doc']} {who}-only {lab} [{s},{e}) {d['text'][s:e]!r}  …{d['text'][max(0, s - 10):e + 10]}…")
-            ra, rb = tuples(a[d["doc"]]["records"]), tuples(b[d["doc"]]["records"])
+            ra, rb = record_tuples(a[d["doc"]]["records"]), record_tuples(b[d["doc"]]["records"])
             ta, tb, tinter = ta + len(ra), tb + len(rb), tinter + len(ra & rb)
             for t in sorted(ra ^ rb):
                 print(f"REC  {d['doc']} {'A' if t in ra else 'B'}-only {t}")
