@@ -201,6 +201,13 @@ def _mention(s: Span) -> dict[str, Any]:
     return {"text": s.text, "start": s.start, "end": s.end}
 
 
+def _joined(r: dict[str, Any], key: str, extra: Sequence[Span], why: str) -> dict[str, Any]:
+    """``r`` with the mentions ``extra`` added to its ``key`` list (in text order) and ``why: names``
+    added to its ``links``."""
+    return {**r, key: sorted([*r[key], *map(_mention, extra)], key=lambda m: m["start"]),
+            "links": [*r.get("links", []), f"{why}: " + ", ".join(sorted({s.text for s in extra}))]}
+
+
 def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span]) -> list[dict[str, Any]]:
     mentions = [s for s in spans if s.label == "COMPANY"]
     out = []
@@ -212,10 +219,7 @@ def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[S
         names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
         extra = [s for s in mentions if (s.start, s.end) not in have and any(company_alias(s.text, n) for n in names)]
-        if extra:
-            r = {**r, "companies": sorted([*r["companies"], *map(_mention, extra)], key=lambda m: m["start"]),
-                 "links": [*r.get("links", []), "company aliases: " + ", ".join(sorted({s.text for s in extra}))]}
-        out.append(r)
+        out.append(_joined(r, "companies", extra, "company aliases") if extra else r)
     return out
 
 
@@ -253,10 +257,7 @@ def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: S
         names = {m["text"] for m in r["regions"]}
         extra = [s for s in places if (s.start, s.end) not in have and (
             s.text in names or (read[s.text] is not None and any(x is not None and _place_of(x, read[s.text]) for x in sites)))]
-        if extra:
-            r = {**r, "regions": sorted([*r["regions"], *map(_mention, extra)], key=lambda m: m["start"]),
-                 "links": [*r.get("links", []), "site and parents: " + ", ".join(sorted({s.text for s in extra}))]}
-        out.append(r)
+        out.append(_joined(r, "regions", extra, "site and parents") if extra else r)
     return out
 
 
@@ -282,35 +283,29 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
     heads = protagonists(text, spans)
     if not heads:
         return records
-    out = []
-    for r in records:
-        if not _is_aggregate(text, r) and not any(company_alias(h.text, m["text"]) for h in heads for m in r["companies"]):
-            r = {**r, "companies": sorted([*r["companies"], *map(_mention, heads)], key=lambda m: m["start"]),
-                 "links": [*r.get("links", []), "headline company: " + ", ".join(sorted({s.text for s in heads}))]}
-        out.append(r)
-    return out
+    return [_joined(r, "companies", heads, "headline company")
+            if not _is_aggregate(text, r) and not any(company_alias(h.text, m["text"]) for h in heads for m in r["companies"])
+            else r for r in records]
 
 
 _STAGE_ORDER = ("规划", "签约", "落户", "开工", "竣工", "建成", "投产")
 _PLANNED = re.compile(r"拟|计划|规划|将投资|将建设|预计投资|筹建")
 
 
-def _record_sentences(text: str, r: dict[str, Any]) -> list[tuple[int, int]]:
-    from ner.records import split_sentences
-
+def _record_sentences(sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> list[tuple[int, int]]:
     points = [m["start"] for m in (*r["amounts"], *r["capacities"])]
     if r.get("project_span"):
         points.append(r["project_span"][0])
-    return [(lo, hi) for lo, hi in split_sentences(text) if any(lo <= p < hi for p in points)]
+    return [(lo, hi) for lo, hi in sentences if any(lo <= p < hi for p in points)]
 
 
-def record_stage(text: str, r: dict[str, Any]) -> str | None:
+def record_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> str | None:
     """The furthest stage the record's sentences report, headline aside when the body reports one;
     规划 when they only plan the project; else the sentence-level reading."""
     from ner.records import _STAGE_RE, _STAGE_WORDS
 
-    head_end = text.find("\n") if "\n" in text else -1
-    found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(text, r) for m in _STAGE_RE.finditer(text, lo, hi)]
+    head_end = text.find("\n")
+    found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(sentences, r) for m in _STAGE_RE.finditer(text, lo, hi)]
     body = [st for st, lo in found if lo > head_end] or [st for st, _ in found]
     if body:
         return max(body, key=_STAGE_ORDER.index)
@@ -320,12 +315,12 @@ def record_stage(text: str, r: dict[str, Any]) -> str | None:
     return r["stage"]
 
 
-def settle_roles_and_stage(text: str, r: dict[str, Any]) -> dict[str, Any]:
+def settle_roles_and_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> dict[str, Any]:
     """The same figure has one role (the headline's 14亿 is the body's 总投资14亿元); the stage is
     ``record_stage``."""
     roles = {(m.get("currency"), m.get("value")): m["role"] for m in r["amounts"] if m.get("role") != "other"}
     amounts = [{**m, "role": roles.get((m.get("currency"), m.get("value")), m["role"])} for m in r["amounts"]]
-    return {**r, "amounts": amounts, "stage": record_stage(text, r)}
+    return {**r, "amounts": amounts, "stage": record_stage(text, sentences, r)}
 
 
 _SITE_MARK = re.compile(r"(?:建设地点|项目地点|实施地点|项目选址|选址于|坐落于|位于|落户于?|落地于?)[：:]?\s*$")
@@ -341,9 +336,7 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
     sites = stated_sites(text, spans)
     if len({s.text for s in sites}) != 1:
         return records
-    return [r if r["regions"] else {**r, "regions": [_mention(sites[0])],
-                                    "links": [*r.get("links", []), f"stated site: {sites[0].text}"]}
-            for r in records]
+    return [r if r["regions"] else _joined(r, "regions", sites[:1], "stated site") for r in records]
 
 
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -352,5 +345,8 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
     records = attach_unnamed(records)
     records = add_stated_site(text, spans, records)
-    records = [settle_roles_and_stage(text, r) for r in records]
+    from ner.records import split_sentences
+
+    sentences = split_sentences(text)
+    records = [settle_roles_and_stage(text, sentences, r) for r in records]
     return expand_regions(expand_companies(text, records, spans), spans, hint)
