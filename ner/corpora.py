@@ -692,7 +692,8 @@ def referenced_ids(paths: Sequence[str | Path]) -> set[str]:
 def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
     """Gold articles whose text lives in a public corpus (``data/heldout/``): each line of ``path`` is
     ``{"id": "msra/msra_train_bio/21077", "corpus": "msra", "split": "train", "sha1": ..., "entities": [...]}``
-    with entities in our guideline (all four types labelled). The corpus texts are not copied into the
+    with entities in our guideline (all four types labelled; a silver line, ``ner.weak``, says which it
+    labels in ``"labelled"``). The corpus texts are not copied into the
     repository; they are read from ``default_data_dir()`` and must hash to ``sha1``. Lines whose corpus
     is absent are skipped with the usual one-line notice. ``part``: only the lines with that ``"part"``
     (``dev``, ``test``)."""
@@ -726,6 +727,8 @@ def read_referenced(path: str | Path, part: str | None = None) -> list[Article]:
             raise AnnotationError(f"{where}: the text of {row['id']} does not match its sha1; the corpus copy in "
                                   "../shared/data differs from the one annotated (data/heldout/README.md)")
         article = Article.from_dict({"id": row["id"], "text": text, "entities": row.get("entities", [])}, where)
+        if row.get("labelled") is not None:  # silver (ner.weak): the types the line claims to label
+            article = Article(article.id, article.text, article.entities, tuple(row["labelled"]))
         problems = check_article(article)
         if problems:
             raise AnnotationError(f"{where}: " + "; ".join(problems[:3]))
