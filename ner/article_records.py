@@ -22,11 +22,12 @@ that describe no project. ``consolidate`` turns them into what ANNOTATION.md ask
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.types import Span
 
+Alias = Callable[[str, str], bool]
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团股份", "股份公司", "公司")
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
@@ -62,6 +63,35 @@ def company_alias(a: str, b: str) -> bool:
         return True
     short, long = sorted((ca, cb), key=len)
     return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
+
+
+_DEFINES = re.compile(r"[（(][^（()）]{0,20}?(?:以下简称|以下称|下称|简称|证券代码)[为：:\s“”\"「」]*$")
+
+
+def defined_aliases(text: str, spans: Sequence[Span]) -> dict[str, set[str]]:
+    """Short names the article defines for a company (海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）,
+    中广核电力销售有限公司（下称：中广核售电）, 数字政通（证券代码：杭州园林）): ``{name: {its other names}}``,
+    both ways. The definition starts right after the company (a bracket, then 以下简称/下称/简称/证券代码)."""
+    companies = sorted((s for s in spans if s.label == "COMPANY"), key=lambda s: s.start)
+    out: dict[str, set[str]] = {}
+    for a, b in zip(companies, companies[1:]):
+        if b.start - a.end <= 24 and _DEFINES.match(text[a.end:b.start]) and a.text != b.text:
+            out.setdefault(a.text, set()).add(b.text)
+            out.setdefault(b.text, set()).add(a.text)
+    return out
+
+
+def article_alias(text: str, spans: Sequence[Span]) -> Alias:
+    """``company_alias`` widened by the short names the article defines (``defined_aliases``): two
+    surfaces are one company when each is an alias of one side of a definition."""
+    defined = defined_aliases(text, spans)
+    if not defined:
+        return company_alias
+
+    def same(a: str, b: str) -> bool:
+        return company_alias(a, b) or any(
+            company_alias(a, x) and any(company_alias(y, b) for y in ys) for x, ys in defined.items())
+    return same
 
 
 def _clause_before(text: str, start: int) -> str:
@@ -114,9 +144,9 @@ def _in_headline(text: str, r: dict[str, Any]) -> bool:
     return end > 0 and bool(mentions) and all(m["end"] <= end for m in mentions)
 
 
-def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alias) -> bool:
     ca, cb = {m["text"] for m in a["companies"]}, {m["text"] for m in b["companies"]}
-    return not ca or not cb or any(company_alias(x, y) for x in ca for y in cb)
+    return not ca or not cb or any(same(x, y) for x in ca for y in cb)
 
 
 def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +162,7 @@ def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def merge(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in records:
         for i, o in enumerate(out):
@@ -140,7 +170,7 @@ def merge(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             headline = _in_headline(text, r) and _in_headline(text, o)  # a headline states one project
             shared = bool(_figures(r) & _figures(o))
             lead = _in_headline(text, o) or _in_headline(text, r)  # the headline names the investor, the body the project company
-            if (same_name or headline or shared) and (_compatible(o, r) or (shared and lead)):
+            if (same_name or headline or shared) and (_compatible(o, r, same) or (shared and lead)):
                 out[i] = _union(o, r)
                 break
         else:
@@ -148,7 +178,7 @@ def merge(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def attach_unnamed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
     """A record with figures but no project name or place, whose companies all belong to a named
     project's record, is more of that project (its phases, its total, a figure said again)."""
     def host_of(r: dict[str, Any]) -> int | None:
@@ -156,7 +186,7 @@ def attach_unnamed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if r["project"] or r["regions"] or not comps:
             return None
         for k, n in enumerate(records):
-            if n["project"] and all(any(company_alias(c, m["text"]) for m in n["companies"]) for c in comps):
+            if n["project"] and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps):
                 return k
         return None
 
@@ -208,7 +238,8 @@ def _joined(r: dict[str, Any], key: str, extra: Sequence[Span], why: str) -> dic
             "links": [*r.get("links", []), f"{why}: " + ", ".join(sorted({s.text for s in extra}))]}
 
 
-def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span]) -> list[dict[str, Any]]:
+def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span],
+                     same: Alias = company_alias) -> list[dict[str, Any]]:
     mentions = [s for s in spans if s.label == "COMPANY"]
     out = []
     for r in records:
@@ -218,7 +249,7 @@ def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[S
                  "links": [*r.get("links", []), "agents left out: " + ", ".join(m["text"] for m in agents)]}
         names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
-        extra = [s for s in mentions if (s.start, s.end) not in have and any(company_alias(s.text, n) for n in names)]
+        extra = [s for s in mentions if (s.start, s.end) not in have and any(same(s.text, n) for n in names)]
         out.append(_joined(r, "companies", extra, "company aliases") if extra else r)
     return out
 
@@ -278,13 +309,14 @@ def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
     return bool(_AGGREGATE.search(_clause_before(text, lo)) or _AGGREGATE.search(text[lo:lo + 20].split("，")[0]))
 
 
-def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
+                     same: Alias = company_alias) -> list[dict[str, Any]]:
     """A record whose own sentences name no company belongs to the company the headline is about."""
     heads = protagonists(text, spans)
     if not heads:
         return records
     return [_joined(r, "companies", heads, "headline company")
-            if not _is_aggregate(text, r) and not any(company_alias(h.text, m["text"]) for h in heads for m in r["companies"])
+            if not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
             else r for r in records]
 
 
@@ -342,11 +374,12 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
-    records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
-    records = attach_unnamed(records)
+    same = article_alias(text, spans)
+    records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
+    records = attach_unnamed(records, same)
     records = add_stated_site(text, spans, records)
     from ner.records import split_sentences
 
     sentences = split_sentences(text)
     records = [settle_roles_and_stage(text, sentences, r) for r in records]
-    return expand_regions(expand_companies(text, records, spans), spans, hint)
+    return expand_regions(expand_companies(text, records, spans, same), spans, hint)

@@ -4,7 +4,7 @@ Offsets are computed with ``str.find`` from the texts below, never typed by hand
 """
 from __future__ import annotations
 
-from ner.article_records import company_alias, is_background_amount
+from ner.article_records import company_alias, defined_aliases, is_background_amount
 from ner.records import build_records
 from ner.types import Span
 
@@ -142,3 +142,20 @@ def test_an_unnamed_figure_of_the_same_company_joins_its_named_project():
     [rec] = build_records(text, ents)
     assert texts(rec["amounts"]) == ["100亿元", "85亿元"]
     assert texts(rec["regions"]) == ["福泉市"]
+
+
+def test_a_short_name_the_article_defines_is_the_same_company():
+    text = ("钧达股份再投4.98亿\n\n海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）发布公告。"
+            "钧达股份拟投资4.98亿元建设安徽高效电池片基地项目。")
+    ents = spans(text, ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿"), ("COMPANY", "海南钧达汽车饰件股份有限公司"),
+                 ("COMPANY", "钧达股份"), ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿元"), ("REGION", "安徽"))
+    assert not company_alias("钧达股份", "海南钧达汽车饰件股份有限公司")  # by form alone they are not
+    assert defined_aliases(text, ents) == {"海南钧达汽车饰件股份有限公司": {"钧达股份"}, "钧达股份": {"海南钧达汽车饰件股份有限公司"}}
+    [rec] = build_records(text, ents)
+    assert "海南钧达汽车饰件股份有限公司" in texts(rec["companies"])
+    assert any(link.startswith("company aliases") and "海南钧达" in link for link in rec["links"])
+    plain = text.replace("（以下简称“钧达股份”）", "")  # no definition: the full name stays out
+    recs = build_records(plain, spans(plain, ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿"),
+                                      ("COMPANY", "海南钧达汽车饰件股份有限公司"), ("COMPANY", "钧达股份"),
+                                      ("AMOUNT", "4.98亿元"), ("REGION", "安徽")))
+    assert recs and all("海南钧达汽车饰件股份有限公司" not in texts(r["companies"]) for r in recs)
