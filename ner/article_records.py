@@ -33,6 +33,7 @@ _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘"
 )
+_PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
 _OUTPUT = re.compile(r"产值")
@@ -110,16 +111,18 @@ def _sentence_before(text: str, start: int) -> str:
 
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
-    """A company's or an industry's figure (its clause says revenue, market value, a fine …), a price,
+    """A company's or an industry's figure (its clause says revenue, market value, a fine …; registered
+    capital too, unless it is the project company's or that of a capital increase), a price,
     a sector target (到2025年…产业规模将达500亿元) or an output value that no project is said to reach
     (a project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True
     window = _clause_before(text, m["start"])[-14:]
-    if _BACKGROUND.search(window):
-        return True
     sentence = _sentence_before(text, m["start"])
+    hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
+    if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):
+        return True
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
         return True
     return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)

@@ -4,6 +4,8 @@ Offsets are computed with ``str.find`` from the texts below, never typed by hand
 """
 from __future__ import annotations
 
+import pytest
+
 from ner.article_records import company_alias, defined_aliases, is_background_amount
 from ner.records import build_records
 from ner.types import Span
@@ -81,6 +83,16 @@ def test_background_amounts():
     rev, inv = text.find("510亿元"), text.find("20亿元")
     assert is_background_amount(text, {"start": rev, "end": rev + 5, "text": "510亿元"})
     assert not is_background_amount(text, {"start": inv, "end": inv + 4, "text": "20亿元"})
+
+
+@pytest.mark.parametrize("text, amount, background", [
+    ("苏州华益洁成立于2016年，注册资本5000万元。", "5000万元", True),  # a company's own capital
+    ("项目资本金占总投资的20%。项目公司注册资本金1亿元。", "1亿元", False),  # the project company's
+    ("捷泰科技向滁州捷泰增资，增资后滁州捷泰的注册资本从人民币200万元增至50,000万元。", "200万元", False),
+])
+def test_registered_capital_is_background_unless_of_the_project_company(text, amount, background):
+    i = text.find(amount)
+    assert is_background_amount(text, {"start": i, "end": i + len(amount), "text": amount}) == background
 
 
 # ---------------------------------------------------------------------------------------------
