@@ -323,6 +323,59 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
             else r for r in records]
 
 
+_PARTNERS = re.compile(r"联合体|联合中标|共同出资|共同投资|合资(?!公司)")
+_SET_UP = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:设立|成立|组建)")
+_AGENT_BEFORE = re.compile(r"(?:代理机构|代理单位|代理人|招标代理|顾问)[：:]?$")
+_OPEN, _CLOSE = "（(【[", "）)】]"
+
+
+def _clause_span(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around ``[lo, hi)``, clause marks inside brackets aside (中设集团(12.090,-0.34,-2.74%)
+    stays in its list)."""
+    s, depth = lo, 0
+    while s > 0 and not (depth == 0 and _CLAUSE.match(text[s - 1])):
+        depth += (text[s - 1] in _CLOSE) - (text[s - 1] in _OPEN and depth > 0)
+        s -= 1
+    e, depth = hi, 0
+    while e < len(text) and not (depth == 0 and _CLAUSE.match(text[e])):
+        depth += (text[e] in _OPEN) - (text[e] in _CLOSE and depth > 0)
+        e += 1
+    return s, e
+
+
+def partner_groups(text: str, spans: Sequence[Span]) -> list[list[Span]]:
+    """Companies the article names as one party: a consortium's members (A、B与C组成的联合体, A与B联合中标),
+    joint investors and the company they set up (A与B共同出资设立C): the companies of the clause
+    before the cue word, and one set up right after it; agents (采购代理机构X) aside."""
+    companies = [s for s in spans if s.label == "COMPANY"]
+    groups = []
+    for m in _PARTNERS.finditer(text):
+        lo, hi = _clause_span(text, m.start(), m.end())
+        members = [c for c in companies if lo <= c.start and c.end <= m.start()
+                   and not _AGENT_BEFORE.search(text[max(lo, c.start - 8):c.start])]
+        set_up = _SET_UP.match(text, m.end(), hi)
+        if set_up:
+            members += [c for c in companies if set_up.end() <= c.start < set_up.end() + 2]
+        if len(members) >= 2:
+            groups.append(members)
+    return groups
+
+
+def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
+                 same: Alias = company_alias) -> list[dict[str, Any]]:
+    """A record with one member of a party (``partner_groups``) lists all of them (ANNOTATION.md: a
+    contract or bid lists the winners; a company set up to run the project belongs with its investors)."""
+    groups = partner_groups(text, spans)
+    out = []
+    for r in records:
+        names = {m["text"] for m in r["companies"]}
+        have = {(m["start"], m["end"]) for m in r["companies"]}
+        extra = {(c.start, c.end): c for g in groups if any(same(c.text, n) for c in g for n in names)
+                 for c in g if (c.start, c.end) not in have}
+        out.append(_joined(r, "companies", list(extra.values()), "partners") if extra else r)
+    return out
+
+
 _STAGE_ORDER = ("规划", "签约", "落户", "开工", "竣工", "建成", "投产")
 _PLANNED = re.compile(r"拟|计划|规划|将投资|将建设|预计投资|筹建")
 
@@ -381,6 +434,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
     records = attach_unnamed(records, same)
     records = add_stated_site(text, spans, records)
+    records = add_partners(text, spans, records, same)
     from ner.records import split_sentences
 
     sentences = split_sentences(text)

@@ -171,3 +171,14 @@ def test_a_short_name_the_article_defines_is_the_same_company():
                                       ("COMPANY", "海南钧达汽车饰件股份有限公司"), ("COMPANY", "钧达股份"),
                                       ("AMOUNT", "4.98亿元"), ("REGION", "安徽")))
     assert recs and all("海南钧达汽车饰件股份有限公司" not in texts(r["companies"]) for r in recs)
+
+
+def test_a_consortium_and_the_company_its_members_set_up_join_the_record():
+    text = ("龙建股份中标10.95亿元项目\n\n龙建股份与建投集团、水利集团组成的联合体收到德汇工程管理有限公司发来的中标通知书。"
+            "龙建股份拟与建投集团共同出资设立七台河桃山湖建设有限公司。")
+    ents = spans(text, ("COMPANY", "龙建股份"), ("AMOUNT", "10.95亿元"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
+                 ("COMPANY", "水利集团"), ("COMPANY", "德汇工程管理有限公司"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
+                 ("COMPANY", "七台河桃山湖建设有限公司"))
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["七台河桃山湖建设有限公司", "建投集团", "水利集团", "龙建股份"]
+    assert any(link.startswith("partners: ") for link in rec["links"])  # the sender of the notice is no member
