@@ -152,7 +152,7 @@ def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alia
     return not ca or not cb or any(same(x, y) for x in ca for y in cb)
 
 
-def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def _union(a: dict[str, Any], b: dict[str, Any], why: str = "merged") -> dict[str, Any]:
     out = dict(a)
     for key in ("companies", "regions", "amounts", "capacities"):
         seen = {(m["start"], m["end"]) for m in a[key]}
@@ -161,8 +161,16 @@ def _union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     for key in ("project", "project_span", "stage", "date"):
         out[key] = a[key] if a[key] is not None else b[key]
     figures = [m["text"] for m in (*b["amounts"], *b["capacities"])]
-    out["links"] = [*a.get("links", []), "merged: " + (b["project"] or ", ".join(figures) or "record")]
+    out["links"] = [*a.get("links", []), f"{why}: " + (b["project"] or ", ".join(figures) or "record")]
     return out
+
+
+_SUBSIDIARY = re.compile(r"(?:子公司|下属公司|下属|旗下|项目公司)[—－:：\s]*$")
+
+
+def _has_subsidiary(text: str, r: dict[str, Any]) -> bool:
+    """One of the record's companies is introduced as a subsidiary (控股子公司上饶捷泰, 下属公司浙江交工)."""
+    return any(_SUBSIDIARY.search(_clause_before(text, m["start"])) for m in r["companies"])
 
 
 def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
@@ -173,8 +181,10 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
             headline = _in_headline(text, r) and _in_headline(text, o)  # a headline states one project
             shared = bool(_figures(r) & _figures(o))
             lead = _in_headline(text, o) or _in_headline(text, r)  # the headline names the investor, the body the project company
-            if (same_name or headline or shared) and (_compatible(o, r, same) or (shared and lead)):
-                out[i] = _union(o, r)
+            sub = shared and (_has_subsidiary(text, o) or _has_subsidiary(text, r))  # a subsidiary runs the parent's project
+            ok = _compatible(o, r, same) or (shared and lead)
+            if (same_name or headline or shared) and (ok or sub):
+                out[i] = _union(o, r, "merged" if ok else "merged, a subsidiary's")
                 break
         else:
             out.append(r)

@@ -182,3 +182,16 @@ def test_a_consortium_and_the_company_its_members_set_up_join_the_record():
     [rec] = build_records(text, ents)
     assert sorted(set(texts(rec["companies"]))) == ["七台河桃山湖建设有限公司", "建投集团", "水利集团", "龙建股份"]
     assert any(link.startswith("partners: ") for link in rec["links"])  # the sender of the notice is no member
+
+
+def test_a_subsidiarys_record_of_the_same_capacity_is_the_parents_project():
+    text = ("钧达股份电池项目建设提速\n\n公告显示，公司控股子公司捷泰科技将加快安徽16GW电池片基地项目的建设。\n"
+            "2021年底，钧达股份宣布投资约112亿元建设16GW电池片项目。")
+    ents = spans(text, ("COMPANY", "钧达股份"), ("COMPANY", "捷泰科技"), ("REGION", "安徽"), ("CAPACITY", "16GW"), ("COMPANY", "钧达股份"),
+                 ("AMOUNT", "112亿元"), ("CAPACITY", "16GW"))
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["捷泰科技", "钧达股份"] and texts(rec["amounts"]) == ["112亿元"]
+    assert any(link.startswith("merged, a subsidiary's") for link in rec["links"])
+    plain = text.replace("公司控股子公司", "")  # no subsidiary stated: not merged for it
+    assert not any(link.startswith("merged, a subsidiary's") for r in build_records(plain, spans(
+        plain, *((e.label, e.text) for e in ents))) for link in r["links"])
