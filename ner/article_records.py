@@ -322,15 +322,35 @@ def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
     return bool(_AGGREGATE.search(_clause_before(text, lo)) or _AGGREGATE.search(text[lo:lo + 20].split("，")[0]))
 
 
+_THE_COMPANY = re.compile(r"公司|双方|各方")
+
+
 def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
                      same: Alias = company_alias) -> list[dict[str, Any]]:
-    """A record whose own sentences name no company belongs to the company the headline is about."""
+    """The company the headline is about joins a record whose own sentences name no company, or name
+    a company the article calls a subsidiary (子公司X), or refer to the company (公司拟…, 双方合资…); not a
+    record of other companies (a digest's other items, a deal the article cites)."""
     heads = protagonists(text, spans)
     if not heads:
         return records
+    companies = [s for s in spans if s.label == "COMPANY"]
+    owned = {c.text for c in companies if _SUBSIDIARY.search(_clause_before(text, c.start))}
+
+    def theirs(r: dict[str, Any]) -> bool:
+        """No company of its own, or one the article calls a subsidiary, or a figure's sentence says
+        公司 or 双方 (the company, the parties) before it, outside a company name."""
+        if not r["companies"] or any(same(m["text"], o) for m in r["companies"] for o in owned):
+            return True
+        for m in (*r["amounts"], *r["capacities"]):
+            lo = m["start"] - len(_sentence_before(text, m["start"]))
+            for k in _THE_COMPANY.finditer(text, lo, m["start"]):
+                if not any(c.start <= k.start() < c.end for c in companies):
+                    return True
+        return False
+
     return [_joined(r, "companies", heads, "headline company")
             if not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
-            else r for r in records]
+            and theirs(r) else r for r in records]
 
 
 _PARTNERS = re.compile(r"联合体|联合中标|共同出资|共同投资|合资(?!公司)")

@@ -194,4 +194,16 @@ def test_a_subsidiarys_record_of_the_same_capacity_is_the_parents_project():
     assert any(link.startswith("merged, a subsidiary's") for link in rec["links"])
     plain = text.replace("公司控股子公司", "")  # no subsidiary stated: not merged for it
     assert not any(link.startswith("merged, a subsidiary's") for r in build_records(plain, spans(
-        plain, *((e.label, e.text) for e in ents))) for link in r["links"])
+        plain, *((e.label, e.text) for e in ents))) for link in r.get("links", []))
+
+
+def test_the_headline_company_joins_its_own_records_only():
+    text = ("东方雨虹拟投建非织造布项目\n\n"
+            "东方雨虹公告，公司拟在常德投资约16亿元，建设非织造布项目。\n"
+            "另据公告，今天国际中标镇海炼化仓库项目，中标金额8556万元。")
+    ents = spans(text, ("COMPANY", "东方雨虹"), ("COMPANY", "东方雨虹"), ("REGION", "常德"), ("AMOUNT", "16亿元"),
+                 ("COMPANY", "今天国际"), ("COMPANY", "镇海炼化"), ("AMOUNT", "8556万元"))
+    recs = {r["amounts"][0]["text"]: r for r in build_records(text, ents)}
+    assert "东方雨虹" in texts(recs["16亿元"]["companies"])  # 公司拟…: the company the headline is about
+    assert "东方雨虹" not in texts(recs["8556万元"]["companies"])  # another company's deal
+    assert not any(link.startswith("headline company") for link in recs["8556万元"].get("links", []))
