@@ -31,8 +31,11 @@ Alias = Callable[[str, str], bool]
 _LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团股份", "股份公司", "公司")
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
-    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘"
+    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
+    r"费用|收益|估值|总值|管理规模|基金规模|资产规模"
 )
+# the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
+_LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
 _PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
@@ -113,12 +116,12 @@ def _sentence_before(text: str, start: int) -> str:
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     """A company's or an industry's figure (its clause says revenue, market value, a fine …; registered
     capital too, unless it is the project company's or that of a capital increase), a price,
-    a sector target (到2025年…产业规模将达500亿元) or an output value that no project is said to reach
+    a sector target (到2025年…产业规模将达500亿元); the words before a list of figures are each one's or an output value that no project is said to reach
     (a project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True
-    window = _clause_before(text, m["start"])[-14:]
+    window = _LISTED.sub("", _clause_before(text, m["start"]))[-14:]
     sentence = _sentence_before(text, m["start"])
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
     if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):

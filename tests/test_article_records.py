@@ -89,8 +89,13 @@ def test_background_amounts():
     ("苏州华益洁成立于2016年，注册资本5000万元。", "5000万元", True),  # a company's own capital
     ("项目资本金占总投资的20%。项目公司注册资本金1亿元。", "1亿元", False),  # the project company's
     ("捷泰科技向滁州捷泰增资，增资后滁州捷泰的注册资本从人民币200万元增至50,000万元。", "200万元", False),
+    ("2017年-2019年，百亚股份实现营业收入分别为8.10亿元、9.61亿元和11.49亿元。", "11.49亿元", True),  # a list's words
+    ("募集资金投资总额约3.05亿元、2亿元和1亿元。", "1亿元", False),
+    ("其中研发费用为2.07亿元，同比增长38%。", "2.07亿元", True),
+    ("参股公司麦克韦尔实现净利润9.7亿元，公司上半年确认投资收益3.68亿元。", "3.68亿元", True),
+    ("其中26家在中美等多地上市，估值50亿美金以上公司9家。", "50亿美金", True),
 ])
-def test_registered_capital_is_background_unless_of_the_project_company(text, amount, background):
+def test_more_background_amounts(text, amount, background):
     i = text.find(amount)
     assert is_background_amount(text, {"start": i, "end": i + len(amount), "text": amount}) == background
 
