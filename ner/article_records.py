@@ -42,7 +42,9 @@ _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
 _OUTPUT = re.compile(r"产值")
 _PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
 _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
-_AGENT = re.compile(r"^[^，,。；;]{0,12}?(?:财务顾问|招标代理|代理机构|招标机构|独家顾问|律师)")
+_AGENT = re.compile(r"^[（(]?\s*(?:担任|作为|出任|为|任)?[^，,。；;、（()）]{0,6}?(?:财务顾问|招标代理|代理机构|招标机构|独家顾问|律师)")
+_AGENT_BEFORE = re.compile(r"(?:代理机构|代理单位|代理人|招标代理|顾问)[：:为是]?$")
+_AGENT_NAME = re.compile(r"招标(?:有限|股份|代理|咨询|服务|公司|中心)|招投标")
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 
 
@@ -132,8 +134,10 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 
 def is_agent(text: str, m: dict[str, Any]) -> bool:
-    """A tender agent or adviser (华兴资本担任独家财务顾问): named in the deal, but no party to the project."""
-    return bool(_AGENT.match(text[m["end"]:]))
+    """A tender agent or adviser (华兴资本担任独家财务顾问, 招标代理单位X, 三峡国际招标有限责任公司): named
+    in the deal, but no party to the project."""
+    return bool(_AGENT.match(text[m["end"]:]) or _AGENT_BEFORE.search(text[max(0, m["start"] - 8):m["start"]])
+                or _AGENT_NAME.search(m["text"]))
 
 
 def _figures(r: dict[str, Any]) -> set[Any]:
@@ -358,7 +362,6 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
 
 _PARTNERS = re.compile(r"联合体|联合中标|共同出资|共同投资|合资(?!公司)")
 _SET_UP = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:设立|成立|组建)")
-_AGENT_BEFORE = re.compile(r"(?:代理机构|代理单位|代理人|招标代理|顾问)[：:]?$")
 _OPEN, _CLOSE = "（(【[", "）)】]"
 
 
@@ -385,7 +388,7 @@ def partner_groups(text: str, spans: Sequence[Span]) -> list[list[Span]]:
     for m in _PARTNERS.finditer(text):
         lo, hi = _clause_span(text, m.start(), m.end())
         members = [c for c in companies if lo <= c.start and c.end <= m.start()
-                   and not _AGENT_BEFORE.search(text[max(lo, c.start - 8):c.start])]
+                   and not _AGENT_BEFORE.search(text[max(0, c.start - 8):c.start]) and not _AGENT_NAME.search(c.text)]
         set_up = _SET_UP.match(text, m.end(), hi)
         if set_up:
             members += [c for c in companies if set_up.end() <= c.start < set_up.end() + 2]
@@ -406,6 +409,37 @@ def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]]
         extra = {(c.start, c.end): c for g in groups if any(same(c.text, n) for c in g for n in names)
                  for c in g if (c.start, c.end) not in have}
         out.append(_joined(r, "companies", list(extra.values()), "partners") if extra else r)
+    return out
+
+
+_CLIENT_BEFORE = re.compile(r"(?:招标单位|招标人|业主单位|业主方|业主|采购人|采购单位|发包人|发包方|建设单位)[：:为是\s]*$")
+_NOTICE_FROM = re.compile(r"^[^，,。；;！？!?\n]{0,12}?(?:发来|送达|发出)的")
+
+
+def clients(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The client of a bid or contract: the company the article labels so (招标单位：X, 业主单位：X,
+    招标人是X) or the one that sends the winner its notice (收到X发来的《中标通知书》); agents aside."""
+    out = []
+    for s in spans:
+        if s.label != "COMPANY" or is_agent(text, _mention(s)):
+            continue
+        before = text[max(0, s.start - 8):s.start]
+        if _CLIENT_BEFORE.search(before) or (before.endswith("收到") and _NOTICE_FROM.match(text[s.end:])):
+            out.append(s)
+    return out
+
+
+def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ANNOTATION.md: a contract or bid lists the winners and the client; the client joins the
+    article's records."""
+    found = clients(text, spans)
+    if not found:
+        return records
+    out = []
+    for r in records:
+        have = {m["text"] for m in r["companies"]}
+        extra = [c for c in found if c.text not in have]
+        out.append(_joined(r, "companies", extra, "client") if extra and not _is_aggregate(text, r) else r)
     return out
 
 
@@ -468,6 +502,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = attach_unnamed(records, same)
     records = add_stated_site(text, spans, records)
     records = add_partners(text, spans, records, same)
+    records = add_clients(text, spans, records)
     from ner.records import split_sentences
 
     sentences = split_sentences(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ner.article_records import company_alias, defined_aliases, is_background_amount
+from ner.article_records import clients, company_alias, defined_aliases, is_agent, is_background_amount
 from ner.records import build_records
 from ner.types import Span
 
@@ -179,14 +179,14 @@ def test_a_short_name_the_article_defines_is_the_same_company():
 
 
 def test_a_consortium_and_the_company_its_members_set_up_join_the_record():
-    text = ("龙建股份中标10.95亿元项目\n\n龙建股份与建投集团、水利集团组成的联合体收到德汇工程管理有限公司发来的中标通知书。"
+    text = ("龙建股份中标10.95亿元项目\n\n龙建股份与建投集团、水利集团组成的联合体收到采购代理机构德汇工程管理有限公司发来的中标通知书。"
             "龙建股份拟与建投集团共同出资设立七台河桃山湖建设有限公司。")
     ents = spans(text, ("COMPANY", "龙建股份"), ("AMOUNT", "10.95亿元"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
                  ("COMPANY", "水利集团"), ("COMPANY", "德汇工程管理有限公司"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
                  ("COMPANY", "七台河桃山湖建设有限公司"))
     [rec] = build_records(text, ents)
     assert sorted(set(texts(rec["companies"]))) == ["七台河桃山湖建设有限公司", "建投集团", "水利集团", "龙建股份"]
-    assert any(link.startswith("partners: ") for link in rec["links"])  # the sender of the notice is no member
+    assert any(link.startswith("partners: ") for link in rec["links"])  # the agent that sends the notice is no party
 
 
 def test_a_subsidiarys_record_of_the_same_capacity_is_the_parents_project():
@@ -212,3 +212,21 @@ def test_the_headline_company_joins_its_own_records_only():
     assert "东方雨虹" in texts(recs["16亿元"]["companies"])  # 公司拟…: the company the headline is about
     assert "东方雨虹" not in texts(recs["8556万元"]["companies"])  # another company's deal
     assert not any(link.startswith("headline company") for link in recs["8556万元"].get("links", []))
+
+
+def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
+    text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
+            "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"
+            "招标代理单位福建卓知项目投资顾问有限公司发出通知。中标价：暂估价6,085万元。")
+    ents = spans(text, ("COMPANY", "雅百特"), ("COMPANY", "雅百特"), ("COMPANY", "上海建工五建集团有限公司"),
+                 ("COMPANY", "雅百特"), ("COMPANY", "福建卓知项目投资顾问有限公司"), ("AMOUNT", "6,085万元"))
+    assert [s.text for s in clients(text, ents)] == ["上海建工五建集团有限公司"]
+    [rec] = build_records(text, ents)
+    assert "上海建工五建集团有限公司" in texts(rec["companies"])
+    assert "client: 上海建工五建集团有限公司" in rec["links"]
+    assert "福建卓知项目投资顾问有限公司" not in texts(rec["companies"])
+    assert is_agent("由三峡国际招标有限责任公司发出", {"start": 1, "end": 13, "text": "三峡国际招标有限责任公司"})
+    text = "投资方为知春资本（领投）、华兴资本（财务顾问）。"
+    lead, adviser = text.find("知春资本"), text.find("华兴资本")
+    assert not is_agent(text, {"start": lead, "end": lead + 4, "text": "知春资本"})  # the next party's role is not its own
+    assert is_agent(text, {"start": adviser, "end": adviser + 4, "text": "华兴资本"})
