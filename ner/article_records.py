@@ -487,11 +487,28 @@ def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
 
 
 def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A record whose sentences name no place takes the site the article states, when it states one."""
+    """A record whose sentences name no place, or only units the site lies in (安徽省 for 淮北市杜集区),
+    takes the site the article states, when it states one."""
     sites = stated_sites(text, spans)
     if len({s.text for s in sites}) != 1:
         return records
-    return [r if r["regions"] else _joined(r, "regions", sites[:1], "stated site") for r in records]
+    from ner.normalize import normalize_region
+
+    hint = sorted({s.text for s in spans if s.label == "REGION"})
+
+    def read(name: str) -> Any:
+        try:
+            return normalize_region(name, hint=hint)
+        except ValueError:
+            return None
+
+    site = read(sites[0].text)
+
+    def wider(r: dict[str, Any]) -> bool:
+        places = [read(m["text"]) for m in r["regions"]]
+        return site is not None and all(p is not None and p.canonical != site.canonical and _place_of(site, p) for p in places)
+
+    return [_joined(r, "regions", sites[:1], "stated site") if not r["regions"] or wider(r) else r for r in records]
 
 
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:

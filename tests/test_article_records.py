@@ -230,3 +230,12 @@ def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     lead, adviser = text.find("知春资本"), text.find("华兴资本")
     assert not is_agent(text, {"start": lead, "end": lead + 4, "text": "知春资本"})  # the next party's role is not its own
     assert is_agent(text, {"start": adviser, "end": adviser + 4, "text": "华兴资本"})
+
+
+def test_a_record_with_only_a_wider_place_takes_the_stated_site():
+    text = ("杭州园林收到中标通知书。\n建设地点：淮北市杜集区朔西湖\n"
+            "工程施工费依据安徽省现行规范计算，合同预估价约25,592万元。")
+    ents = spans(text, ("COMPANY", "杭州园林"), ("REGION", "淮北市杜集区"), ("REGION", "安徽省"), ("AMOUNT", "25,592万元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["regions"]) == ["淮北市杜集区", "安徽省"]
+    assert "stated site: 淮北市杜集区" in rec["links"]
