@@ -329,6 +329,7 @@ def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
     return bool(_AGGREGATE.search(_clause_before(text, lo)) or _AGGREGATE.search(text[lo:lo + 20].split("，")[0]))
 
 
+_SECTION_TITLE = re.compile(r"【[^【】\n]{8,80}】")  # a digest's item title (【旺能环境6800万元收购苏州华益洁100%股权】)
 _THE_COMPANY = re.compile(r"公司|双方|各方")
 
 
@@ -337,27 +338,42 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
     """The company the headline is about joins a record whose own sentences name no company, or name
     a company the article calls a subsidiary (子公司X), or refer to the company (公司拟…, 双方合资…); not a
     record of other companies (a digest's other items, a deal the article cites)."""
-    heads = protagonists(text, spans)
-    if not heads:
-        return records
+    headline = protagonists(text, spans)
     companies = [s for s in spans if s.label == "COMPANY"]
+    titles = [(m.start(), m.end()) for m in _SECTION_TITLE.finditer(text)
+              if any(m.start() <= c.start and c.end <= m.end() for c in companies)]
     owned = {c.text for c in companies if _SUBSIDIARY.search(_clause_before(text, c.start))}
 
     def theirs(r: dict[str, Any]) -> bool:
-        """No company of its own, or one the article calls a subsidiary, or a figure's sentence says
-        公司 or 双方 (the company, the parties) before it, outside a company name."""
+        """No company of its own, or one the article calls a subsidiary, or a figure's or the project
+        name's sentence says 公司 or 双方 (the company, the parties) before it, outside a company name."""
         if not r["companies"] or any(same(m["text"], o) for m in r["companies"] for o in owned):
             return True
-        for m in (*r["amounts"], *r["capacities"]):
-            lo = m["start"] - len(_sentence_before(text, m["start"]))
-            for k in _THE_COMPANY.finditer(text, lo, m["start"]):
+        points = [m["start"] for m in (*r["amounts"], *r["capacities"])] + (r["project_span"] or [])[:1]
+        for p in points:
+            lo = p - len(_sentence_before(text, p))
+            for k in _THE_COMPANY.finditer(text, lo, p):
                 if not any(c.start <= k.start() < c.end for c in companies):
                     return True
         return False
 
-    return [_joined(r, "companies", heads, "headline company")
-            if not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
-            and theirs(r) else r for r in records]
+    def heads_of(r: dict[str, Any]) -> tuple[list[Span], str]:
+        """The companies of the item the record is in: the first of a digest's 【title】 at or before its
+        figures (the item's subject), else the headline's."""
+        first = min((m["start"] for m in (*r["amounts"], *r["capacities"])), default=0)
+        before = [t for t in titles if t[0] <= first]
+        if before:
+            lo, hi = before[-1]
+            return [c for c in companies if lo <= c.start and c.end <= hi][:1], "section title company"
+        return headline, "headline company"
+
+    out = []
+    for r in records:
+        heads, why = heads_of(r)
+        out.append(_joined(r, "companies", heads, why)
+                   if heads and not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
+                   and theirs(r) else r)
+    return out
 
 
 _PARTNERS = re.compile(r"联合体|联合中标|共同出资|共同投资|合资(?!公司)")
@@ -511,10 +527,44 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
     return [_joined(r, "regions", sites[:1], "stated site") if not r["regions"] or wider(r) else r for r in records]
 
 
+def name_from_context(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A figure with no project, company or place of its own (相关项目投标价格为9260万元) is the project
+    named last before it in its paragraph (…在江西中烟…技术改造项目中成为第一中标候选人), when no record
+    has that project and the name's sentence states no figure: it takes the name and that sentence's
+    companies (a back reference is to the nearest project named, not to the last record)."""
+    from ner.records import find_project_names, split_sentences
+
+    names = find_project_names(text, sorted(spans, key=lambda s: (s.start, s.end)))
+    used = {r["project"] for r in records if r["project"]}
+    figures = [m["start"] for r in records for m in (*r["amounts"], *r["capacities"])]
+    sentences = split_sentences(text)
+    out = []
+    for r in records:
+        first = min((m["start"] for m in (*r["amounts"], *r["capacities"])), default=None)
+        if r["project"] or r["companies"] or r["regions"] or first is None:
+            out.append(r)
+            continue
+        paragraph = text.rfind("\n", 0, first) + 1
+        before = [n for n in names if paragraph <= n.start and n.end <= first]
+        lo, hi = next(((a, b) for a, b in sentences if before and a <= before[-1].start < b), (0, 0))
+        if not before or before[-1].text in used or any(lo <= f < hi for f in figures):
+            out.append(r)
+            continue
+        n = before[-1]
+        parties = [c for c in spans if c.label == "COMPANY" and lo <= c.start < hi and not is_agent(text, _mention(c))]
+        r = {**r, "project": n.text, "project_span": [n.start, n.end]}
+        r = _joined(r, "companies", parties, "project named before") if parties else {
+            **r, "links": [*r.get("links", []), f"project named before: {n.text}"]}
+        used.add(n.text)
+        out.append(r)
+    return out
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     same = article_alias(text, spans)
+    records = name_from_context(text, spans, records)
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
     records = attach_unnamed(records, same)
     records = add_stated_site(text, spans, records)

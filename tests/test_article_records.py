@@ -239,3 +239,24 @@ def test_a_record_with_only_a_wider_place_takes_the_stated_site():
     [rec] = build_records(text, ents)
     assert texts(rec["regions"]) == ["淮北市杜集区", "安徽省"]
     assert "stated site: 淮北市杜集区" in rec["links"]
+
+
+DIGEST = ("午间公告|万里马控股股东减持\n\n"
+          "【旺能环境6800万元收购苏州华益洁股权】旺能环境公告称，公司同意以6800万元收购苏州华益洁100%股权。"
+          "【今天国际中标镇海炼化仓库项目 金额8556万元】今天国际公告，公司为镇海炼化镇海基地一期项目中标单位，中标金额为8556万元。"
+          "此外，公司在江西中烟南昌卷烟厂技术改造项目中成为第一中标候选人。相关项目投标价格为人民币9260万元。")
+
+
+def test_a_digests_items_have_their_own_subjects_and_a_back_reference_the_nearest_project():
+    ents = spans(DIGEST, ("COMPANY", "万里马"), ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"),
+                 ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"), ("COMPANY", "今天国际"),
+                 ("COMPANY", "镇海炼化"), ("AMOUNT", "8556万元"), ("COMPANY", "今天国际"), ("COMPANY", "镇海炼化"),
+                 ("AMOUNT", "8556万元"), ("COMPANY", "江西中烟南昌卷烟厂"), ("AMOUNT", "9260万元"))
+    recs = {r["amounts"][-1]["text"]: r for r in build_records(DIGEST, ents)}
+    assert sorted(recs) == ["6800万元", "8556万元", "9260万元"]
+    assert "万里马" not in {m["text"] for r in recs.values() for m in r["companies"]}  # the headline's item has no figure
+    last = recs["9260万元"]
+    assert last["project"] == "江西中烟南昌卷烟厂技术改造项目"
+    assert sorted(set(texts(last["companies"]))) == ["今天国际", "江西中烟南昌卷烟厂"]
+    assert "project named before: 江西中烟南昌卷烟厂" in last["links"]
+    assert "section title company: 今天国际" in last["links"]
