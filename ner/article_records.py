@@ -258,15 +258,42 @@ def _joined(r: dict[str, Any], key: str, extra: Sequence[Span], why: str) -> dic
             "links": [*r.get("links", []), f"{why}: " + ", ".join(sorted({s.text for s in extra}))]}
 
 
+_HOLDS = re.compile(r"^(?:合计|共同|分别)?(?:持有|所持)")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def sellers(text: str, spans: Sequence[Span]) -> set[str]:
+    """Companies that sell what a deal buys (收购X、Y合计持有的Z100%股权: X and Y): the words after them,
+    other companies and brackets aside, are 持有的/所持. ANNOTATION.md leaves sellers out of a record."""
+    companies = [s for s in spans if s.label == "COMPANY"]
+    out = set()
+    for c in companies:
+        after = text[c.end:c.end + 80]
+        for o in sorted((o for o in companies if c.end <= o.start and o.end <= c.end + 80), key=lambda o: -o.start):
+            after = after[:o.start - c.end] + after[o.end - c.end:]
+        while _BRACKETED.search(after):
+            after = _BRACKETED.sub("", after)
+        if _HOLDS.match(after.lstrip("”’\"）)、和及与 ")):
+            out.add(c.text)
+    return out
+
+
+def _left_out(r: dict[str, Any], gone: list[dict[str, Any]], why: str) -> dict[str, Any]:
+    """``r`` without the company mentions ``gone``, its links saying ``why``."""
+    if not gone:
+        return r
+    return {**r, "companies": [m for m in r["companies"] if m not in gone],
+            "links": [*r.get("links", []), f"{why}: " + ", ".join(dict.fromkeys(m["text"] for m in gone))]}
+
+
 def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span],
                      same: Alias = company_alias) -> list[dict[str, Any]]:
     mentions = [s for s in spans if s.label == "COMPANY"]
+    sold_by = sellers(text, spans)
     out = []
     for r in records:
-        agents = [m for m in r["companies"] if is_agent(text, m)]
-        if agents:
-            r = {**r, "companies": [m for m in r["companies"] if m not in agents],
-                 "links": [*r.get("links", []), "agents left out: " + ", ".join(m["text"] for m in agents)]}
+        r = _left_out(r, [m for m in r["companies"] if is_agent(text, m)], "agents left out")
+        r = _left_out(r, [m for m in r["companies"] if any(same(m["text"], x) for x in sold_by)], "sellers left out")
         names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
         extra = [s for s in mentions if (s.start, s.end) not in have and any(same(s.text, n) for n in names)]

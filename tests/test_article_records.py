@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ner.article_records import clients, company_alias, defined_aliases, is_agent, is_background_amount
+from ner.article_records import clients, company_alias, defined_aliases, is_agent, is_background_amount, sellers
 from ner.records import build_records
 from ner.types import Span
 
@@ -260,3 +260,15 @@ def test_a_digests_items_have_their_own_subjects_and_a_back_reference_the_neares
     assert sorted(set(texts(last["companies"]))) == ["今天国际", "江西中烟南昌卷烟厂"]
     assert "project named before: 江西中烟南昌卷烟厂" in last["links"]
     assert "section title company: 今天国际" in last["links"]
+
+
+def test_the_sellers_of_an_acquisition_are_left_out():
+    text = ("旺能环境6800万元收购苏州华益洁\n\n子公司旺能生态以6800万元收购苏州华锋环保技术有限公司（简称“华锋环保”）、"
+            "中科元和合计持有的苏州华益洁100%股权。华锋环保成立于2010年。")
+    ents = spans(text, ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"), ("COMPANY", "旺能生态"),
+                 ("AMOUNT", "6800万元"), ("COMPANY", "苏州华锋环保技术有限公司"), ("COMPANY", "华锋环保"),
+                 ("COMPANY", "中科元和"), ("COMPANY", "苏州华益洁"), ("COMPANY", "华锋环保"))
+    assert sellers(text, ents) == {"苏州华锋环保技术有限公司", "华锋环保", "中科元和"}
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["旺能环境", "旺能生态", "苏州华益洁"]  # buyer and target
+    assert any(link.startswith("sellers left out: ") for link in rec["links"])
