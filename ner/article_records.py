@@ -587,13 +587,46 @@ def name_from_context(text: str, spans: Sequence[Span], records: list[dict[str, 
     return out
 
 
+_PROJECT_COMPANY = re.compile(r"项目公司")
+
+
+def join_project_company(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record without a project name whose figures all belong to the project company (项目公司的注册资本金为…,
+    出资…占项目公司51%股权) is more of the project the article described before it (ANNOTATION.md: a company
+    set up to run the project belongs with it)."""
+    def first(r: dict[str, Any]) -> int:
+        return min((m["start"] for m in (*r["amounts"], *r["capacities"])), default=len(text))
+
+    def of_project_company(r: dict[str, Any]) -> bool:
+        figs = [*r["amounts"], *r["capacities"]]
+        return not r["project"] and bool(figs) and all(
+            _PROJECT_COMPANY.search(_sentence_before(text, m["start"]) + text[m["end"]:m["end"] + 30].split("。")[0])
+            for m in figs)
+
+    order = sorted(range(len(records)), key=lambda k: first(records[k]))
+    host: dict[int, int] = {}
+    for pos, k in enumerate(order):
+        if of_project_company(records[k]):
+            earlier = [j for j in order[:pos] if not of_project_company(records[j])]
+            if earlier:
+                host[k] = earlier[-1]
+    out = []
+    for k, r in enumerate(records):
+        if k in host:
+            continue
+        for j in (j for j, h in host.items() if h == k):
+            r = _union(r, records[j], "the project company's")
+        out.append(r)
+    return out
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     same = article_alias(text, spans)
     records = name_from_context(text, spans, records)
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
-    records = attach_unnamed(records, same)
+    records = join_project_company(text, attach_unnamed(records, same))
     records = add_stated_site(text, spans, records)
     records = add_partners(text, spans, records, same)
     records = add_clients(text, spans, records)

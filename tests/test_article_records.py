@@ -272,3 +272,14 @@ def test_the_sellers_of_an_acquisition_are_left_out():
     [rec] = build_records(text, ents)
     assert sorted(set(texts(rec["companies"]))) == ["旺能环境", "旺能生态", "苏州华益洁"]  # buyer and target
     assert any(link.startswith("sellers left out: ") for link in rec["links"])
+
+
+def test_the_project_companys_figures_are_the_projects():
+    text = ("龙建股份中标桃山湖PPP项目\n\n桃山湖项目位于七台河市，项目总投资10.95亿元。\n"
+            "项目公司的注册资本金为21,901.51万元，其中政府方出资代表为七台河城投公司，出资10,731.74万元，占项目公司49%股权。")
+    ents = spans(text, ("COMPANY", "龙建股份"), ("REGION", "七台河市"), ("AMOUNT", "10.95亿元"), ("AMOUNT", "21,901.51万元"),
+                 ("COMPANY", "七台河城投公司"), ("AMOUNT", "10,731.74万元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["amounts"]) == ["10.95亿元", "21,901.51万元", "10,731.74万元"]
+    assert sorted(set(texts(rec["companies"]))) == ["七台河城投公司", "龙建股份"]
+    assert any(link.startswith("the project company's") for link in rec["links"])
