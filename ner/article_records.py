@@ -371,16 +371,20 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
               if any(m.start() <= c.start and c.end <= m.end() for c in companies)]
     owned = {c.text for c in companies if _SUBSIDIARY.search(_clause_before(text, c.start))}
 
-    def theirs(r: dict[str, Any]) -> bool:
+    def theirs(r: dict[str, Any], heads: list[Span]) -> bool:
         """No company of its own, or one the article calls a subsidiary, or a figure's or the project
-        name's sentence says 公司 or 双方 (the company, the parties) before it, outside a company name."""
+        name's sentence says 公司 or 双方 (the company, the parties) before it, outside a company name,
+        the company named last before that word being none or the heads (据宝丰预计，公司100兆瓦项目: 宝丰's)."""
         if not r["companies"] or any(same(m["text"], o) for m in r["companies"] for o in owned):
             return True
         points = [m["start"] for m in (*r["amounts"], *r["capacities"])] + (r["project_span"] or [])[:1]
         for p in points:
             lo = p - len(_sentence_before(text, p))
             for k in _THE_COMPANY.finditer(text, lo, p):
-                if not any(c.start <= k.start() < c.end for c in companies):
+                if any(c.start <= k.start() < c.end for c in companies):
+                    continue
+                named = [c for c in companies if lo <= c.start and c.end <= k.start()]
+                if not named or any(same(named[-1].text, h.text) for h in heads):
                     return True
         return False
 
@@ -399,7 +403,7 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
         heads, why = heads_of(r)
         out.append(_joined(r, "companies", heads, why)
                    if heads and not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
-                   and theirs(r) else r)
+                   and theirs(r, heads) else r)
     return out
 
 

@@ -283,3 +283,10 @@ def test_the_project_companys_figures_are_the_projects():
     assert texts(rec["amounts"]) == ["10.95亿元", "21,901.51万元", "10,731.74万元"]
     assert sorted(set(texts(rec["companies"]))) == ["七台河城投公司", "龙建股份"]
     assert any(link.startswith("the project company's") for link in rec["links"])
+
+
+def test_the_company_a_sentence_says_is_the_one_it_named_last():
+    text = "海马汽车收获首个涨停\n\n据宝丰预计，公司100兆瓦项目的氢气成本约为15元/kg。"
+    ents = spans(text, ("COMPANY", "海马汽车"), ("COMPANY", "宝丰"), ("CAPACITY", "100兆瓦"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["companies"]) == ["宝丰"]  # 公司 is 宝丰, not the headline's 海马汽车
