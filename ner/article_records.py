@@ -624,11 +624,55 @@ def join_project_company(text: str, records: list[dict[str, Any]]) -> list[dict[
     return out
 
 
+_BACK_REFERENCE = re.compile(r"[“\"]?(?:该项目|本项目|项目)")
+
+
+def split_later_paragraphs(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A named project's figures that a later paragraph states after a back reference (项目规模为1.3GW…),
+    in a paragraph that does not name that project, are the project that paragraph describes (“汇宁时代江门
+    （台山）核储互补电化学储能电站”项目备案。项目规模为…): a record of their own, with the companies and
+    places of that paragraph."""
+    from ner.records import split_sentences
+
+    sentences = split_sentences(text)
+    out = []
+    for r in records:
+        if not r["project_span"]:
+            out.append(r)
+            continue
+        name_para = text.rfind("\n", 0, r["project_span"][0])
+        moved: dict[int, list[dict[str, Any]]] = {}
+        for m in (*r["amounts"], *r["capacities"]):
+            para = text.rfind("\n", 0, m["start"])
+            end = text.find("\n", m["start"])
+            end = len(text) if end < 0 else end
+            lo = next((a for a, b in sentences if a <= m["start"] < b), m["start"])
+            if para > name_para and _BACK_REFERENCE.match(text, lo) and r["project"] not in text[para + 1:end]:
+                moved.setdefault(para, []).append(m)
+        if not moved:
+            out.append(r)
+            continue
+        gone = {id(m) for ms in moved.values() for m in ms}
+        out.append({**r, "amounts": [m for m in r["amounts"] if id(m) not in gone],
+                    "capacities": [m for m in r["capacities"] if id(m) not in gone]})
+        for para, ms in moved.items():
+            end = text.find("\n", para + 1)
+            end = len(text) if end < 0 else end
+            inside = [s for s in spans if para < s.start and s.end <= end]
+            out.append({**r, "project": None, "project_span": None,
+                        "companies": [_mention(s) for s in inside if s.label == "COMPANY"],
+                        "regions": [_mention(s) for s in inside if s.label == "REGION"],
+                        "amounts": [m for m in r["amounts"] if any(m is x for x in ms)],
+                        "capacities": [m for m in r["capacities"] if any(m is x for x in ms)],
+                        "links": [f"a later paragraph's project, split from {r['project']}"]})
+    return out
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     same = article_alias(text, spans)
-    records = name_from_context(text, spans, records)
+    records = name_from_context(text, spans, split_later_paragraphs(text, spans, records))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
     records = join_project_company(text, attach_unnamed(records, same))
     records = add_stated_site(text, spans, records)

@@ -290,3 +290,19 @@ def test_the_company_a_sentence_says_is_the_one_it_named_last():
     ents = spans(text, ("COMPANY", "海马汽车"), ("COMPANY", "宝丰"), ("CAPACITY", "100兆瓦"))
     [rec] = build_records(text, ents)
     assert texts(rec["companies"]) == ["宝丰"]  # 公司 is 宝丰, not the headline's 海马汽车
+
+
+def test_a_later_paragraphs_back_reference_is_the_project_that_paragraph_describes():
+    text = ("储能电站落户广东\n\n上述项目建成后，能够为阳西县730万千瓦海上风电项目提供配套服务。\n"
+            "汇宁时代完成了与中广核售电合作投资的“江门（台山）储能电站”项目备案。项目规模为1.3GW，总投资约60亿元。")
+    ents = spans(text, ("REGION", "广东"), ("REGION", "阳西县"), ("CAPACITY", "730万千瓦"), ("COMPANY", "汇宁时代"),
+                 ("COMPANY", "中广核售电"), ("REGION", "江门"), ("REGION", "台山"), ("CAPACITY", "1.3GW"), ("AMOUNT", "60亿元"))
+    sentence_level = build_records(text, ents, whole_article=False)
+    assert any(texts(r["capacities"]) == ["730万千瓦", "1.3GW"] for r in sentence_level)  # the back reference took the last record
+    recs = {r["capacities"][0]["text"]: r for r in build_records(text, ents)}
+    assert texts(recs["730万千瓦"]["amounts"]) == [] and texts(recs["730万千瓦"]["capacities"]) == ["730万千瓦"]
+    later = recs["1.3GW"]
+    assert texts(later["amounts"]) == ["60亿元"]
+    assert sorted(set(texts(later["companies"]))) == ["中广核售电", "汇宁时代"]
+    assert {"江门", "台山"} <= set(texts(later["regions"]))
+    assert any(link.startswith("a later paragraph's project") for link in later["links"])
