@@ -198,15 +198,20 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
     return out
 
 
-def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
-    """A record with figures but no project name or place, whose companies all belong to a named
-    project's record, is more of that project (its phases, its total, a figure said again)."""
+def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, headline_end: int = -1) -> list[dict[str, Any]]:
+    """A record with figures but no project name (or only a headline's) or place, whose companies all
+    belong to a project named in the body, is more of that project (its phases, its total, a figure said
+    again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目)."""
+    def named(r: dict[str, Any]) -> bool:
+        return bool(r["project"]) and not (r["project_span"] and r["project_span"][1] <= headline_end)
+
     def host_of(r: dict[str, Any]) -> int | None:
         comps = {m["text"] for m in r["companies"]}
-        if r["project"] or r["regions"] or not comps:
+        if named(r) or r["regions"] or not comps:
             return None
         for k, n in enumerate(records):
-            if n["project"] and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps):
+            host = named(n) if r["project"] else bool(n["project"])
+            if n is not r and host and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps):
                 return k
         return None
 
@@ -674,7 +679,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     same = article_alias(text, spans)
     records = name_from_context(text, spans, split_later_paragraphs(text, spans, records))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
-    records = join_project_company(text, attach_unnamed(records, same))
+    records = join_project_company(text, attach_unnamed(records, same, text.find("\n")))
     records = add_stated_site(text, spans, records)
     records = add_partners(text, spans, records, same)
     records = add_clients(text, spans, records)

@@ -306,3 +306,13 @@ def test_a_later_paragraphs_back_reference_is_the_project_that_paragraph_describ
     assert sorted(set(texts(later["companies"]))) == ["中广核售电", "汇宁时代"]
     assert {"江门", "台山"} <= set(texts(later["regions"]))
     assert any(link.startswith("a later paragraph's project") for link in later["links"])
+
+
+def test_a_headline_records_short_project_name_is_the_bodys_project():
+    text = ("110亿后再投4.98亿，钧达股份电池项目建设提速\n\n"
+            "钧达股份称，增资是为了加快安徽16GW高效太阳能电池片基地项目的建设。")
+    ents = spans(text, ("AMOUNT", "110亿"), ("AMOUNT", "4.98亿"), ("COMPANY", "钧达股份"), ("COMPANY", "钧达股份"),
+                 ("REGION", "安徽"), ("CAPACITY", "16GW"))
+    [rec] = build_records(text, ents)
+    assert rec["project"] == "安徽16GW高效太阳能电池片基地项目"
+    assert texts(rec["amounts"]) == ["110亿", "4.98亿"] and texts(rec["regions"]) == ["安徽"]
