@@ -94,6 +94,9 @@ def test_background_amounts():
     ("其中研发费用为2.07亿元，同比增长38%。", "2.07亿元", True),
     ("参股公司麦克韦尔实现净利润9.7亿元，公司上半年确认投资收益3.68亿元。", "3.68亿元", True),
     ("其中26家在中美等多地上市，估值50亿美金以上公司9家。", "50亿美金", True),
+    ("陈南翔以2020年4390亿美元的全球产业规模为基础", "4390亿美元", True),  # the figure calls itself a sector's
+    ("如果2030年要达到IBS预测的1.1万亿美元市场", "1.1万亿美元", True),
+    ("望城经开区还设立65亿元智能制造产业发展专项基金", "65亿元", False),  # a fund: a record's figure (role other)
 ])
 def test_more_background_amounts(text, amount, background):
     i = text.find(amount)
