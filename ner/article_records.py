@@ -206,7 +206,9 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
 def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, headline_end: int = -1) -> list[dict[str, Any]]:
     """A record with figures but no project name (or only a headline's) or place, whose companies all
     belong to a project named in the body, is more of that project (its phases, its total, a figure said
-    again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目)."""
+    again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目); where the article
+    names no project, of the one record of those companies that has a place (中标金额约15.11亿元 and
+    三峡新能源江苏如东800MW…项目)."""
     def named(r: dict[str, Any]) -> bool:
         return bool(r["project"]) and not (r["project_span"] and r["project_span"][1] <= headline_end)
 
@@ -218,7 +220,9 @@ def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, h
             host = named(n) if r["project"] else bool(n["project"])
             if n is not r and host and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps):
                 return k
-        return None
+        sited = [k for k, n in enumerate(records) if n is not r and n["regions"]
+                 and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps)]
+        return sited[0] if len(sited) == 1 and not any(n["project"] for n in records) else None
 
     hosts = [host_of(r) for r in records]
     out = []

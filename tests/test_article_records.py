@@ -319,3 +319,13 @@ def test_a_headline_records_short_project_name_is_the_bodys_project():
     [rec] = build_records(text, ents)
     assert rec["project"] == "安徽16GW高效太阳能电池片基地项目"
     assert texts(rec["amounts"]) == ["110亿", "4.98亿"] and texts(rec["regions"]) == ["安徽"]
+
+
+def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_companies():
+    text = ("中天科技收到中标通知书 中标金额约15.11亿元\n\n"
+            "中天科技中标三峡新能源江苏如东800MW海上风电直流电缆采购及敷设。\n中标金额：约15.11亿元")
+    ents = spans(text, ("COMPANY", "中天科技"), ("AMOUNT", "15.11亿元"), ("COMPANY", "中天科技"), ("COMPANY", "三峡新能源"),
+                 ("REGION", "江苏如东"), ("CAPACITY", "800MW"), ("AMOUNT", "15.11亿元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["capacities"]) == ["800MW"] and texts(rec["regions"]) == ["江苏如东"]
+    assert set(texts(rec["amounts"])) == {"15.11亿元"} and "三峡新能源" in texts(rec["companies"])
