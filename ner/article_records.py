@@ -138,6 +138,15 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)
 
 
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+
+
+def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
+    """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 公司热电产能将接近
+    6000蒸吨/小时), no project's: ANNOTATION.md's sector and company totals, for capacities."""
+    return bool(_COMPANY_CAPACITY.search(_sentence_before(text, m["start"])))
+
+
 def is_agent(text: str, m: dict[str, Any]) -> bool:
     """A tender agent or adviser (华兴资本担任独家财务顾问, 招标代理单位X, 三峡国际招标有限责任公司): named
     in the deal, but no party to the project."""
@@ -243,7 +252,11 @@ def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, 
         if len(kept) < len(r["amounts"]):
             r = {**r, "amounts": kept, "links": [*r.get("links", []), "background amounts dropped: " + ", ".join(
                 m["text"] for m in r["amounts"] if m not in kept)]}
-        if not (kept or r["capacities"] or r["project"] or (r["companies"] and r["stage"])):
+        held = [m for m in r["capacities"] if not is_background_capacity(text, m)]
+        if len(held) < len(r["capacities"]):
+            r = {**r, "capacities": held, "links": [*r.get("links", []), "background capacities dropped: " + ", ".join(
+                m["text"] for m in r["capacities"] if m not in held)]}
+        if not (kept or held or r["project"] or (r["companies"] and r["stage"])):
             continue
         if not r["companies"] and not r["project"] and r["regions"] and all(_is_country(m["text"]) for m in r["regions"]):
             continue  # a nation's or a world region's figure (中国大陆晶圆厂…投资额): no project

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ner.article_records import clients, company_alias, defined_aliases, is_agent, is_background_amount, sellers
+from ner.article_records import (clients, company_alias, defined_aliases, is_agent, is_background_amount,
+                                 is_background_capacity, sellers)
 from ner.records import build_records
 from ner.types import Span
 
@@ -329,3 +330,13 @@ def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_
     [rec] = build_records(text, ents)
     assert texts(rec["capacities"]) == ["800MW"] and texts(rec["regions"]) == ["江苏如东"]
     assert set(texts(rec["amounts"])) == {"15.11亿元"} and "三峡新能源" in texts(rec["companies"])
+
+
+@pytest.mark.parametrize("text, capacity, background", [
+    ("截至2019年中报，富春环保已有发电装机容量292.5MW，供热能力2820蒸吨/时。", "2820蒸吨/时", True),
+    ("上述项目建成投产后公司热电产能将接近6000蒸吨/小时。", "6000蒸吨/小时", True),
+    ("其中台州临港项目已建成投产，供热能力450蒸吨/小时。", "450蒸吨/小时", False),
+])
+def test_a_companys_existing_or_total_capacity_is_background(text, capacity, background):
+    i = text.find(capacity)
+    assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
