@@ -199,7 +199,8 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
     for r in records:
         for i, o in enumerate(out):
             same_name = r["project"] is not None and r["project"] == o["project"]
-            headline = _in_headline(text, r) and _in_headline(text, o)  # a headline states one project
+            headline = _in_headline(text, r) and _in_headline(text, o) and not any(  # a headline states one project
+                in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
             shared = bool(_figures(r) & _figures(o))
             lead = _in_headline(text, o) or _in_headline(text, r)  # the headline names the investor, the body the project company
             sub = shared and (_has_subsidiary(text, o) or _has_subsidiary(text, r))  # a subsidiary runs the parent's project
@@ -212,12 +213,14 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
     return out
 
 
-def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, headline_end: int = -1) -> list[dict[str, Any]]:
+def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, text: str = "") -> list[dict[str, Any]]:
     """A record with figures but no project name (or only a headline's) or place, whose companies all
     belong to a project named in the body, is more of that project (its phases, its total, a figure said
     again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目); where the article
     names no project, of the one record of those companies that has a place (中标金额约15.11亿元 and
     三峡新能源江苏如东800MW…项目)."""
+    headline_end = text.find("\n")
+
     def named(r: dict[str, Any]) -> bool:
         return bool(r["project"]) and not (r["project_span"] and r["project_span"][1] <= headline_end)
 
@@ -229,6 +232,8 @@ def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, h
             host = named(n) if r["project"] else bool(n["project"])
             if n is not r and host and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps):
                 return k
+        if is_earlier(text, r):
+            return None  # an earlier project's figures (split_history)
         sited = [k for k, n in enumerate(records) if n is not r and n["regions"]
                  and all(any(same(c, m["text"]) for m in n["companies"]) for c in comps)]
         return sited[0] if len(sited) == 1 and not any(n["project"] for n in records) else None
@@ -695,16 +700,52 @@ def split_later_paragraphs(text: str, spans: Sequence[Span], records: list[dict[
     return out
 
 
+_HISTORY_OPEN = re.compile(r"(?:自|继)[^，,。；;！？!?\n]{0,12}$")
+_HISTORY_CLOSE = re.compile(r"[^，,。；;！？!?\n\s]{0,6}?(?:之后|以后|后)")
+
+
+def in_history(text: str, m: dict[str, Any]) -> bool:
+    """The figure stands in a clause of history: 自/继 before it, 后/之后 after it."""
+    return bool(_HISTORY_OPEN.search(text, max(0, m["start"] - 14), m["start"]) and _HISTORY_CLOSE.match(text, m["end"]))
+
+
+def is_earlier(text: str, r: dict[str, Any]) -> bool:
+    """All the record's figures are history (``split_history``)."""
+    figs = [*r["amounts"], *r["capacities"]]
+    return bool(figs) and all(in_history(text, m) for m in figs)
+
+
+def split_history(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A figure the sentence gives as history (自9月初中标6.5亿项目后…再中标10.95亿项目; 继…之后) is an
+    earlier project's, not this one's (ANNOTATION.md: what is named for history does not belong): it
+    becomes a record of its own."""
+    out = []
+    for r in records:
+        past = [m for m in (*r["amounts"], *r["capacities"]) if in_history(text, m)]
+        if not past or len(past) == len(r["amounts"]) + len(r["capacities"]):
+            out.append(r)
+            continue
+        now = {**r, "amounts": [m for m in r["amounts"] if m not in past],
+               "capacities": [m for m in r["capacities"] if m not in past]}
+        earlier = {**r, "project": None, "project_span": None, "companies": [], "regions": [],
+                   "amounts": [m for m in r["amounts"] if m in past], "capacities": [m for m in r["capacities"] if m in past],
+                   "links": ["an earlier project's (自…后): " + ", ".join(m["text"] for m in past)]}
+        out += [now, earlier]
+    return out
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     same = article_alias(text, spans)
-    records = name_from_context(text, spans, split_later_paragraphs(text, spans, records))
+    records = name_from_context(text, spans, split_later_paragraphs(text, spans, split_history(text, records)))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
-    records = join_project_company(text, attach_unnamed(records, same, text.find("\n")))
-    records = add_stated_site(text, spans, records)
-    records = add_partners(text, spans, records, same)
-    records = add_clients(text, spans, records)
+    records = join_project_company(text, attach_unnamed(records, same, text))
+    # the stated site, the parties and the client are the article's project's, not an earlier one's
+    earlier = [is_earlier(text, r) for r in records]
+    now = iter(add_clients(text, spans, add_partners(text, spans, add_stated_site(
+        text, spans, [r for r, e in zip(records, earlier) if not e]), same)))  # each maps records one to one
+    records = [r if e else next(now) for r, e in zip(records, earlier)]
     from ner.records import split_sentences
 
     sentences = split_sentences(text)

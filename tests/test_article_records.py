@@ -340,3 +340,15 @@ def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_
 def test_a_companys_existing_or_total_capacity_is_background(text, capacity, background):
     i = text.find(capacity)
     assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
+
+
+def test_a_figure_given_as_history_is_an_earlier_projects_record():
+    text = ("自9月初中标6.5亿项目后 龙建股份再中标10.95亿项目\n\n"
+            "龙建股份与建投集团组成的联合体中标桃山湖PPP项目。\n建设地点：七台河市\n项目总投资10.95亿元。")
+    ents = spans(text, ("AMOUNT", "6.5亿"), ("COMPANY", "龙建股份"), ("AMOUNT", "10.95亿"), ("COMPANY", "龙建股份"),
+                 ("COMPANY", "建投集团"), ("REGION", "七台河市"), ("AMOUNT", "10.95亿元"))
+    recs = {r["amounts"][0]["text"]: r for r in build_records(text, ents)}
+    assert sorted(recs) == ["10.95亿", "6.5亿"]
+    assert texts(recs["6.5亿"]["amounts"]) == ["6.5亿"]
+    assert texts(recs["6.5亿"]["companies"]) == ["龙建股份", "龙建股份"] and recs["6.5亿"]["regions"] == []
+    assert "建投集团" in texts(recs["10.95亿"]["companies"]) and texts(recs["10.95亿"]["regions"]) == ["七台河市"]
