@@ -3,19 +3,27 @@
 ``ner.records`` reads records off sentences and segments. On a whole page that gives one project
 several rows (headline, lead, body), attaches only the mentions of one sentence, and keeps figures
 that describe no project. ``consolidate`` turns them into what ANNOTATION.md asks of a whole article
-("Which record, and what belongs in it"), in four explainable steps, each recorded in the record's
-``links`` (which rule brought each mention in):
+("Which record, and what belongs in it"), in explainable steps, each recorded in the record's
+``links`` (which rule brought each mention in or took it out):
 
-1. ``merge``: records that state the same figure (the same amount or capacity string, e.g. the
+1. ``split_history``, ``split_later_paragraphs``, ``name_from_context``: figures the sentence gives as
+   history (自…后) are an earlier project's; a later paragraph's back reference (项目规模为…) is the
+   project that paragraph describes; a bare figure is the project named last before it.
+2. ``merge``: records that state the same figure (the same amount or capacity string, e.g. the
    headline's 135亿元 and the body's 投资总金额约135亿元) or the same project name are one project,
-   unless they name companies that are not aliases of each other.
-2. ``background``: amounts whose own clause calls them a company's or an industry's figure
-   (营收, 营业收入, 净利润, 市值, 总资产, 市场规模, 行业, …) are no project figure; a record left with no
-   figure, project name or company is dropped.
-3. ``companies``: every mention in the article of a record's companies, each surface form: a
+   unless they name companies that are not aliases of each other (nor a subsidiary's).
+3. ``background``: amounts whose own clause calls them a company's or an industry's figure
+   (营收, 营业收入, 净利润, 市值, 总资产, 市场规模, 行业, …) and a company's existing or total capacity are
+   no project figure; a record left with no figure, project name or company is dropped.
+4. ``add_protagonists``, ``attach_unnamed``, ``join_project_company``: the headline's (or a digest
+   item's) company joins its own records; figure-only records join the project they belong to.
+5. ``add_stated_site``, ``add_partners``, ``add_clients``: the stated site, a consortium's members and
+   joint investors, and a bid's client.
+6. ``companies``: every mention in the article of a record's companies, each surface form: a
    company mention joins when one name contains the other (德赛电池 / 湖南德赛电池), after the legal
-   form is removed (有限公司, 股份有限公司, …).
-4. ``regions``: every mention of the project's site and of the site's parents (ANNOTATION.md: the
+   form is removed (有限公司, 股份有限公司, …), or when the article defines one as the other's short name
+   (以下简称); tender agents and sellers are left out.
+7. ``regions``: every mention of the project's site and of the site's parents (ANNOTATION.md: the
    site and its parents): a place mention joins when its adcode is the site's, or that of a unit the
    site lies in (长沙, 湖南 for 望城经开区), read by ``ner.normalize.normalize_region``.
 """
@@ -119,10 +127,10 @@ def _sentence_before(text: str, start: int) -> str:
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     """A company's or an industry's figure (its clause says revenue, market value, a fine …; registered
-    capital too, unless it is the project company's or that of a capital increase), a price,
-    a sector target (到2025年…产业规模将达500亿元) or a figure that calls itself a market's or a sector's
-    (4390亿美元的全球产业规模); the words before a list of figures are each one's or an output value that no project is said to reach
-    (a project's 达产后年产值 stays)."""
+    capital too, unless it is the project company's or that of a capital increase; the words before a
+    list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元), a price, a sector target
+    (到2025年…产业规模将达500亿元), a figure that calls itself a market's or a sector's (4390亿美元的全球产业
+    规模) or an output value that no project is said to reach (a project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True
@@ -615,9 +623,10 @@ def name_from_context(text: str, spans: Sequence[Span], records: list[dict[str, 
             continue
         n = before[-1]
         parties = [c for c in spans if c.label == "COMPANY" and lo <= c.start < hi and not is_agent(text, _mention(c))]
-        r = {**r, "project": n.text, "project_span": [n.start, n.end]}
-        r = _joined(r, "companies", parties, "project named before") if parties else {
-            **r, "links": [*r.get("links", []), f"project named before: {n.text}"]}
+        r = {**r, "project": n.text, "project_span": [n.start, n.end],
+             "links": [*r.get("links", []), f"project named before: {n.text}"]}
+        if parties:
+            r = _joined(r, "companies", parties, "companies of the project's sentence")
         used.add(n.text)
         out.append(r)
     return out

@@ -262,7 +262,8 @@ def test_a_digests_items_have_their_own_subjects_and_a_back_reference_the_neares
     last = recs["9260万元"]
     assert last["project"] == "江西中烟南昌卷烟厂技术改造项目"
     assert sorted(set(texts(last["companies"]))) == ["今天国际", "江西中烟南昌卷烟厂"]
-    assert "project named before: 江西中烟南昌卷烟厂" in last["links"]
+    assert "project named before: 江西中烟南昌卷烟厂技术改造项目" in last["links"]
+    assert "companies of the project's sentence: 江西中烟南昌卷烟厂" in last["links"]
     assert "section title company: 今天国际" in last["links"]
 
 
