@@ -2,6 +2,7 @@
 
     python benchmarks/whole_articles.py --model runs/default --part dev
     python benchmarks/whole_articles.py --part dev                 # rules and gold-entity records only
+    python benchmarks/whole_articles.py --part dev --part train --pooled   # and records over both parts
 
 The gold (``data/articles/whole_articles.refs.jsonl``, see ``data/articles/README.md``) is whole pages:
 the news articles of ``../shared/data/news_articles`` and investment-rich DuEE-fin documents, each
@@ -59,6 +60,8 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="a saved model directory (without: rules and gold only)")
     ap.add_argument("--data", default=GOLD)
     ap.add_argument("--part", action="append", help="train, dev or test (repeatable; default dev)")
+    ap.add_argument("--pooled", action="store_true",
+                    help="after the parts, the records table over all of them together (micro over the pooled tuples)")
     args = ap.parse_args()
     everything = read_referenced(args.data)
     if not everything:
@@ -68,6 +71,7 @@ def main() -> None:
         from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
 
         tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
+    pooled: tuple[list, dict, dict] = ([], {}, {})  # articles, gold records, system spans
     for part in args.part or ["dev"]:
         gold_records = read_referenced_records(args.data, part)
         articles = [a for a in everything if a.id in gold_records]
@@ -89,7 +93,17 @@ def main() -> None:
         print("\nentities (exact spans)")
         entity_table(gold, systems)
         print("\nrecords (tuple F1 per pair; field accuracy on matched records)")
-        record_table(articles, gold_records, {"gold": gold, **{k: v for k, v in systems.items() if k != "lac"}})
+        record_systems = {"gold": gold, **{k: v for k, v in systems.items() if k != "lac"}}
+        record_table(articles, gold_records, record_systems)
+        pooled[0].extend(articles)
+        pooled[1].update(gold_records)
+        for k, v in record_systems.items():
+            pooled[2].setdefault(k, []).extend(v)
+    if args.pooled:
+        print(f"\n== {'+'.join(args.part or ['dev'])} pooled: {len(pooled[0])} articles, "
+              f"{sum(map(len, pooled[1].values()))} gold records")
+        print("\nrecords (tuple F1 per pair; field accuracy on matched records)")
+        record_table(*pooled)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@ Offsets are computed with ``str.find`` from the texts below, never typed by hand
 """
 from __future__ import annotations
 
-from ner.article_records import company_alias, is_background_amount
+import pytest
+
+from ner.article_records import (clients, company_alias, defined_aliases, is_agent, is_background_amount,
+                                 is_background_capacity, sellers)
 from ner.records import build_records
 from ner.types import Span
 
@@ -83,6 +86,24 @@ def test_background_amounts():
     assert not is_background_amount(text, {"start": inv, "end": inv + 4, "text": "20亿元"})
 
 
+@pytest.mark.parametrize("text, amount, background", [
+    ("苏州华益洁成立于2016年，注册资本5000万元。", "5000万元", True),  # a company's own capital
+    ("项目资本金占总投资的20%。项目公司注册资本金1亿元。", "1亿元", False),  # the project company's
+    ("捷泰科技向滁州捷泰增资，增资后滁州捷泰的注册资本从人民币200万元增至50,000万元。", "200万元", False),
+    ("2017年-2019年，百亚股份实现营业收入分别为8.10亿元、9.61亿元和11.49亿元。", "11.49亿元", True),  # a list's words
+    ("募集资金投资总额约3.05亿元、2亿元和1亿元。", "1亿元", False),
+    ("其中研发费用为2.07亿元，同比增长38%。", "2.07亿元", True),
+    ("参股公司麦克韦尔实现净利润9.7亿元，公司上半年确认投资收益3.68亿元。", "3.68亿元", True),
+    ("其中26家在中美等多地上市，估值50亿美金以上公司9家。", "50亿美金", True),
+    ("陈南翔以2020年4390亿美元的全球产业规模为基础", "4390亿美元", True),  # the figure calls itself a sector's
+    ("如果2030年要达到IBS预测的1.1万亿美元市场", "1.1万亿美元", True),
+    ("望城经开区还设立65亿元智能制造产业发展专项基金", "65亿元", False),  # a fund: a record's figure (role other)
+])
+def test_more_background_amounts(text, amount, background):
+    i = text.find(amount)
+    assert is_background_amount(text, {"start": i, "end": i + len(amount), "text": amount}) == background
+
+
 # ---------------------------------------------------------------------------------------------
 # The whole-article gold (data/articles): readable, consistent, and never trained on where it scores
 
@@ -142,3 +163,193 @@ def test_an_unnamed_figure_of_the_same_company_joins_its_named_project():
     [rec] = build_records(text, ents)
     assert texts(rec["amounts"]) == ["100亿元", "85亿元"]
     assert texts(rec["regions"]) == ["福泉市"]
+
+
+def test_a_short_name_the_article_defines_is_the_same_company():
+    text = ("钧达股份再投4.98亿\n\n海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）发布公告。"
+            "钧达股份拟投资4.98亿元建设安徽高效电池片基地项目。")
+    ents = spans(text, ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿"), ("COMPANY", "海南钧达汽车饰件股份有限公司"),
+                 ("COMPANY", "钧达股份"), ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿元"), ("REGION", "安徽"))
+    assert not company_alias("钧达股份", "海南钧达汽车饰件股份有限公司")  # by form alone they are not
+    assert defined_aliases(text, ents) == {"海南钧达汽车饰件股份有限公司": {"钧达股份"}, "钧达股份": {"海南钧达汽车饰件股份有限公司"}}
+    [rec] = build_records(text, ents)
+    assert "海南钧达汽车饰件股份有限公司" in texts(rec["companies"])
+    assert any(link.startswith("company aliases") and "海南钧达" in link for link in rec["links"])
+    plain = text.replace("（以下简称“钧达股份”）", "")  # no definition: the full name stays out
+    recs = build_records(plain, spans(plain, ("COMPANY", "钧达股份"), ("AMOUNT", "4.98亿"),
+                                      ("COMPANY", "海南钧达汽车饰件股份有限公司"), ("COMPANY", "钧达股份"),
+                                      ("AMOUNT", "4.98亿元"), ("REGION", "安徽")))
+    assert recs and all("海南钧达汽车饰件股份有限公司" not in texts(r["companies"]) for r in recs)
+
+
+def test_a_consortium_and_the_company_its_members_set_up_join_the_record():
+    text = ("龙建股份中标10.95亿元项目\n\n龙建股份与建投集团、水利集团组成的联合体收到采购代理机构德汇工程管理有限公司发来的中标通知书。"
+            "龙建股份拟与建投集团共同出资设立七台河桃山湖建设有限公司。")
+    ents = spans(text, ("COMPANY", "龙建股份"), ("AMOUNT", "10.95亿元"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
+                 ("COMPANY", "水利集团"), ("COMPANY", "德汇工程管理有限公司"), ("COMPANY", "龙建股份"), ("COMPANY", "建投集团"),
+                 ("COMPANY", "七台河桃山湖建设有限公司"))
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["七台河桃山湖建设有限公司", "建投集团", "水利集团", "龙建股份"]
+    assert any(link.startswith("partners: ") for link in rec["links"])  # the agent that sends the notice is no party
+
+
+def test_a_subsidiarys_record_of_the_same_capacity_is_the_parents_project():
+    text = ("钧达股份电池项目建设提速\n\n公告显示，公司控股子公司捷泰科技将加快安徽16GW电池片基地项目的建设。\n"
+            "2021年底，钧达股份宣布投资约112亿元建设16GW电池片项目。")
+    ents = spans(text, ("COMPANY", "钧达股份"), ("COMPANY", "捷泰科技"), ("REGION", "安徽"), ("CAPACITY", "16GW"), ("COMPANY", "钧达股份"),
+                 ("AMOUNT", "112亿元"), ("CAPACITY", "16GW"))
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["捷泰科技", "钧达股份"] and texts(rec["amounts"]) == ["112亿元"]
+    assert any(link.startswith("merged, a subsidiary's") for link in rec["links"])
+    plain = text.replace("公司控股子公司", "")  # no subsidiary stated: not merged for it
+    assert not any(link.startswith("merged, a subsidiary's") for r in build_records(plain, spans(
+        plain, *((e.label, e.text) for e in ents))) for link in r.get("links", []))
+
+
+def test_the_headline_company_joins_its_own_records_only():
+    text = ("东方雨虹拟投建非织造布项目\n\n"
+            "东方雨虹公告，公司拟在常德投资约16亿元，建设非织造布项目。\n"
+            "另据公告，今天国际中标镇海炼化仓库项目，中标金额8556万元。")
+    ents = spans(text, ("COMPANY", "东方雨虹"), ("COMPANY", "东方雨虹"), ("REGION", "常德"), ("AMOUNT", "16亿元"),
+                 ("COMPANY", "今天国际"), ("COMPANY", "镇海炼化"), ("AMOUNT", "8556万元"))
+    recs = {r["amounts"][0]["text"]: r for r in build_records(text, ents)}
+    assert "东方雨虹" in texts(recs["16亿元"]["companies"])  # 公司拟…: the company the headline is about
+    assert "东方雨虹" not in texts(recs["8556万元"]["companies"])  # another company's deal
+    assert not any(link.startswith("headline company") for link in recs["8556万元"].get("links", []))
+
+
+def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
+    text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
+            "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"
+            "招标代理单位福建卓知项目投资顾问有限公司发出通知。中标价：暂估价6,085万元。")
+    ents = spans(text, ("COMPANY", "雅百特"), ("COMPANY", "雅百特"), ("COMPANY", "上海建工五建集团有限公司"),
+                 ("COMPANY", "雅百特"), ("COMPANY", "福建卓知项目投资顾问有限公司"), ("AMOUNT", "6,085万元"))
+    assert [s.text for s in clients(text, ents)] == ["上海建工五建集团有限公司"]
+    [rec] = build_records(text, ents)
+    assert "上海建工五建集团有限公司" in texts(rec["companies"])
+    assert "client: 上海建工五建集团有限公司" in rec["links"]
+    assert "福建卓知项目投资顾问有限公司" not in texts(rec["companies"])
+    assert is_agent("由三峡国际招标有限责任公司发出", {"start": 1, "end": 13, "text": "三峡国际招标有限责任公司"})
+    text = "投资方为知春资本（领投）、华兴资本（财务顾问）。"
+    lead, adviser = text.find("知春资本"), text.find("华兴资本")
+    assert not is_agent(text, {"start": lead, "end": lead + 4, "text": "知春资本"})  # the next party's role is not its own
+    assert is_agent(text, {"start": adviser, "end": adviser + 4, "text": "华兴资本"})
+
+
+def test_a_record_with_only_a_wider_place_takes_the_stated_site():
+    text = ("杭州园林收到中标通知书。\n建设地点：淮北市杜集区朔西湖\n"
+            "工程施工费依据安徽省现行规范计算，合同预估价约25,592万元。")
+    ents = spans(text, ("COMPANY", "杭州园林"), ("REGION", "淮北市杜集区"), ("REGION", "安徽省"), ("AMOUNT", "25,592万元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["regions"]) == ["淮北市杜集区", "安徽省"]
+    assert "stated site: 淮北市杜集区" in rec["links"]
+
+
+DIGEST = ("午间公告|万里马控股股东减持\n\n"
+          "【旺能环境6800万元收购苏州华益洁股权】旺能环境公告称，公司同意以6800万元收购苏州华益洁100%股权。"
+          "【今天国际中标镇海炼化仓库项目 金额8556万元】今天国际公告，公司为镇海炼化镇海基地一期项目中标单位，中标金额为8556万元。"
+          "此外，公司在江西中烟南昌卷烟厂技术改造项目中成为第一中标候选人。相关项目投标价格为人民币9260万元。")
+
+
+def test_a_digests_items_have_their_own_subjects_and_a_back_reference_the_nearest_project():
+    ents = spans(DIGEST, ("COMPANY", "万里马"), ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"),
+                 ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"), ("COMPANY", "今天国际"),
+                 ("COMPANY", "镇海炼化"), ("AMOUNT", "8556万元"), ("COMPANY", "今天国际"), ("COMPANY", "镇海炼化"),
+                 ("AMOUNT", "8556万元"), ("COMPANY", "江西中烟南昌卷烟厂"), ("AMOUNT", "9260万元"))
+    recs = {r["amounts"][-1]["text"]: r for r in build_records(DIGEST, ents)}
+    assert sorted(recs) == ["6800万元", "8556万元", "9260万元"]
+    assert "万里马" not in {m["text"] for r in recs.values() for m in r["companies"]}  # the headline's item has no figure
+    last = recs["9260万元"]
+    assert last["project"] == "江西中烟南昌卷烟厂技术改造项目"
+    assert sorted(set(texts(last["companies"]))) == ["今天国际", "江西中烟南昌卷烟厂"]
+    assert "project named before: 江西中烟南昌卷烟厂技术改造项目" in last["links"]
+    assert "companies of the project's sentence: 江西中烟南昌卷烟厂" in last["links"]
+    assert "section title company: 今天国际" in last["links"]
+
+
+def test_the_sellers_of_an_acquisition_are_left_out():
+    text = ("旺能环境6800万元收购苏州华益洁\n\n子公司旺能生态以6800万元收购苏州华锋环保技术有限公司（简称“华锋环保”）、"
+            "中科元和合计持有的苏州华益洁100%股权。华锋环保成立于2010年。")
+    ents = spans(text, ("COMPANY", "旺能环境"), ("AMOUNT", "6800万元"), ("COMPANY", "苏州华益洁"), ("COMPANY", "旺能生态"),
+                 ("AMOUNT", "6800万元"), ("COMPANY", "苏州华锋环保技术有限公司"), ("COMPANY", "华锋环保"),
+                 ("COMPANY", "中科元和"), ("COMPANY", "苏州华益洁"), ("COMPANY", "华锋环保"))
+    assert sellers(text, ents) == {"苏州华锋环保技术有限公司", "华锋环保", "中科元和"}
+    [rec] = build_records(text, ents)
+    assert sorted(set(texts(rec["companies"]))) == ["旺能环境", "旺能生态", "苏州华益洁"]  # buyer and target
+    assert any(link.startswith("sellers left out: ") for link in rec["links"])
+
+
+def test_the_project_companys_figures_are_the_projects():
+    text = ("龙建股份中标桃山湖PPP项目\n\n桃山湖项目位于七台河市，项目总投资10.95亿元。\n"
+            "项目公司的注册资本金为21,901.51万元，其中政府方出资代表为七台河城投公司，出资10,731.74万元，占项目公司49%股权。")
+    ents = spans(text, ("COMPANY", "龙建股份"), ("REGION", "七台河市"), ("AMOUNT", "10.95亿元"), ("AMOUNT", "21,901.51万元"),
+                 ("COMPANY", "七台河城投公司"), ("AMOUNT", "10,731.74万元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["amounts"]) == ["10.95亿元", "21,901.51万元", "10,731.74万元"]
+    assert sorted(set(texts(rec["companies"]))) == ["七台河城投公司", "龙建股份"]
+    assert any(link.startswith("the project company's") for link in rec["links"])
+
+
+def test_the_company_a_sentence_says_is_the_one_it_named_last():
+    text = "海马汽车收获首个涨停\n\n据宝丰预计，公司100兆瓦项目的氢气成本约为15元/kg。"
+    ents = spans(text, ("COMPANY", "海马汽车"), ("COMPANY", "宝丰"), ("CAPACITY", "100兆瓦"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["companies"]) == ["宝丰"]  # 公司 is 宝丰, not the headline's 海马汽车
+
+
+def test_a_later_paragraphs_back_reference_is_the_project_that_paragraph_describes():
+    text = ("储能电站落户广东\n\n上述项目建成后，能够为阳西县730万千瓦海上风电项目提供配套服务。\n"
+            "汇宁时代完成了与中广核售电合作投资的“江门（台山）储能电站”项目备案。项目规模为1.3GW，总投资约60亿元。")
+    ents = spans(text, ("REGION", "广东"), ("REGION", "阳西县"), ("CAPACITY", "730万千瓦"), ("COMPANY", "汇宁时代"),
+                 ("COMPANY", "中广核售电"), ("REGION", "江门"), ("REGION", "台山"), ("CAPACITY", "1.3GW"), ("AMOUNT", "60亿元"))
+    sentence_level = build_records(text, ents, whole_article=False)
+    assert any(texts(r["capacities"]) == ["730万千瓦", "1.3GW"] for r in sentence_level)  # the back reference took the last record
+    recs = {r["capacities"][0]["text"]: r for r in build_records(text, ents)}
+    assert texts(recs["730万千瓦"]["amounts"]) == [] and texts(recs["730万千瓦"]["capacities"]) == ["730万千瓦"]
+    later = recs["1.3GW"]
+    assert texts(later["amounts"]) == ["60亿元"]
+    assert sorted(set(texts(later["companies"]))) == ["中广核售电", "汇宁时代"]
+    assert {"江门", "台山"} <= set(texts(later["regions"]))
+    assert any(link.startswith("a later paragraph's project") for link in later["links"])
+
+
+def test_a_headline_records_short_project_name_is_the_bodys_project():
+    text = ("110亿后再投4.98亿，钧达股份电池项目建设提速\n\n"
+            "钧达股份称，增资是为了加快安徽16GW高效太阳能电池片基地项目的建设。")
+    ents = spans(text, ("AMOUNT", "110亿"), ("AMOUNT", "4.98亿"), ("COMPANY", "钧达股份"), ("COMPANY", "钧达股份"),
+                 ("REGION", "安徽"), ("CAPACITY", "16GW"))
+    [rec] = build_records(text, ents)
+    assert rec["project"] == "安徽16GW高效太阳能电池片基地项目"
+    assert texts(rec["amounts"]) == ["110亿", "4.98亿"] and texts(rec["regions"]) == ["安徽"]
+
+
+def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_companies():
+    text = ("中天科技收到中标通知书 中标金额约15.11亿元\n\n"
+            "中天科技中标三峡新能源江苏如东800MW海上风电直流电缆采购及敷设。\n中标金额：约15.11亿元")
+    ents = spans(text, ("COMPANY", "中天科技"), ("AMOUNT", "15.11亿元"), ("COMPANY", "中天科技"), ("COMPANY", "三峡新能源"),
+                 ("REGION", "江苏如东"), ("CAPACITY", "800MW"), ("AMOUNT", "15.11亿元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["capacities"]) == ["800MW"] and texts(rec["regions"]) == ["江苏如东"]
+    assert set(texts(rec["amounts"])) == {"15.11亿元"} and "三峡新能源" in texts(rec["companies"])
+
+
+@pytest.mark.parametrize("text, capacity, background", [
+    ("截至2019年中报，富春环保已有发电装机容量292.5MW，供热能力2820蒸吨/时。", "2820蒸吨/时", True),
+    ("上述项目建成投产后公司热电产能将接近6000蒸吨/小时。", "6000蒸吨/小时", True),
+    ("其中台州临港项目已建成投产，供热能力450蒸吨/小时。", "450蒸吨/小时", False),
+])
+def test_a_companys_existing_or_total_capacity_is_background(text, capacity, background):
+    i = text.find(capacity)
+    assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
+
+
+def test_a_figure_given_as_history_is_an_earlier_projects_record():
+    text = ("自9月初中标6.5亿项目后 龙建股份再中标10.95亿项目\n\n"
+            "龙建股份与建投集团组成的联合体中标桃山湖PPP项目。\n建设地点：七台河市\n项目总投资10.95亿元。")
+    ents = spans(text, ("AMOUNT", "6.5亿"), ("COMPANY", "龙建股份"), ("AMOUNT", "10.95亿"), ("COMPANY", "龙建股份"),
+                 ("COMPANY", "建投集团"), ("REGION", "七台河市"), ("AMOUNT", "10.95亿元"))
+    recs = {r["amounts"][0]["text"]: r for r in build_records(text, ents)}
+    assert sorted(recs) == ["10.95亿", "6.5亿"]
+    assert texts(recs["6.5亿"]["amounts"]) == ["6.5亿"]
+    assert texts(recs["6.5亿"]["companies"]) == ["龙建股份", "龙建股份"] and recs["6.5亿"]["regions"] == []
+    assert "建投集团" in texts(recs["10.95亿"]["companies"]) and texts(recs["10.95亿"]["regions"]) == ["七台河市"]
