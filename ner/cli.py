@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 ``ner validate`` found problems; 2 usage or input error
 bad option, missing input, invalid gold, unloadable model); 3 the run finished but not as asked:
 ``ner tag`` or ``ner preannotate`` had documents that failed (error lines in the output, or named on
 stderr), or ``ner train`` / ``ner cv`` trained a model that stopped on its time budget
-(``train.max_minutes``) before its dev score settled (``ner.training.budget_verdict``; the model is
+(``train.max_minutes``) before its dev score settled (``ner.model.training.budget_verdict``; the model is
 written and marked so in its metrics.json, the last line says how to go on; ``--accept-unsettled`` or
 ``train.accept_unsettled=true`` keeps it and exits 0)."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from ner.backends import BACKENDS
+from ner.model.backends import BACKENDS
 from ner.errors import NerError, UnsettledTrainingError
 
 EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
@@ -63,7 +63,7 @@ def main(verbose: bool) -> None:
 @user_errors
 def validate(file: str) -> None:
     """Check every span of a standoff JSONL file: offsets, text, labels, overlaps, duplicate ids."""
-    from ner.validate import validate_file
+    from ner.data.validate import validate_file
 
     problems, n = validate_file(file)
     for p in problems:
@@ -84,7 +84,7 @@ def validate(file: str) -> None:
 def convert(src: str, dst: str, inp: str, out: str) -> None:
     """Convert annotations between formats (brat: a folder of .txt/.ann pairs). Exports are validated
     span by span; records (Label Studio or doccano relations) go to OUT's .records.jsonl with --to jsonl."""
-    from ner.formats import read_format, records_path, write_format
+    from ner.data.formats import read_format, records_path, write_format
 
     articles = read_format(src, inp)
     write_format(dst, articles, out)
@@ -104,8 +104,8 @@ def convert(src: str, dst: str, inp: str, out: str) -> None:
 def preannotate(inputs: tuple[str, ...], output: str, fmt: str, model_dir: str | None) -> None:
     """Suggest entities and project records for new articles (by a saved tagger, else by rule) in a
     format Label Studio or doccano imports; records become relations (docs/annotation.md)."""
-    from ner.batch import iter_documents
-    from ner.suggest import preannotate_documents
+    from ner.batch.run import iter_documents
+    from ner.batch.suggest import preannotate_documents
 
     documents, failed = [], 0
     for doc in iter_documents(list(inputs)):
@@ -127,8 +127,8 @@ def preannotate(inputs: tuple[str, ...], output: str, fmt: str, model_dir: str |
 @user_errors
 def stats(file: str, top: int, as_json: bool) -> None:
     """Entity counts per type and article, and the most frequent surfaces per type."""
-    from ner.io import read_articles
-    from ner.stats import corpus_stats, format_stats
+    from ner.data.io import read_articles
+    from ner.data.stats import corpus_stats, format_stats
 
     s = corpus_stats(read_articles(file), top=top)
     click.echo(json.dumps(s, ensure_ascii=False, indent=2) if as_json else format_stats(s))
@@ -148,7 +148,7 @@ def train(config_path: str | None, accept_unsettled: bool, device: str | None, o
     train.settle_delta), unless --accept-unsettled. Without a terminal, prints one line per epoch.
     Several processes (data parallel): torchrun --nproc-per-node N -m ner.cli train ... (or accelerate launch)."""
     from ner.config import load_config
-    from ner.training import train as _train
+    from ner.model.training import train as _train
 
     extra = (["train.accept_unsettled=true"] if accept_unsettled else []) + ([f"train.device={device}"] if device else [])
     cfg = load_config(config_path, list(overrides) + extra)
@@ -177,12 +177,12 @@ def train(config_path: str | None, accept_unsettled: bool, device: str | None, o
 def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None, model_only: bool) -> None:
     """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
-    from ner.evaluation import evaluate_predictions, format_scores
-    from ner.tagger import MODEL_ONLY, load
-    from ner.validate import read_gold
+    from ner.evaluation.spans import evaluate_predictions, format_scores
+    from ner.pipeline import MODEL_ONLY, load
+    from ner.data.validate import read_gold
 
     if data.startswith("corpus:"):
-        from ner.corpora import load_corpus
+        from ner.data.corpora import load_corpus
 
         _, name, split = (data.split(":") + ["test"])[:3]
         articles = load_corpus(name, split=split, limit=limit, seed=0 if limit else None)
@@ -206,8 +206,8 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
 def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tuple[str, ...]) -> None:
     """Leave-one-article-out cross-validation on the gold articles (mean and per fold)."""
     from ner.config import load_config
-    from ner.crossval import cross_validate
-    from ner.evaluation import format_scores
+    from ner.evaluation.crossval import cross_validate
+    from ner.evaluation.spans import format_scores
 
     cfg = load_config(config_path, list(overrides))
     r = cross_validate(cfg, out_dir, folds=folds.split(",") if folds else None, progress=sys.stderr.isatty())
@@ -218,7 +218,7 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
     click.echo(format_scores(r["hybrid"], "hybrid (the saved tagger): " + _policy_text(r["hybrid"]["policy"])))
     click.echo("mean fold F1: " + ", ".join(f"{k} {v:.3f}" for k, v in r["mean_fold_f1"].items()))
     if "records" in r:
-        from ner.record_eval import format_record_scores
+        from ner.records.evaluate import format_record_scores
 
         click.echo(format_record_scores(r["records"], "records from the model's entities (held-out articles)"))
         click.echo(format_record_scores(r["hybrid"]["records"], "records from the hybrid's entities (held-out articles)"))
@@ -247,7 +247,7 @@ def _policy_text(policy: dict) -> str:
               help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "
               "within the quality limits here (torch-bf16 on a CPU with bf16, else onnx where exported, else torch).")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
-@click.option("--ray", "ray_address", default=None, help="Tag on a Ray cluster (ner.distributed): its address, "
+@click.option("--ray", "ray_address", default=None, help="Tag on a Ray cluster (ner.batch.distributed): its address, "
               "or 'local' to start one here; OUTPUT is then a folder of shards (pip install -e '.[ray]').")
 @click.option("--workers", default=None, type=int, help="With --ray: tagger actors (default: one per CPU).")
 @click.option("--rules-only", default=None, help="Comma-separated types decided by the rules alone, e.g. "
@@ -270,14 +270,14 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         min_score: str | None, db_url: str | None, fx: tuple[str, ...]) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
     Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
-    from ner.batch import check_inputs, check_output, tag_documents
-    from ner.tagger import load
+    from ner.batch.run import check_inputs, check_output, tag_documents
+    from ner.pipeline import load
 
     if output is None and db_url is None:
         raise click.UsageError("give --output FILE, --db URL, or both")
     options = {}
     if fx:
-        from ner.export import parse_fx
+        from ner.batch.export import parse_fx
 
         if fmt not in ("csv", "xlsx"):
             raise click.UsageError("--fx applies to --format csv or xlsx")
@@ -290,7 +290,7 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         policy["min_score"] = _type_floats(min_score, "--min-score")
     check_inputs(list(inputs))  # before the model loads: a typo in the only path fails at once,
     if ray_address is not None:
-        from ner.distributed import tag_dataset
+        from ner.batch.distributed import tag_dataset
 
         if output is None:
             raise NerError("--ray needs --output (a folder of JSONL or parquet files)")
@@ -354,7 +354,7 @@ def _type_floats(value: str, option: str) -> dict[str, float]:
 def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> None:
     """Export a trained tagger for ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]'): `ner tag --backend
     onnx|onnx-int8`; `--backend auto` runs fp32 ONNX where the CPU has no bf16."""
-    from ner.backends import export_onnx
+    from ner.model.backends import export_onnx
 
     if not (to_onnx or int8):
         raise NerError("nothing to export: give --onnx (and --int8 for the quantised copy too)")
@@ -369,7 +369,7 @@ def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> No
 @user_errors
 def evaluate_records_cmd(gold: str, pred: str, json_out: str | None) -> None:
     """Score predicted records against gold as (company|region, amount|capacity) tuples per document."""
-    from ner.record_eval import evaluate_records, format_record_scores, read_records
+    from ner.records.evaluate import evaluate_records, format_record_scores, read_records
 
     scores = evaluate_records(read_records(gold), read_records(pred))
     click.echo(format_record_scores(scores))
@@ -415,7 +415,7 @@ def db_upgrade(db_url: str, revision: str) -> None:
 def projects(db_url: str, output: str | None, fmt: str | None, region: str | None, since: str | None,
              until: str | None, stage: str | None, query: str | None, per_record: bool, fx: tuple[str, ...]) -> None:
     """List the projects of a database (merged across articles), or export them with --output."""
-    from ner.export import parse_fx, write_projects
+    from ner.batch.export import parse_fx, write_projects
     from ner.store import open_store
 
     with open_store(db_url, upgrade_empty=False) as store:

@@ -23,7 +23,7 @@ class ModelConfig(Strict):
 
 
 class CorpusConfig(Strict):
-    name: str  # cluener | fewfc | msra | address | referenced (see ner.corpora)
+    name: str  # cluener | fewfc | msra | address | referenced (see ner.data.corpora)
     # path: a folder (default ../shared/data/<folder>) or one file; for referenced, the .refs.jsonl file
     path: str | None = None
     split: str = "train"
@@ -37,7 +37,7 @@ class CorpusConfig(Strict):
 
 
 class AugmentConfig(Strict):
-    """Mention replacement (ner.augment): gold articles seen again with other names and figures."""
+    """Mention replacement (ner.data.augment): gold articles seen again with other names and figures."""
 
     copies: int = Field(0, ge=0)  # replaced copies of each gold training passage per epoch, drawn afresh
     p: float = Field(0.8, ge=0.0, le=1.0)  # chance that a distinct surface is replaced
@@ -82,7 +82,7 @@ class TrainConfig(Strict):
 
 
 class TagConfig(Strict):
-    """How the saved tagger combines the model with the rule pre-annotator (``ner.tagger.finalize``).
+    """How the saved tagger combines the model with the rule pre-annotator (``ner.pipeline.finalize``).
 
     Saved with the model, so ``ner tag`` and ``ner.load`` use it, and ``ner cv`` scores it as the hybrid.
     """

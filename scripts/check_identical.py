@@ -29,6 +29,7 @@ import argparse
 import importlib
 import json
 import sys
+import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,8 +43,9 @@ def _attr(name: str, *modules: str):
             mod = importlib.import_module(module)
         except ModuleNotFoundError:
             continue
-        if hasattr(mod, name):
-            return getattr(mod, name)
+        found = getattr(mod, name, None)
+        if found is not None and not isinstance(found, types.ModuleType):
+            return found
     raise ImportError(f"none of {modules} has {name}")
 
 
@@ -84,7 +86,7 @@ def sets(public: int, limit: int | None = None) -> dict[str, list]:
 def snapshot(model: str | None, public: int = 300, backend: str = "torch", limit: int | None = None) -> dict:
     import ner
 
-    preannotate = _attr("preannotate", "ner.rules", "ner.preannotate")
+    preannotate = _attr("preannotate", "ner.rules", "ner.rules.preannotate", "ner.preannotate")
     build_records = _attr("build_records", "ner.records.build", "ner.records")
     saved = only = None
     if model:

@@ -1,7 +1,7 @@
 """Alignment of character tags to tokens, for both tokenizer kinds."""
 import pytest
 
-from ner.features import IGNORE, featurize, tokenize_article
+from ner.model.features import IGNORE, featurize, tokenize_article
 from ner.labels import label_maps
 from ner.types import Span
 

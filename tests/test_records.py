@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from ner.errors import InputError
-from ner.record_eval import (
+from ner.records.evaluate import (
     evaluate_records,
     format_record_scores,
     read_records,
     record_tuples,
 )
-from ner.records import (
+from ner.records.build import (
     RECORD_KEYS,
     amount_role,
     build_records,
@@ -303,7 +303,7 @@ SEED_MICRO_F1_FLOOR = 0.87
 
 @pytest.mark.skipif(not SEED_RECORDS.exists(), reason="seed annotations absent")
 def test_records_from_gold_entities_match_gold_records():
-    from ner.io import read_articles
+    from ner.data.io import read_articles
 
     articles = read_articles(SEEDS)
     gold = read_records(SEED_RECORDS)

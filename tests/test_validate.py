@@ -6,8 +6,8 @@ from click.testing import CliRunner
 
 from ner.cli import main
 from ner.errors import AnnotationError, InputError
-from ner.io import read_articles
-from ner.validate import read_gold, validate_file
+from ner.data.io import read_articles
+from ner.data.validate import read_gold, validate_file
 
 
 def write(tmp_path, rows, name="a.jsonl"):

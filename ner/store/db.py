@@ -321,7 +321,7 @@ class Store:
 
     def record_rows(self, project_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """One row per stored document with its records (``{"id", "source", "records", "project_ids"}``),
-        the shape the table writers take (``ner.export``), for the given projects' records only."""
+        the shape the table writers take (``ner.batch.export``), for the given projects' records only."""
         with Session(self.engine) as s:
             q = select(Record).options(selectinload(Record.document)).order_by(Record.document_id, Record.position)
             if project_ids is not None:

@@ -1,6 +1,6 @@
 """Project records <-> pair links: the form records take as relations in Label Studio and doccano.
 
-Annotation tools relate two spans at a time, so a record (``ner.records``: lists of company, region,
+Annotation tools relate two spans at a time, so a record (``ner.records.build``: lists of company, region,
 amount and capacity mentions) travels as its pairs. Every company or region mention of a record is
 linked to every amount and capacity mention of it, from the company or region to the quantity, and the
 link is labelled with the pair's kind, the tuple kinds that ``ner evaluate-records`` scores:

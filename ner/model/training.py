@@ -21,12 +21,12 @@ from tqdm.auto import tqdm
 
 from ner.config import Config, TrainConfig, dump_config
 from ner.errors import UnsettledTrainingError
-from ner.evaluation import span_scores
-from ner.features import IGNORE, featurize
+from ner.evaluation.spans import span_scores
+from ner.model.features import IGNORE, featurize
 from ner.labels import label_maps
-from ner.model import load_tokenizer, new_model
+from ner.model.modeling import load_tokenizer, new_model
 from ner.types import Article, Span
-from ner.validate import read_gold
+from ner.data.validate import read_gold
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,8 @@ def passages(article: Article, max_chars: int) -> list[Article]:
 
 
 def augmented_examples(passages_: list[Article], tokenizer, cfg: Config, label2id, rng: random.Random) -> list[Example]:
-    """``cfg.data.augment.copies`` mention-replaced copies of the gold passages (ner.augment), drawn afresh."""
-    from ner.augment import Memo, augment_article, default_lexicon
+    """``cfg.data.augment.copies`` mention-replaced copies of the gold passages (ner.data.augment), drawn afresh."""
+    from ner.data.augment import Memo, augment_article, default_lexicon
 
     aug = cfg.data.augment
     lexicon = default_lexicon(aug.cluener)
@@ -100,7 +100,7 @@ def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
     gold = [a for a in read_gold(cfg.data.gold) if a.id not in set(cfg.data.exclude)] if cfg.data.gold else []
     extra: list[Article] = []
     if cfg.data.corpora:
-        from ner.corpora import load_corpus, referenced_ids
+        from ner.data.corpora import load_corpus, referenced_ids
 
         held_out = referenced_ids(cfg.data.holdout)
         for cc in cfg.data.corpora:
@@ -129,7 +129,7 @@ def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
 
 def add_silver(article: Article, types: list[str]) -> Article:
     """Fill the unlabelled ``types`` of a corpus article with rule spans; the article then claims them."""
-    from ner.preannotate import preannotate
+    from ner.rules.preannotate import preannotate
 
     if article.labelled is None:  # fully labelled (gold): nothing to fill
         return article
@@ -212,8 +212,8 @@ def dev_loss(model, examples: list[Example], n_labels: int, pad_id: int, batch_s
 def dev_scores(model, tokenizer, cfg: Config, passages_: list[Article]) -> dict:
     """Span scores of the model alone on whole dev passages, tagged exactly as ``ner tag`` does: the same
     windows (``model.max_length``, ``model.overlap``), constrained Viterbi decoding, edge trimming and the
-    one-character floor (``ner.tagger.Tagger`` with ``MODEL_ONLY``), against the passages' gold spans."""
-    from ner.tagger import MODEL_ONLY, Tagger
+    one-character floor (``ner.pipeline.Tagger`` with ``MODEL_ONLY``), against the passages' gold spans."""
+    from ner.pipeline import MODEL_ONLY, Tagger
 
     types = cfg.model.types
     device = str(next(model.parameters()).device)
@@ -244,7 +244,7 @@ class Processes:
     def from_env(cls, device: str = "auto") -> "Processes":
         import os
 
-        from ner.backends import autocast_dtype, resolve_device
+        from ner.model.backends import autocast_dtype, resolve_device
 
         world, rank = int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("RANK", 0))
         device = resolve_device(device)

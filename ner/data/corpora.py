@@ -51,8 +51,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from ner import io
-from ner.bio import char_tags_to_spans
+from ner.data import io
+from ner.data.bio import char_tags_to_spans
 from ner.errors import AnnotationError, InputError
 from ner.labels import ENTITY_TYPES
 from ner.types import Article, Span, check_article
@@ -70,7 +70,7 @@ ADDRESS_URL = "https://github.com/SuperMap/address-matching"
 def default_data_dir() -> Path:
     """``$NER_SHARED_DATA`` if set, else ``../shared/data`` beside the repository (``ner/..``)."""
     env = os.environ.get("NER_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 # --- default label mappings -------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Load once, tag many: ``tagger = ner.load(MODEL_DIR)``; ``tagger(text)``; ``tagger.extract(text)``.
 
-Inference only; it never imports the training code. The forward pass is a backend of ``ner.backends``
+Inference only; it never imports the training code. The forward pass is a backend of ``ner.model.backends``
 (torch under ``inference_mode``, or ONNX Runtime). Any length of text: articles are tokenised once and
-cut into overlapping windows (``ner.windows``); windows from all texts in a call are sorted by length
+cut into overlapping windows (``ner.model.windows``); windows from all texts in a call are sorted by length
 and batched together; each token's prediction comes from the window that owns it, so an entity across
 a window edge is decoded once, from the window that sees it whole. Decoding, rules and records of a
 text run on a second thread once its last window is through the model, beside the next batches.
@@ -18,11 +18,11 @@ from typing import Any, NoReturn, overload
 
 import numpy as np
 
-from ner.backends import TorchEncoder
-from ner.decode import decode_tokens, merge_window_probs
+from ner.model.backends import TorchEncoder
+from ner.model.decode import decode_tokens, merge_window_probs
 from ner.errors import UnsettledModelWarning
-from ner.features import featurize
-from ner.model import load_trained
+from ner.model.features import featurize
+from ner.model.modeling import load_trained
 from ner.types import Span
 
 DEFAULT_MAX_LENGTH = 256
@@ -30,7 +30,7 @@ DEFAULT_OVERLAP = 64
 DEFAULT_BATCH_SIZE = 32  # windows per forward pass
 
 
-# What ``Tagger.extract`` gives for one text: {"entities": [Span.to_dict()], "records": [record]} (ner.records)
+# What ``Tagger.extract`` gives for one text: {"entities": [Span.to_dict()], "records": [record]} (ner.records.build)
 Extracted = dict[str, list[dict[str, Any]]]
 
 NUMERIC = ("AMOUNT", "CAPACITY")
@@ -41,7 +41,7 @@ MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score"
 def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
     """Rule spans of ``rule_types``: from ``rules`` (``preannotate(text)`` already run) or computed."""
     if rules is None:
-        from ner.preannotate import preannotate
+        from ner.rules.preannotate import preannotate
 
         rules = preannotate(text)
     return [r for r in rules if r.label in rule_types]
@@ -49,7 +49,7 @@ def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | No
 
 def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str],
                     rules: Sequence[Span] | None = None) -> list[Span]:
-    """Model spans combined with rule spans (``ner.preannotate``, or ``rules`` if already run) of ``rule_types``.
+    """Model spans combined with rule spans (``ner.rules.preannotate``, or ``rules`` if already run) of ``rule_types``.
 
     * A rule span that overlaps no model span is added (the model was silent there).
     * For the numeric types, money vs capacity is decided by the unit word, which rules read
@@ -84,8 +84,8 @@ def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclus
 
 def veto_non_companies(spans: list[Span]) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
-    南方日报, 北斗产业园, 13家银行: ``ner.preannotate.is_non_company``) are dropped."""
-    from ner.preannotate import is_non_company
+    南方日报, 北斗产业园, 13家银行: ``ner.rules.preannotate.is_non_company``) are dropped."""
+    from ner.rules.preannotate import is_non_company
 
     return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
 
@@ -103,7 +103,7 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
     a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
-    (``ner.preannotate``), per type:
+    (``ner.rules.preannotate``), per type:
 
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
@@ -118,7 +118,7 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     spans = [s for s in spans if s.end - s.start >= min_length
              and (s.score is None or s.score >= floor.get(s.label, 0.0))]
     if rules is None and (rules_only or rules_first or rules_fill):
-        from ner.preannotate import preannotate
+        from ner.rules.preannotate import preannotate
 
         rules = preannotate(text)
     if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
@@ -133,10 +133,10 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
 
 
 class Tagger:
-    """The model (any backend of ``ner.backends``) and the rule policy, loaded once, tagging many texts.
+    """The model (any backend of ``ner.model.backends``) and the rule policy, loaded once, tagging many texts.
 
     ``model``: a torch token classifier (run on ``device``: ``auto`` is CUDA when present) or a backend
-    encoder (``ner.backends.OnnxEncoder``). ``batch_size``: windows per forward pass. With
+    encoder (``ner.model.backends.OnnxEncoder``). ``batch_size``: windows per forward pass. With
     ``background_rules`` (the default) each text's decoding, rules and records run on a second thread
     as soon as the model has read all its windows, while the model goes on with the next batch."""
 
@@ -195,7 +195,7 @@ class Tagger:
                         rules_fill=self.rules_fill, min_score=self.min_score)
 
     def _extracted(self, text: str, tokens, probs: np.ndarray) -> Extracted:
-        from ner.records import build_records
+        from ner.records.build import build_records
 
         entities = self._entities(text, tokens, probs)
         return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
@@ -284,20 +284,20 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
     ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8`` (files written
-    by ``ner export DIR --onnx [--int8]``) or ``auto`` (``ner.backends.choose_backend``: the fastest within
+    by ``ner export DIR --onnx [--int8]``) or ``auto`` (``ner.model.backends.choose_backend``: the fastest within
     the quality limits that the machine has: torch on CUDA, torch-bf16 on a CPU with bf16, else ONNX fp32
     where exported, else torch).
     ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
-    from ner.backends import ONNX_FILES, OnnxEncoder, choose_backend
+    from ner.model.backends import ONNX_FILES, OnnxEncoder, choose_backend
 
     chosen = choose_backend(model_dir, backend, device)
     if chosen in ("torch", "torch-bf16"):
         model, tokenizer, found_types = load_trained(model_dir, types)
         model = TorchEncoder(model, device, bf16=chosen == "torch-bf16")
     else:
-        from ner.model import load_config_tokenizer
+        from ner.model.modeling import load_config_tokenizer
 
         config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
         model = OnnxEncoder(Path(model_dir) / ONNX_FILES[chosen], config, chosen)

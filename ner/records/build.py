@@ -449,7 +449,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
     offsets into ``text``; labels other than COMPANY, REGION, AMOUNT, CAPACITY and spans outside the
     text are ignored. Each mention's text is read from ``text``. The input is not modified.
     ``whole_article``: consolidate the sentence-level records into one per project
-    (``ner.article_records``); False gives the sentence-level records.
+    (``ner.records.article``); False gives the sentence-level records.
     """
     given = [Span.from_dict(e) if isinstance(e, dict) else e for e in entities]
     spans = sorted(
@@ -537,7 +537,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
             seen.add(key)
             out.append(_to_dict(text, r, hint))
     if whole_article:
-        from ner.article_records import consolidate
+        from ner.records.article import consolidate
 
         out = consolidate(text, spans, out)
     return out

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ner.errors import InputError, NerError
-from ner.io import atomic_write, decode_bytes
+from ner.data.io import atomic_write, decode_bytes
 
 try:
     import fcntl
@@ -245,7 +245,7 @@ def tag_documents(tagger, inputs: list[str], output: str | Path, fmt: str = "jso
     writer (``fx`` exchange rates for csv and xlsx).
 
     ``tagger``: anything with ``extract(texts) -> [{"entities", "records"}]`` and ``extract(text)``
-    (``ner.tagger.Tagger``). ``batch_size`` documents go to the tagger in one call (their windows sorted
+    (``ner.pipeline.Tagger``). ``batch_size`` documents go to the tagger in one call (their windows sorted
     by length and batched across documents) and are journalled together, in input order.
 
     An interrupted run's journal is continued with ``resume``, discarded with ``overwrite``, and is
@@ -378,22 +378,22 @@ def csv_cell(value) -> str:
 
 
 def write_csv(output: Path, rows: list[dict], fx: dict | None = None) -> None:
-    """One row per record, each figure, unit, currency and region code in its own column (``ner.export``)."""
-    from ner.export import write_record_csv
+    """One row per record, each figure, unit, currency and region code in its own column (``ner.batch.export``)."""
+    from ner.batch.export import write_record_csv
 
     write_record_csv(output, rows, fx)
 
 
 def write_xlsx(output: Path, rows: list[dict], fx: dict | None = None) -> None:
-    """The CSV's table as an Excel workbook (``ner.export``; needs openpyxl)."""
-    from ner.export import write_record_xlsx
+    """The CSV's table as an Excel workbook (``ner.batch.export``; needs openpyxl)."""
+    from ner.batch.export import write_record_xlsx
 
     write_record_xlsx(output, rows, fx)
 
 
 def write_html(output: Path, rows: list[dict]) -> None:
-    """Each document's text, entities highlighted and labelled, its records beside it (``ner.export``)."""
-    from ner.export import write_html as write
+    """Each document's text, entities highlighted and labelled, its records beside it (``ner.batch.export``)."""
+    from ner.batch.export import write_html as write
 
     write(output, rows)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ner.errors import InputError
-from ner.evaluation import prf
-from ner.io import read_jsonl
+from ner.evaluation.spans import prf
+from ner.data.io import read_jsonl
 
 TUPLE_KINDS = ("company-amount", "region-amount", "company-capacity", "region-capacity")
 _PAIRS = (

@@ -35,7 +35,7 @@ character (doccano issue #2484). ``read_doccano``/``write_doccano`` therefore ta
 Label Studio (which stores code points since its frontend fix of 2021) takes ``offsets="codepoint"``.
 When offsets do not fit, the error says whether the other convention would fit.
 
-Records travel as relations between their mentions (``ner.record_links``: each company or region of a
+Records travel as relations between their mentions (``ner.records.links``: each company or region of a
 record linked to each of its amounts and capacities, labelled with the pair's kind) and come back as
 ``Article.records``: the pairs exactly, the record fields other than mentions not at all.
 
@@ -52,11 +52,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ner import io
-from ner.bio import char_tags_to_spans, spans_to_char_tags
+from ner.data import io
+from ner.data.bio import char_tags_to_spans, spans_to_char_tags
 from ner.errors import AnnotationError, InputError
 from ner.labels import ENTITY_TYPES, OUTSIDE
-from ner.record_links import Link, pair_link, record_links, records_from_links
+from ner.records.links import Link, pair_link, record_links, records_from_links
 from ner.types import Article, Span, check_article
 
 OFFSET_UNITS = ("codepoint", "utf16")
@@ -160,10 +160,10 @@ def records_path(path: str | Path) -> Path:
 
 
 def read_jsonl(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[Article]:
-    """Our standoff JSONL, validated as ``ner validate`` does (``ner.validate.read_gold``), with the
+    """Our standoff JSONL, validated as ``ner validate`` does (``ner.data.validate.read_gold``), with the
     records of ``records_path(path)`` when that file exists (every mention must be one of the article's
     entities)."""
-    from ner.validate import read_gold
+    from ner.data.validate import read_gold
 
     articles = read_gold(path, tuple(labels))
     side = records_path(path)
@@ -304,7 +304,7 @@ def read_conll(path: str | Path, labels: Sequence[str] = ENTITY_TYPES) -> list[A
 def write_doccano(articles: Iterable[Article], path: str | Path, offsets: str = "utf16") -> None:
     """doccano JSONL for import: ``{"id", "text", "label": [[start, end, "LABEL"], ...]}``. When some article
     has records, every line takes the layout of a relation project: ``"entities"`` with ids 1, 2, ... and
-    ``"relations"`` ``{"id", "from_id", "to_id", "type"}``, the records' pair links (``ner.record_links``)."""
+    ``"relations"`` ``{"id", "from_id", "to_id", "type"}``, the records' pair links (``ner.records.links``)."""
     _check_units(offsets)
     articles = list(articles)
     with_relations = any(a.records is not None for a in articles)
@@ -354,7 +354,7 @@ def _doccano_spans(obj: dict, where: str) -> list[tuple[int, int, str, Any]]:
 
 def read_doccano(path: str | Path, labels: Sequence[str] = ENTITY_TYPES, offsets: str = "utf16") -> list[Article]:
     """doccano JSONL (import or export layout); offsets in UTF-16 code units unless ``offsets="codepoint"``.
-    A line with ``"relations"`` (a relation project) gets its records from them (``ner.record_links``)."""
+    A line with ``"relations"`` (a relation project) gets its records from them (``ner.records.links``)."""
     _check_units(offsets)
     path = Path(path)
     articles = []
@@ -504,7 +504,7 @@ def read_labelstudio(
     """Tasks of a Label Studio JSON export. ``source="annotations"`` takes each task's first annotation
     that was not cancelled; ``source="predictions"`` its first prediction. Tasks without one are skipped
     (an unannotated task is not evidence that its text has no entities). Its relation results, if any,
-    are the article's records (``ner.record_links``). Errors name the task id and the span."""
+    are the article's records (``ner.records.links``). Errors name the task id and the span."""
     _check_units(offsets)
     if source not in ("annotations", "predictions"):
         raise ValueError(f"source={source!r}: expected 'annotations' or 'predictions'")

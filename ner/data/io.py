@@ -1,7 +1,7 @@
 """Reading and writing articles: raw text files (UTF-8 / GB18030), standoff JSONL, atomic writes.
 
-Format converters (CoNLL, doccano, Label Studio, brat) live in ``ner.formats``; readers of the public
-corpora live in ``ner.corpora``.
+Format converters (CoNLL, doccano, Label Studio, brat) live in ``ner.data.formats``; readers of the public
+corpora live in ``ner.data.corpora``.
 """
 from __future__ import annotations
 

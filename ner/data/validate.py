@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ner.errors import AnnotationError
-from ner.io import read_jsonl
+from ner.data.io import read_jsonl
 from ner.labels import ENTITY_TYPES
 from ner.types import Article, check_article
 

@@ -6,17 +6,17 @@ import logging
 from pathlib import Path
 
 from ner.config import Config
-from ner.evaluation import evaluate_predictions
-from ner.io import read_jsonl, write_jsonl
-from ner.validate import read_gold
+from ner.evaluation.spans import evaluate_predictions
+from ner.data.io import read_jsonl, write_jsonl
+from ner.data.validate import read_gold
 
 log = logging.getLogger(__name__)
 
 
 def score_records(gold_path: Path, articles, predictions) -> dict:
     """Record-tuple scores of records built from each held-out article's predicted entities."""
-    from ner.record_eval import evaluate_records, read_records
-    from ner.records import build_records
+    from ner.records.evaluate import evaluate_records, read_records
+    from ner.records.build import build_records
 
     gold = {k: v for k, v in read_records(gold_path).items() if k in {a.id for a in articles}}
     pred = {a.id: build_records(a.text, p) for a, p in zip(articles, predictions)}
@@ -33,8 +33,8 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid:
     the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
     """
-    from ner.tagger import MODEL_ONLY, finalize, load
-    from ner.training import is_trained, train
+    from ner.pipeline import MODEL_ONLY, finalize, load
+    from ner.model.training import is_trained, train
 
     out_dir = Path(out_dir)
     if not cfg.data.gold:
@@ -70,7 +70,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     pooled = evaluate_predictions(held, preds, cfg.model.types)
     types = list(cfg.model.types) + ["micro"]
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
-    from ner.preannotate import preannotate
+    from ner.rules.preannotate import preannotate
     policy = cfg.tag.model_dump()
     rule_spans = [preannotate(a.text) for a in held]  # the baseline, and the rules inside the hybrid
     hybrid = [finalize(a.text, p, rules=r, **policy) for a, p, r in zip(held, preds, rule_spans)]

@@ -3,9 +3,9 @@
     ner tag --model DIR --ray local|ADDRESS inputs... --output OUT_FOLDER [--format jsonl|parquet] [--workers N]
 
 A *shard* is one input file (JSONL, parquet, or a text file); its documents are read on the cluster by
-the readers of ``ner tag`` (``ner.batch``: same ids, sources, encodings and error lines), tagged by
+the readers of ``ner tag`` (``ner.batch.run``: same ids, sources, encodings and error lines), tagged by
 ``map_batches`` with ``TaggerActor`` (each actor loads the tagger once and tags batches of documents
-as ``ner tag`` does, ``ner.batch.tag_rows``), and written to ``OUT_FOLDER/<shard>.jsonl`` (or
+as ``ner tag`` does, ``ner.batch.run.tag_rows``), and written to ``OUT_FOLDER/<shard>.jsonl`` (or
 ``.parquet``), each file atomically once all its documents are back. A document that cannot be read or
 tagged becomes an error row. Re-running the same command skips the shards whose file exists, so an
 interrupted run goes on where it stopped. Needs ``pip install -e '.[ray]'``.
@@ -19,9 +19,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ner.batch import SUFFIXES, Document, check_inputs, printable
+from ner.batch.run import SUFFIXES, Document, check_inputs, printable
 from ner.errors import NerError
-from ner.io import atomic_write
+from ner.data.io import atomic_write
 
 FORMATS = ("jsonl", "parquet")
 BLOCK_BYTES = 1 << 20  # documents per Ray block: about a megabyte of them
@@ -64,7 +64,7 @@ def shard_name(path: Path) -> str:
 
 def read_shard(row: dict) -> Iterator[dict]:
     """``flat_map`` step: one input file -> its documents, read as ``ner tag`` reads them."""
-    from ner.batch import _documents_from_file
+    from ner.batch.run import _documents_from_file
 
     for k, doc in enumerate(_documents_from_file(Path(row["path"]))):
         yield {"shard": row["shard"], "order": k, "id": doc.id, "text": doc.text or "", "source": doc.source,
@@ -78,14 +78,14 @@ class TaggerActor:
                  threads: int | None = None):
         import torch
 
-        from ner.tagger import load
+        from ner.pipeline import load
 
         if threads:
             torch.set_num_threads(threads)
         self.tagger = load(model_dir, backend=backend, device=device, **(load_kwargs or {}))
 
     def __call__(self, batch: dict) -> dict:
-        from ner.batch import tag_rows
+        from ner.batch.run import tag_rows
 
         docs = [Document(str(i), t if not e else None, str(s), str(e) or None)
                 for i, t, s, e in zip(batch["id"], batch["text"], batch["source"], batch["error"])]

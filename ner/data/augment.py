@@ -82,8 +82,8 @@ def default_lexicon(cluener_dir: str | None = None) -> Lexicon:
 
 
 def _cluener_companies(cluener_dir: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """CLUENER2020 train's company mentions (through ``ner.corpora.read_cluener``), legal and short names."""
-    from ner.corpora import read_cluener
+    """CLUENER2020 train's company mentions (through ``ner.data.corpora.read_cluener``), legal and short names."""
+    from ner.data.corpora import read_cluener
 
     articles = read_cluener(cluener_dir, "train", mapping={"company": "COMPANY"}, claim=["COMPANY"], region_names=())
     bad = ("某", "事务所", "中心", "网", "工作室", "交易所", "平台", "商城", "“", "《")

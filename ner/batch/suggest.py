@@ -2,10 +2,10 @@
 
 This is ``ner preannotate``. The entities come from a saved tagger (``ner.load(model_dir)``: the model
 and the rules combined as saved, model spans with their scores) or, without one, from the rules alone
-(``ner.preannotate``, no scores); the records from ``ner.records.build_records`` on those entities.
+(``ner.rules.preannotate``, no scores); the records from ``ner.records.build.build_records`` on those entities.
 Label Studio gets them as predictions (``model_version``: the model folder as given, or ``rules``) with
 the records as relations, doccano as the JSONL of a relation project, standoff JSONL with the records
-beside it (``ner.formats``); CoNLL and brat take the entities only.
+beside it (``ner.data.formats``); CoNLL and brat take the entities only.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ner.errors import InputError
-from ner.formats import write_format, write_labelstudio
+from ner.data.formats import write_format, write_labelstudio
 from ner.types import Article
 
 SUGGESTION_FORMATS = ("labelstudio", "doccano", "jsonl", "brat", "conll")
@@ -22,15 +22,15 @@ SUGGESTION_FORMATS = ("labelstudio", "doccano", "jsonl", "brat", "conll")
 def suggest(documents: Iterable[tuple[str, str]], model_dir: str | Path | None = None,
             batch_size: int = 8) -> list[Article]:
     """``(id, text)`` pairs -> articles with suggested entities and the records built from them."""
-    from ner.records import build_records
+    from ner.records.build import build_records
 
     if model_dir is None:
-        from ner.preannotate import preannotate
+        from ner.rules.preannotate import preannotate
 
         def tag(texts: list[str]) -> list:
             return [preannotate(t) for t in texts]
     else:
-        from ner.tagger import load
+        from ner.pipeline import load
 
         tag = load(model_dir).tag
     docs = list(documents)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ner.labels import OUTSIDE
 from ner.types import Span
-from ner.windows import Window, token_windows
+from ner.model.windows import Window, token_windows
 
 IGNORE = -100
 

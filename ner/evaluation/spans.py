@@ -41,7 +41,7 @@ def seqeval_scores(texts: Sequence[str], gold: Sequence[Sequence[Span]], pred: S
     from seqeval.metrics import classification_report
     from seqeval.scheme import IOB2
 
-    from ner.bio import spans_to_char_tags
+    from ner.data.bio import spans_to_char_tags
 
     y_true = [spans_to_char_tags(t, g) for t, g in zip(texts, gold)]
     y_pred = [spans_to_char_tags(t, p) for t, p in zip(texts, pred)]

@@ -2,7 +2,7 @@
 
 Every backend is a callable ``encoder(input_ids, attention_mask) -> logits`` on numpy arrays (batch x
 tokens, int64 in; batch x tokens x labels, float32 out) with the model's ``config`` (labels, window
-limit), so ``ner.tagger.Tagger`` never knows which one it runs:
+limit), so ``ner.pipeline.Tagger`` never knows which one it runs:
 
 * ``torch``: the saved weights (``model.safetensors``), on CPU or CUDA (``resolve_device``); on a GPU
   under bf16 autocast (fp16 where bf16 is unsupported). The CUDA path is untested on a GPU.
@@ -208,7 +208,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, int8: 
         import torch
     except ImportError as e:
         raise NerError(f"ner export --onnx needs {e.name}: pip install -e '.[onnx]'") from None
-    from ner.model import load_trained
+    from ner.model.modeling import load_trained
 
     model_dir = Path(model_dir)
     out = Path(out_dir) if out_dir is not None else model_dir

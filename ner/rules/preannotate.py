@@ -1,7 +1,7 @@
 """Rule-based pre-annotation: raw article text -> suggested standoff spans (REGION, COMPANY, AMOUNT, CAPACITY).
 
 Place on the data path: it produces the same ``Span`` objects as the tagger, so its output can pre-fill
-annotation tasks (``ner.formats.write_labelstudio(..., as_predictions=True)``) and serve as the rule
+annotation tasks (``ner.data.formats.write_labelstudio(..., as_predictions=True)``) and serve as the rule
 baseline that a trained model must beat (``scripts/eval_preannotate.py``).
 
     >>> [(s.text, s.label) for s in preannotate("长沙市望城区总投资75亿元,年产智能手机4000万台")]
@@ -453,9 +453,9 @@ _ADDRESS_LEVELS = {"prov": "province", "city": "city", "district": "district", "
 
 
 def _address_corpus_names(path: Path) -> dict[str, str]:
-    """Full names by level from ``ner.corpora.gazetteer_from_address_corpus`` (levels prov, city, district,
+    """Full names by level from ``ner.data.corpora.gazetteer_from_address_corpus`` (levels prov, city, district,
     devzone, town), filtered to plausible place names."""
-    from ner.corpora import gazetteer_from_address_corpus
+    from ner.data.corpora import gazetteer_from_address_corpus
 
     base = Gazetteer.default()
     names: dict[str, str] = {}
@@ -598,7 +598,7 @@ NON_COMPANY_NAMES = frozenset(("央行", "中央", "党中央", "红网", "财�
 def is_non_company(name: str) -> bool:
     """True for a name that ANNOTATION.md excludes from COMPANY by its form: 文登区政府, 株洲市发改委,
     工信部, 湖南工业大学, 浙江省汽摩配行业商会, 南方日报, 北斗产业园, 13家银行. The tagger drops such
-    model spans wherever the rules take part in COMPANY (``ner.tagger.veto_non_companies``)."""
+    model spans wherever the rules take part in COMPANY (``ner.pipeline.veto_non_companies``)."""
     return name in NON_COMPANY_NAMES or bool(_NON_COMPANY_RE.search(name))
 
 

@@ -6,7 +6,7 @@ text, value and unit, every region its text, canonical name and admin code, each
 character offsets (``start-end``) in the source document. Nothing is converted silently: a CNY column
 appears only when exchange rates are given (``fx={"USD": 7.1}``), and an amount in a currency without a
 rate stays blank there. Text cells that a spreadsheet would run as a formula (= + - @) are escaped with
-a leading quote (``ner.batch.csv_cell``), in CSV and xlsx alike.
+a leading quote (``ner.batch.run.csv_cell``), in CSV and xlsx alike.
 
 The HTML page shows each document's text with its entities highlighted and labelled in the text (no
 hovering needed), and its records beside the text; each figure or name of a record links to its
@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ner.batch import csv_cell
+from ner.batch.run import csv_cell
 from ner.errors import NerError
-from ner.io import atomic_write
+from ner.data.io import atomic_write
 
 GROUPS = {  # record key -> (column prefix, normalised fields in column order)
     "regions": ("region", ("canonical", "code")),
