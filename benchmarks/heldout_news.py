@@ -22,7 +22,7 @@ from ner.data.corpora import read_referenced
 from ner.evaluation.spans import span_scores
 from ner.data.io import read_jsonl
 from ner.labels import ENTITY_TYPES
-from ner.rules.preannotate import preannotate
+from ner.rules import preannotate
 from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"

@@ -13,7 +13,7 @@ import argparse
 
 from ner.data.corpora import load_corpus
 from ner.evaluation.spans import evaluate_predictions
-from ner.rules.preannotate import preannotate
+from ner.rules import preannotate
 from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
 
 SPLITS = (("cluener", "dev"), ("fewfc", "test"))

@@ -23,7 +23,7 @@ import time
 
 from ner.data.corpora import read_referenced
 from ner.evaluation.spans import span_scores
-from ner.rules.preannotate import preannotate
+from ner.rules import preannotate
 from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
 from ner.records.build import build_records

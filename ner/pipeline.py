@@ -41,7 +41,7 @@ MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score"
 def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
     """Rule spans of ``rule_types``: from ``rules`` (``preannotate(text)`` already run) or computed."""
     if rules is None:
-        from ner.rules.preannotate import preannotate
+        from ner.rules import preannotate
 
         rules = preannotate(text)
     return [r for r in rules if r.label in rule_types]
@@ -49,7 +49,7 @@ def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | No
 
 def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str],
                     rules: Sequence[Span] | None = None) -> list[Span]:
-    """Model spans combined with rule spans (``ner.rules.preannotate``, or ``rules`` if already run) of ``rule_types``.
+    """Model spans combined with rule spans (``ner.rules``, or ``rules`` if already run) of ``rule_types``.
 
     * A rule span that overlaps no model span is added (the model was silent there).
     * For the numeric types, money vs capacity is decided by the unit word, which rules read
@@ -84,8 +84,8 @@ def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclus
 
 def veto_non_companies(spans: list[Span]) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
-    南方日报, 北斗产业园, 13家银行: ``ner.rules.preannotate.is_non_company``) are dropped."""
-    from ner.rules.preannotate import is_non_company
+    南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped."""
+    from ner.rules import is_non_company
 
     return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
 
@@ -103,7 +103,7 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
     a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
-    (``ner.rules.preannotate``), per type:
+    (``ner.rules``), per type:
 
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
@@ -118,7 +118,7 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     spans = [s for s in spans if s.end - s.start >= min_length
              and (s.score is None or s.score >= floor.get(s.label, 0.0))]
     if rules is None and (rules_only or rules_first or rules_fill):
-        from ner.rules.preannotate import preannotate
+        from ner.rules import preannotate
 
         rules = preannotate(text)
     if "COMPANY" in (*rules_only, *rules_first, *rules_fill):

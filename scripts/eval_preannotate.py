@@ -1,4 +1,4 @@
-"""Score the rule pre-annotator (``ner.rules.preannotate``) against gold: the baseline a trained model must beat.
+"""Score the rule pre-annotator (``ner.rules``) against gold: the baseline a trained model must beat.
 
     python scripts/eval_preannotate.py                         # data/annotated/seeds.jsonl
     python scripts/eval_preannotate.py data/annotated/parts    # a folder of one-article *.json files
@@ -10,7 +10,7 @@ script falls back to ``data/annotated/parts`` and says so.
 
 Scores are exact character-span matches (``ner.evaluation.spans.span_scores``). The rules were written and
 revised while reading the seed articles and their errors, so this baseline is optimistic on them (see
-the note in ``ner/rules/preannotate.py``); score it again on articles annotated later for a fair figure.
+the note in ``ner/rules/__init__.py``); score it again on articles annotated later for a fair figure.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from ner.errors import NerError
 from ner.evaluation.spans import span_scores
 from ner.data.io import atomic_write, read_articles, read_text
 from ner.labels import ENTITY_TYPES
-from ner.rules.preannotate import Gazetteer, preannotate
+from ner.rules import Gazetteer, preannotate
 from ner.types import Article, check_article
 
 DEFAULT_GOLD = Path("data/annotated/seeds.jsonl")
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     n_chars = sum(len(a.text) for a in gold)
-    print(f"rule baseline (ner.rules.preannotate) on {gold_path}: {len(gold)} articles, {n_chars} characters, exact span match")
+    print(f"rule baseline (ner.rules) on {gold_path}: {len(gold)} articles, {n_chars} characters, exact span match")
     print(format_scores(scores))
     if args.errors:
         print(format_errors(gold, preds, args.errors))

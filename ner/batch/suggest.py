@@ -2,7 +2,7 @@
 
 This is ``ner preannotate``. The entities come from a saved tagger (``ner.load(model_dir)``: the model
 and the rules combined as saved, model spans with their scores) or, without one, from the rules alone
-(``ner.rules.preannotate``, no scores); the records from ``ner.records.build.build_records`` on those entities.
+(``ner.rules``, no scores); the records from ``ner.records.build.build_records`` on those entities.
 Label Studio gets them as predictions (``model_version``: the model folder as given, or ``rules``) with
 the records as relations, doccano as the JSONL of a relation project, standoff JSONL with the records
 beside it (``ner.data.formats``); CoNLL and brat take the entities only.
@@ -25,7 +25,7 @@ def suggest(documents: Iterable[tuple[str, str]], model_dir: str | Path | None =
     from ner.records.build import build_records
 
     if model_dir is None:
-        from ner.rules.preannotate import preannotate
+        from ner.rules import preannotate
 
         def tag(texts: list[str]) -> list:
             return [preannotate(t) for t in texts]

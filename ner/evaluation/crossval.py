@@ -70,7 +70,7 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     pooled = evaluate_predictions(held, preds, cfg.model.types)
     types = list(cfg.model.types) + ["micro"]
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
-    from ner.rules.preannotate import preannotate
+    from ner.rules import preannotate
     policy = cfg.tag.model_dump()
     rule_spans = [preannotate(a.text) for a in held]  # the baseline, and the rules inside the hybrid
     hybrid = [finalize(a.text, p, rules=r, **policy) for a, p, r in zip(held, preds, rule_spans)]

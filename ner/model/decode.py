@@ -119,7 +119,7 @@ def _trim(span: Span, text: str) -> Span:
 
 def _starts_with_place(text: str) -> bool:
     """Whether ``text`` begins with a country, world region, province or city name of the rules' gazetteer."""
-    from ner.rules.preannotate import Gazetteer
+    from ner.lexicon.places import Gazetteer
 
     return any(level in ("macro", "province", "city") for level in Gazetteer.default().prefix_levels(text))
 

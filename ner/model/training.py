@@ -129,7 +129,7 @@ def load_training_articles(cfg: Config) -> tuple[list[Article], list[Article]]:
 
 def add_silver(article: Article, types: list[str]) -> Article:
     """Fill the unlabelled ``types`` of a corpus article with rule spans; the article then claims them."""
-    from ner.rules.preannotate import preannotate
+    from ner.rules import preannotate
 
     if article.labelled is None:  # fully labelled (gold): nothing to fill
         return article

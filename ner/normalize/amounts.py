@@ -297,7 +297,7 @@ def number_json(d: Decimal | None) -> int | float | None:
 # ---------------------------------------------------------------------------------------------
 # Currencies
 
-# Currency names -> ISO 4217 codes. ``ner.rules.preannotate`` recognises the Chinese names among them after a
+# Currency names -> ISO 4217 codes. ``ner.rules`` recognises the Chinese names among them after a
 # number, so every currency the rules find is one this module reads.
 CURRENCY_CODES = {
     "元人民币": "CNY", "人民币元": "CNY", "人民币": "CNY", "元": "CNY", "块钱": "CNY", "RMB": "CNY",

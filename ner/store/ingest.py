@@ -10,11 +10,11 @@ RULES_VERSION = "rules"
 
 
 class RulesTagger:
-    """The rule layer alone (``ner.rules.preannotate``) behind the ``Tagger.extract`` interface: what ``ner
+    """The rule layer alone (``ner.rules``) behind the ``Tagger.extract`` interface: what ``ner
     serve`` tags with when it is given no ``--model``."""
 
     def extract(self, text: str | Sequence[str]) -> Any:
-        from ner.rules.preannotate import preannotate
+        from ner.rules import preannotate
         from ner.records.build import build_records
 
         texts = [text] if isinstance(text, str) else list(text)
