@@ -23,8 +23,9 @@ from ner.data.corpora import read_referenced
 from ner.evaluation.spans import span_scores
 from ner.data.io import read_jsonl
 from ner.labels import ENTITY_TYPES
-from ner.rules import preannotate
-from ner.pipeline import MODEL_ONLY, finalize, load
+from ner.combine import MODEL_ONLY
+from ner.evaluation.compare import hybrid_spans, rule_spans
+from ner.pipeline import load
 from ner.model.training import train
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
@@ -84,7 +85,7 @@ def main() -> None:
         texts += [a.text for a in articles]
         gold += [a.entities for a in articles]
         preds += load(model_dir, **MODEL_ONLY).tag([a.text for a in articles])
-    rules = [preannotate(t) for t in texts]
+    rules = rule_spans(texts)
 
     def row(name, spans):
         scores = span_scores(gold, spans)
@@ -93,13 +94,12 @@ def main() -> None:
     print(f"{len(texts)} dev sentences, each tagged by the half-model that did not train on it")
     print(row("rules", rules)[1])
     print(row("model alone", preds)[1])
-    ranked = sorted((row(name, [finalize(t, s, rules=r, **pol) for t, s, r in zip(texts, preds, rules)])
+    ranked = sorted((row(name, hybrid_spans(texts, preds, rules, pol))
                      for name, pol in policies()), reverse=True)
     for _, line in ranked[:args.top]:
         print(line)
     saved = load_config(args.config).tag.model_dump()  # the tag section is finalize's policy arguments
-    print(row(f"{args.config} tag section", [finalize(t, s, rules=r, **saved)
-                                             for t, s, r in zip(texts, preds, rules)])[1])
+    print(row(f"{args.config} tag section", hybrid_spans(texts, preds, rules, saved))[1])
 
 
 if __name__ == "__main__":

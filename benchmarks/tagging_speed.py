@@ -73,7 +73,8 @@ def child(args) -> dict:
         pipe(texts)
     elif kind == "spans":  # quality: the model alone and the saved tagger, spans per text
         import ner
-        from ner.pipeline import MODEL_ONLY, finalize, saved_policy
+        from ner.combine import MODEL_ONLY, finalize
+        from ner.pipeline import saved_policy
 
         tagger = ner.load(args.dir, backend=backend, **MODEL_ONLY)
         loaded = time.perf_counter()

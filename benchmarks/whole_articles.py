@@ -23,7 +23,7 @@ import time
 
 from ner.data.corpora import read_referenced
 from ner.evaluation.spans import span_scores
-from ner.rules import preannotate
+from ner.evaluation.compare import compare_systems, rule_spans
 from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
 from ner.records.build import build_records
@@ -94,7 +94,8 @@ def main() -> None:
         raise SystemExit(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
     tagger = policy = None
     if args.model:
-        from ner.pipeline import MODEL_ONLY, finalize, load, saved_policy
+        from ner.combine import MODEL_ONLY
+        from ner.pipeline import load, saved_policy
 
         tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
     for part in args.part or ["dev"]:
@@ -103,12 +104,13 @@ def main() -> None:
         texts, gold = [a.text for a in articles], [a.entities for a in articles]
         print(f"\n== {part}: {len(articles)} articles, {sum(map(len, texts))} characters, "
               f"{sum(map(len, gold))} gold entities, {sum(map(len, gold_records.values()))} gold records")
-        systems = {"rules": [preannotate(t) for t in texts]}
+        systems = {"rules": rule_spans(texts)}
         if tagger is not None:
             t0 = time.perf_counter()
-            systems["model"] = tagger.tag(texts)
+            model = tagger.tag(texts)
             took = time.perf_counter() - t0
-            systems["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, systems["model"], systems["rules"])]
+            both = compare_systems(texts, model, policy, rules=systems["rules"], hybrid="saved")
+            systems.update(model=both["model"], saved=both["saved"])
             print(f"model: {sum(map(len, texts)) / took:.0f} chars/s")
         lac = lac_spans(texts)
         if lac is None:

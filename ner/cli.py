@@ -178,7 +178,8 @@ def evaluate(model_dir: str, data: str, json_out: str | None, limit: int | None,
     """Score a model on gold standoff JSONL, or on a public corpus split (corpus:cluener:dev,
     corpus:fewfc:test, corpus:msra:test) for the types it labels: exact char spans and seqeval strict IOB2."""
     from ner.evaluation.spans import evaluate_predictions, format_scores
-    from ner.pipeline import MODEL_ONLY, load
+    from ner.combine import MODEL_ONLY
+    from ner.pipeline import load
     from ner.data.validate import read_gold
 
     if data.startswith("corpus:"):

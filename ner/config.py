@@ -82,7 +82,7 @@ class TrainConfig(Strict):
 
 
 class TagConfig(Strict):
-    """How the saved tagger combines the model with the rule pre-annotator (``ner.pipeline.finalize``).
+    """How the saved tagger combines the model with the rule pre-annotator (``ner.combine.finalize``).
 
     Saved with the model, so ``ner tag`` and ``ner.load`` use it, and ``ner cv`` scores it as the hybrid.
     """

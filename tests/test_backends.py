@@ -8,7 +8,7 @@ from conftest import TEXTS
 import ner
 from ner.cli import main
 from ner.errors import NerError
-from ner.pipeline import MODEL_ONLY
+from ner.combine import MODEL_ONLY
 
 TYPES = ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]
 

@@ -10,7 +10,7 @@ from conftest import GOLD, REPO, spans_by_find
 
 import ner
 from ner.evaluation.spans import span_scores
-from ner.pipeline import MODEL_ONLY
+from ner.combine import MODEL_ONLY
 from ner.types import Span
 
 

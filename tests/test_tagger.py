@@ -79,7 +79,7 @@ def test_empty_and_blank_texts(oracle):
 
 
 def test_rules_fill_only_where_the_model_is_silent(oracle):
-    from ner.pipeline import fill_with_rules
+    from ner.combine import fill_with_rules
     from ner.types import Span
 
     text = "年产智能手机4000万台，总投资75亿元"
@@ -93,7 +93,7 @@ def test_rules_fill_only_where_the_model_is_silent(oracle):
 
 
 def test_rules_decide_money_versus_capacity_and_short_spans_go():
-    from ner.pipeline import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "规划产能20GWh，造价5亿元"
@@ -105,7 +105,7 @@ def test_rules_decide_money_versus_capacity_and_short_spans_go():
 
 
 def test_rules_only_and_rules_first(oracle):
-    from ner.pipeline import prefer_rules
+    from ner.combine import prefer_rules
     from ner.types import Span
 
     text = "德赛电池在长沙市投资75亿元，持股2000万股"
@@ -123,7 +123,7 @@ def test_rules_only_and_rules_first(oracle):
 
 
 def test_rules_veto_model_non_companies():
-    from ner.pipeline import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "文登区政府与大唐山东发电有限公司签约，湖南工业大学、欧科亿参与"
@@ -136,7 +136,7 @@ def test_rules_veto_model_non_companies():
 
 
 def test_model_company_takes_the_rule_place_it_starts_with():
-    from ner.pipeline import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "北京银行向杭州投资"
@@ -150,7 +150,7 @@ def test_model_company_takes_the_rule_place_it_starts_with():
 
 
 def test_min_score_drops_unsure_model_spans_only():
-    from ner.pipeline import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "欧科亿与德智新材料在株洲"
@@ -165,7 +165,8 @@ def test_min_score_drops_unsure_model_spans_only():
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
     import ner
     from ner.model.modeling import new_model
-    from ner.pipeline import MODEL_ONLY, saved_policy
+    from ner.combine import MODEL_ONLY
+    from ner.pipeline import saved_policy
 
     model_dir = tmp_path / "m"
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)

@@ -8,7 +8,7 @@ from conftest import GOLD
 import ner
 from ner.config import load_config
 from ner.errors import LabelMismatchError
-from ner.pipeline import MODEL_ONLY
+from ner.combine import MODEL_ONLY
 from ner.model.training import partial_label_loss, train
 
 

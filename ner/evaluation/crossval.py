@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from ner.config import Config
+from ner.evaluation.compare import compare_systems
 from ner.evaluation.spans import evaluate_predictions
 from ner.data.io import read_jsonl, write_jsonl
 from ner.data.validate import read_gold
@@ -33,7 +34,8 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     baseline; its rules were written while reading the seeds, so it is optimistic) and for the hybrid:
     the model combined with the rules as ``cfg.tag`` says, which is what the saved tagger does.
     """
-    from ner.pipeline import MODEL_ONLY, finalize, load
+    from ner.combine import MODEL_ONLY, finalize
+    from ner.pipeline import load
     from ner.model.training import is_trained, train
 
     out_dir = Path(out_dir)
@@ -70,10 +72,9 @@ def cross_validate(cfg: Config, out_dir: str | Path, folds: list[str] | None = N
     pooled = evaluate_predictions(held, preds, cfg.model.types)
     types = list(cfg.model.types) + ["micro"]
     mean = {t: sum(per_fold[f]["span"][t]["f1"] for f in ids) / len(ids) for t in types}
-    from ner.rules import preannotate
     policy = cfg.tag.model_dump()
-    rule_spans = [preannotate(a.text) for a in held]  # the baseline, and the rules inside the hybrid
-    hybrid = [finalize(a.text, p, rules=r, **policy) for a, p, r in zip(held, preds, rule_spans)]
+    systems = compare_systems([a.text for a in held], preds, policy)  # the rules: the baseline, and inside the hybrid
+    rule_spans, hybrid = systems["rules"], systems["hybrid"]
     result = {
         "folds": per_fold, "pooled": pooled, "mean_fold_f1": mean,
         "rules_baseline": evaluate_predictions(held, rule_spans, cfg.model.types),

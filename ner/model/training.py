@@ -213,7 +213,8 @@ def dev_scores(model, tokenizer, cfg: Config, passages_: list[Article]) -> dict:
     """Span scores of the model alone on whole dev passages, tagged exactly as ``ner tag`` does: the same
     windows (``model.max_length``, ``model.overlap``), constrained Viterbi decoding, edge trimming and the
     one-character floor (``ner.pipeline.Tagger`` with ``MODEL_ONLY``), against the passages' gold spans."""
-    from ner.pipeline import MODEL_ONLY, Tagger
+    from ner.combine import MODEL_ONLY
+    from ner.pipeline import Tagger
 
     types = cfg.model.types
     device = str(next(model.parameters()).device)

@@ -29,7 +29,7 @@ NON_COMPANY_NAMES = frozenset(("央行", "中央", "党中央", "红网", "财�
 def is_non_company(name: str) -> bool:
     """True for a name that ANNOTATION.md excludes from COMPANY by its form: 文登区政府, 株洲市发改委,
     工信部, 湖南工业大学, 浙江省汽摩配行业商会, 南方日报, 北斗产业园, 13家银行. The tagger drops such
-    model spans wherever the rules take part in COMPANY (``ner.pipeline.veto_non_companies``)."""
+    model spans wherever the rules take part in COMPANY (``ner.combine.veto_non_companies``)."""
     return name in NON_COMPANY_NAMES or bool(_NON_COMPANY_RE.search(name))
 
 
