@@ -14,6 +14,8 @@ A snapshot is canonical JSON (sorted keys, one layout) of, for every text of fou
   ``sentence_records``: the sentence-level records (``whole_article=False``) of the same entities;
   ``gold_records``: the whole-article records of the gold entities, where the set has gold.
 
+With ``--corpora N``, also N sentences of each public corpus as its reader maps them (the training side).
+
 The sets: the seeds (``data/annotated/seeds.jsonl``), the held-out news
 (``data/heldout/investment_news.refs.jsonl``, texts from ``../shared/data``), a public split (the first
 ``--public`` sentences of CLUENER2020 dev, read straight from its file) and the whole-article documents
@@ -83,7 +85,23 @@ def sets(public: int, limit: int | None = None) -> dict[str, list]:
     return {k: v[:limit] for k, v in found.items()}
 
 
-def snapshot(model: str | None, public: int = 300, backend: str = "torch", limit: int | None = None) -> dict:
+CORPUS_SPLITS = (("cluener", "train"), ("cluener", "dev"), ("fewfc", "train"), ("fewfc", "test"), ("msra", "train"),
+                 ("msra", "test"), ("address", "train"))
+
+
+def corpora(n: int) -> dict:
+    """The training side: a seeded sample of ``n`` sentences of each public corpus as the readers map them
+    (spans and claimed types), absent corpora as empty lists."""
+    load_corpus = _attr("load_corpus", "ner.data.corpora", "ner.corpora")
+    out = {}
+    for name, split in CORPUS_SPLITS:
+        out[f"{name}/{split}"] = [[a.id, a.text, _spans(a.entities), None if a.labelled is None else list(a.labelled)]
+                                  for a in load_corpus(name, split=split, limit=n, seed=0)]
+    return out
+
+
+def snapshot(model: str | None, public: int = 300, backend: str = "torch", limit: int | None = None,
+             corpus_sample: int = 0) -> dict:
     import ner
 
     preannotate = _attr("preannotate", "ner.rules", "ner.rules.preannotate", "ner.preannotate")
@@ -110,6 +128,8 @@ def snapshot(model: str | None, public: int = 300, backend: str = "torch", limit
                 entities = [{"start": e["start"], "end": e["end"], "label": e["label"]} for e in got["entities"]]
                 rows[aid]["sentence_records"] = build_records(text, entities, whole_article=False)
         out["sets"][name] = {"n": len(items), "texts": rows}
+    if corpus_sample:
+        out["corpora"] = corpora(corpus_sample)
     return json.loads(json.dumps(out, ensure_ascii=False, sort_keys=True, default=str))
 
 
@@ -147,6 +167,8 @@ def compare(path_a: str | Path, path_b: str | Path) -> int:
     if raw_a == raw_b:
         a = json.loads(raw_a)
         counts = ", ".join(f"{k} {v['n']}" for k, v in a["sets"].items())
+        if "corpora" in a:
+            counts += "; corpora " + ", ".join(f"{k} {len(v)}" for k, v in a["corpora"].items())
         print(f"identical: {path_a} == {path_b} ({counts} texts; model {a['model']})")
         return 0
     diffs = differences(json.loads(raw_a), json.loads(raw_b))
@@ -165,12 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--public", type=int, default=300, help="sentences of CLUENER2020 dev (default 300)")
     s.add_argument("--backend", default="torch", help="ner.load backend (default torch: fp32)")
     s.add_argument("--limit", type=int, help="at most this many texts of each set (a quick check)")
+    s.add_argument("--corpora", type=int, default=0, metavar="N",
+                   help="also N sentences of each public corpus as its reader maps them (default 0: none)")
     c = sub.add_parser("compare", help="exit 1 if two snapshots differ, printing the first differences")
     c.add_argument("a")
     c.add_argument("b")
     args = ap.parse_args(argv)
     if args.cmd == "snapshot":
-        write(snapshot(args.model, args.public, args.backend, args.limit), args.out)
+        write(snapshot(args.model, args.public, args.backend, args.limit, args.corpora), args.out)
         print(f"wrote {args.out}")
         return 0
     return compare(args.a, args.b)
