@@ -16,13 +16,9 @@ from ner.records.evaluate import (
     read_records,
     record_tuples,
 )
-from ner.records.build import (
-    RECORD_KEYS,
-    amount_role,
-    build_records,
-    find_project_names,
-    split_sentences,
-)
+from ner.records.build import RECORD_KEYS, build_records
+from ner.records.cues import amount_role
+from ner.records.text import find_project_names, split_sentences
 from ner.types import Span
 
 REPO = Path(__file__).resolve().parents[1]

@@ -302,7 +302,7 @@ def _record_sentences(sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -
 def record_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> str | None:
     """The furthest stage the record's sentences report, headline aside when the body reports one;
     规划 when they only plan the project; else the sentence-level reading."""
-    from ner.records.build import _STAGE_RE, _STAGE_WORDS
+    from ner.records.cues import _STAGE_RE, _STAGE_WORDS
 
     head_end = text.find("\n")
     found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(sentences, r) for m in _STAGE_RE.finditer(text, lo, hi)]
@@ -345,7 +345,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = add_protagonists(text, spans, drop_background(text, merge(text, records)))
     records = attach_unnamed(records)
     records = add_stated_site(text, spans, records)
-    from ner.records.build import split_sentences
+    from ner.records.text import split_sentences
 
     sentences = split_sentences(text)
     records = [settle_roles_and_stage(text, sentences, r) for r in records]

@@ -66,225 +66,27 @@ from itertools import pairwise
 from typing import Any
 
 from ner.types import Span
+from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_role
+from ner.records.text import (
+    ProjectName,
+    _clause_of,
+    _opens_clause,
+    _same_project,
+    _short_quote_ranges,
+    find_project_names,
+    split_sentences,
+)
 
 RECORD_KEYS = ("project", "project_span", "companies", "regions", "amounts", "capacities", "stage", "date")
 AMOUNT_ROLES = ("investment", "output_value", "other")
 STAGES = ("签约", "落户", "开工", "建成", "投产", "竣工", "规划")
-
-# ---------------------------------------------------------------------------------------------
-# Lexicons
-
-_SENTENCE_END = set("。！？!?；;")
-_CLAUSE_DELIMS = set("，,、：:；;。！？!?\n")
-_OPEN_QUOTES = "“「『"
-_CLOSE_QUOTES = "”」』"
-_SUBJECT_OPENERS = set("，,：:；;。！？!?\n—】]")  # not 、: the middle of a list is no subject
-_SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not speech
-
-# Stage words, longest first at each position; value: the stage it stands for.
-_STAGE_WORDS = {
-    "签约落户": "签约", "开竣工": "开工", "试生产": "投产", "量产": "投产", "签约": "签约", "签署": "签约",
-    "落户": "落户", "引进": "落户", "入驻": "落户", "进驻": "落户", "开工": "开工", "建成": "建成",
-    "投产": "投产", "竣工": "竣工", "规划": "规划", "签订": "签约", "奠基": "开工", "动工": "开工", "开建": "开工",
-    "试产": "投产",
-}
-_STAGE_RE = re.compile("|".join(sorted(_STAGE_WORDS, key=len, reverse=True)))
-
-_YEAR = r"(?:(?:19|20)\d{2}年|今年|去年|明年)"
-_DATE_RE = re.compile(
-    rf"{_YEAR}?\d{{1,2}}月(?:\d{{1,2}}日|上旬|中旬|下旬|底|初|末|份)?"
-    rf"|{_YEAR}(?:上半年|下半年|前三季度|[一二三四]季度|以来|来)?"
-    r"|上半年|下半年|前三季度"
-)
-
-# Amount roles: keyword -> role. The nearest keyword before the amount wins.
-_ROLE_WORDS = {
-    "investment": ("总投资", "计划投资", "固定资产投资", "投资总额", "投资额", "投资", "签约", "完成投资", "融资",
-                   "中标", "合同", "交易", "对价", "收购", "出资", "增资", "认购", "募资", "募集", "斥资"),
-    "output_value": ("年产值", "产值", "营收", "营业收入", "销售收入", "销售额", "产业规模", "规模"),
-    "other": ("基金", "税收", "纳税", "贷款", "注册资本", "授信", "奖补", "奖励", "补贴", "资金", "银行", "利润"),
-}
-_ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
-_ROLE_RE = re.compile("|".join(sorted(_ROLE_OF, key=len, reverse=True)))
-_ROLE_WINDOW = 16  # characters before the amount searched for a role keyword
-_ROLE_AFTER = 14  # characters after the amount searched when nothing is found before
-
-# Project names
-_NAME_SUFFIX_RE = re.compile(r"(?:项目|基地|产业园|电站|工程|基金)+")
-_NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉\n\r\t 　的等在是了将为及个—…·")
-_NAME_STOP_WORDS = (
-    "引进", "建成", "建设", "开工", "投产", "签约", "落户", "打造", "实施", "推动", "支持", "布局", "包含",
-    "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
-)
-_NAME_MAX = 40
-_GENERIC_CORE = re.compile(
-    r"(?:重点|重大|产业|工业|制造业|招商|建设|优质|优强|新|在建|在谈|储备|一批|亿元以上|百亿|千亿|各类|相关|配套)*"
-)
-_MIN_REGION_CORE = 3  # 炎陵县 + 抽水蓄能项目 is a name; 株洲 + 产业项目 is not
-_MIN_MERGE_CORE = 4  # a name core this long identifies a project across sentences
 
 # Back-references and subsets
 _BACKREF_ANYWHERE = re.compile(r"该项目|该公司|该企业|这家企业|这家公司")
 _BACKREF_START = re.compile(r"^[“\"‘]?(?:项目|公司)")
 _SUBSET_START = re.compile(r"^[“\"‘]?其中")
 
-# Companies cited as examples of an industry: "X、Y等(一批)…企业" / "等龙头企业带动下"
-_EXAMPLE_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:企业|龙头)")
 _ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:研究院|研究所|大学|学院|协会|商会|联盟|委员会|管委会|政府)")
-
-
-# ---------------------------------------------------------------------------------------------
-# Text geometry
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each sentence (whitespace trimmed, empty ones dropped).
-
-    Ends at 。！？!?；; and newlines; a 。 inside “…” does not end the sentence (quotation +
-    attribution stay together), a newline always does.
-    """
-    bounds: list[tuple[int, int]] = []
-    start, depth = 0, 0
-    for i, ch in enumerate(text):
-        if ch in _OPEN_QUOTES:
-            depth += 1
-        elif ch in _CLOSE_QUOTES:
-            depth = max(0, depth - 1)
-        if ch in "\n\r":
-            bounds.append((start, i))
-            start, depth = i + 1, 0
-        elif ch in _SENTENCE_END and depth == 0:
-            bounds.append((start, i + 1))
-            start = i + 1
-    bounds.append((start, len(text)))
-    out = []
-    for s, e in bounds:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
-def _clause_of(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    """The clause ``[start, end)`` around ``pos`` inside ``[lo, hi)`` (delimited by ，,、：: etc.)."""
-    s = pos
-    while s > lo and text[s - 1] not in _CLAUSE_DELIMS:
-        s -= 1
-    e = pos
-    while e < hi and text[e] not in _CLAUSE_DELIMS:
-        e += 1
-    return s, e
-
-
-def _opens_clause(text: str, pos: int, lo: int) -> bool:
-    """True when ``pos`` starts a clause (after a delimiter or the sentence start), 在 allowed before."""
-    i = pos
-    while i > lo and text[i - 1] in " 　\t“\"【[":
-        i -= 1
-    if i > lo and text[i - 1] == "在":
-        i -= 1
-        while i > lo and text[i - 1] in " 　\t":
-            i -= 1
-    return i <= lo or text[i - 1] in _SUBJECT_OPENERS
-
-
-def _short_quote_ranges(text: str) -> list[tuple[int, int]]:
-    """Inner ranges of short “…” quotations and of 《…》 titles (slogans, event and document names)."""
-    ranges = []
-    for m in re.finditer(r"“([^“”\n]*)”|「([^「」\n]*)」|《([^《》\n]*)》", text):
-        inner = m.group(0)[1:-1]
-        if m.group(0)[0] == "《" or len(inner) <= _SHORT_QUOTE:
-            ranges.append((m.start() + 1, m.end() - 1))
-    return ranges
-
-
-# ---------------------------------------------------------------------------------------------
-# Project names
-
-
-@dataclass(frozen=True)
-class ProjectName:
-    start: int
-    end: int
-    text: str
-    lead: Span | None  # the COMPANY or REGION the name starts with
-
-    @property
-    def core(self) -> str:
-        """The name without its leading company/region: the part that identifies the project."""
-        return self.text[self.lead.end - self.start:] if self.lead else self.text
-
-
-def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]:
-    """Project names (see the module docstring, step 2), left to right, none inside another."""
-    by_start = {e.start: e for e in entities if e.label in ("COMPANY", "REGION")}
-    amount_ends = {e.end for e in entities if e.label == "AMOUNT"}
-    quantity_ends = {e.end for e in entities if e.label in ("AMOUNT", "CAPACITY")}
-    found: list[ProjectName] = []
-    for m in _NAME_SUFFIX_RE.finditer(text):
-        end = m.end()
-        if any(e.start < end < e.end for e in entities):
-            continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
-        s = m.start()
-        while s > 0 and end - s < _NAME_MAX:
-            if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
-                break
-            if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
-                break
-            s -= 1
-        for e in entities:  # never cut an entity in two
-            if e.start < s < e.end:
-                s = e.start
-        scan_start = s
-        s = _trim_name_start(text, s, m.start(), end)
-        if s >= m.start():
-            continue
-        lead = by_start.get(s)
-        name = ProjectName(s, end, text[s:end], lead)
-        core = text[(lead.end if lead else s):m.start()]
-        if _GENERIC_CORE.fullmatch(core) and not (lead is not None and lead.label == "COMPANY"):
-            continue  # 株洲产业项目, 重大项目; but 比亚迪项目 is a name
-        if lead is None:
-            j = scan_start
-            while j > 0 and text[j - 1] == "的":
-                j -= 1
-            for w in ("以上", "左右", "多", "余"):
-                if text.endswith(w, 0, j):
-                    j -= len(w)
-                    break
-            if j not in quantity_ends or len(core) < _MIN_REGION_CORE:
-                continue
-        elif lead.label == "REGION" and len(core) < _MIN_REGION_CORE:
-            continue
-        found.append(name)
-    found = [n for n in found if not any(o is not n and o.start <= n.start and n.end <= o.end for o in found)]
-    return sorted(found, key=lambda n: n.start)
-
-
-def _trim_name_start(text: str, s: int, limit: int, end: int) -> int:
-    """Skip 以上/左右 and an opening quote that does not close inside the name."""
-    pairs = {"“": "”", "‘": "’", "「": "」", '"': '"'}
-    while s < limit:
-        if text.startswith(("以上", "左右"), s):
-            s += 2
-        elif text[s] in pairs and pairs[text[s]] not in text[s + 1:end]:
-            s += 1
-        else:
-            break
-    return s
-
-
-def _same_project(a: ProjectName, b: ProjectName) -> bool:
-    if a.text == b.text:
-        return True
-    if a.core != b.core or len(a.core) < _MIN_MERGE_CORE:
-        return False
-    la = a.lead.text if a.lead and a.lead.label == "COMPANY" else ""
-    lb = b.lead.text if b.lead and b.lead.label == "COMPANY" else ""
-    return not la or not lb or la in lb or lb in la
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,65 +134,6 @@ def _region_fields(span: Span, hint: Sequence[str]) -> dict[str, Any]:
         return {}
     d = r.to_dict()
     return {"canonical": d.get("canonical"), "code": d.get("code")}
-
-
-# ---------------------------------------------------------------------------------------------
-# Context rules
-
-
-def amount_role(text: str, amount: Span, lo: int, previous_role: str | None = None) -> str:
-    """investment / output_value / other from the words just before (or after) the amount.
-
-    ``lo``: where the search window may start at the earliest (sentence start or previous amount's
-    end); ``previous_role``: the role of the previous amount in the same sentence, used when no
-    keyword is found before this one.
-    """
-    window = text[max(lo, amount.start - _ROLE_WINDOW):amount.start]
-    hits = list(_ROLE_RE.finditer(window))
-    if hits:
-        return _ROLE_OF[max(hits, key=lambda m: m.end()).group(0)]
-    if previous_role:
-        return previous_role
-    after = re.split(r"[，,；;。！？!?]", text[amount.end:amount.end + _ROLE_AFTER], maxsplit=1)[0]
-    hit = _ROLE_RE.search(after)
-    if hit:
-        return _ROLE_OF[hit.group(0)]
-    return "investment" if "项目" in after else "other"  # 10亿元以上项目: a class of investments
-
-
-def _nearest(matches: list[tuple[int, int, str]], anchor: int, after_first: bool) -> str | None:
-    """Pick among ``(start, end, value)``: the first after the anchor (if ``after_first``), else the
-    nearest before it, else the nearest after it."""
-    after = [m for m in matches if m[0] >= anchor]
-    before = [m for m in matches if m[1] <= anchor]
-    if after_first and after:
-        return min(after)[2]
-    if before:
-        return max(before, key=lambda m: m[1])[2]
-    if after:
-        return min(after)[2]
-    return None
-
-
-def _stage_in(text: str, lo: int, hi: int, anchor: int, blocked: list[tuple[int, int]]) -> str | None:
-    ms = [
-        (m.start() + lo, m.end() + lo, _STAGE_WORDS[m.group(0)])
-        for m in _STAGE_RE.finditer(text[lo:hi])
-        if not any(b[0] <= m.start() + lo < b[1] for b in blocked)
-    ]
-    return _nearest(ms, anchor, after_first=True)
-
-
-def _date_in(text: str, lo: int, hi: int, anchor: int) -> str | None:
-    ms = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _DATE_RE.finditer(text[lo:hi]) if m.group(0)]
-    return _nearest(ms, anchor, after_first=False)
-
-
-def _is_industry_example(text: str, company: Span, hi: int) -> bool:
-    """X、Y等一批…龙头企业 / 在北汽、…等龙头企业带动下: companies named as examples of an industry."""
-    stop = re.search(r"[，,；;。！？!?]", text[company.end:hi])
-    tail = text[company.end:company.end + stop.start()] if stop else text[company.end:hi]
-    return bool(_EXAMPLE_TAIL.search(tail)) and not _STAGE_RE.search(tail)
 
 
 # ---------------------------------------------------------------------------------------------
