@@ -1,4 +1,4 @@
-"""Mention replacement (ner.data.augment) and gold passages (ner.model.training.passages)."""
+"""Mention replacement (ner.data.augment) and gold passages (ner.model.examples.passages)."""
 import random
 import re
 
@@ -13,7 +13,7 @@ from ner.data.augment import (
     augment_article,
     default_lexicon,
 )
-from ner.model.training import passages
+from ner.model.examples import passages
 from ner.types import Article, Span, check_article
 
 TEXT = ("湖南德赛电池储能电芯项目落户长沙市望城经开区，总投资75亿元，规划产能20GWh。株洲市发改委表示，"

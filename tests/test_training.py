@@ -127,7 +127,7 @@ def test_cli_evaluate_and_tag(trained, tmp_path, gold_file):
 
 
 def test_silver_never_touches_a_fully_labelled_article():
-    from ner.model.training import add_silver
+    from ner.model.examples import add_silver
     from ner.types import Article
 
     gold = Article("g", "总投资75亿元", [], labelled=None)  # gold says: no entity here
@@ -140,7 +140,7 @@ def test_silver_never_touches_a_fully_labelled_article():
 def test_length_batches_token_budget():
     import random
 
-    from ner.model.training import Example, length_batches
+    from ner.model.examples import Example, length_batches
 
     examples = [Example([1] * n, [0] * n, [0], "x") for n in [10] * 20 + [100] * 4 + [300]]
     batches = length_batches(examples, 4, random.Random(0), max_tokens=200)
@@ -204,7 +204,7 @@ def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monk
     (MSRA train holds held-out news); a ``referenced`` entry still trains on the part it names."""
     from ner.data.corpora import text_digest
     from ner.errors import InputError
-    from ner.model.training import load_training_articles
+    from ner.model.examples import load_training_articles
 
     texts = ["长沙市投资五亿元建设工厂", "株洲市新建电池项目"]
     (tmp_path / "data" / "msra").mkdir(parents=True)
