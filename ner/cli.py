@@ -104,7 +104,7 @@ def convert(src: str, dst: str, inp: str, out: str) -> None:
 def preannotate(inputs: tuple[str, ...], output: str, fmt: str, model_dir: str | None) -> None:
     """Suggest entities and project records for new articles (by a saved tagger, else by rule) in a
     format Label Studio or doccano imports; records become relations (docs/annotation.md)."""
-    from ner.batch.run import iter_documents
+    from ner.batch.inputs import iter_documents
     from ner.batch.suggest import preannotate_documents
 
     documents, failed = [], 0
@@ -271,7 +271,8 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         min_score: str | None, db_url: str | None, fx: tuple[str, ...]) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
     Exit 3 when some documents failed (error lines in the output), 2 on a usage or input error."""
-    from ner.batch.run import check_inputs, check_output, tag_documents
+    from ner.batch.inputs import check_inputs
+    from ner.batch.run import check_output, tag_documents
     from ner.pipeline import load
 
     if output is None and db_url is None:

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from ner.batch.run import done_keys, iter_documents, tag_documents
+from ner.batch.inputs import iter_documents
+from ner.batch.run import done_keys, tag_documents
 from ner.errors import NerError
 from ner.types import Span
 

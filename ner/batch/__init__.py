@@ -1,2 +1,3 @@
-"""Tagging many documents: inputs (files, folders, JSONL, parquet), resumable output, record tables
-(CSV, xlsx, HTML), pre-annotation for annotation tools, and Ray Data."""
+"""Tagging many documents: ``inputs`` (files, folders, globs, JSONL, parquet, stdin -> documents), ``run``
+(tag them, resumable, nothing lost), ``export`` (record tables: CSV, xlsx, HTML), ``suggest``
+(pre-annotation for annotation tools) and ``distributed`` (Ray Data)."""

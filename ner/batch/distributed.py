@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ner.batch.run import SUFFIXES, Document, check_inputs, printable
+from ner.batch.inputs import SUFFIXES, Document, check_inputs, printable
 from ner.errors import NerError
 from ner.data.io import atomic_write
 
@@ -64,7 +64,7 @@ def shard_name(path: Path) -> str:
 
 def read_shard(row: dict) -> Iterator[dict]:
     """``flat_map`` step: one input file -> its documents, read as ``ner tag`` reads them."""
-    from ner.batch.run import _documents_from_file
+    from ner.batch.inputs import _documents_from_file
 
     for k, doc in enumerate(_documents_from_file(Path(row["path"]))):
         yield {"shard": row["shard"], "order": k, "id": doc.id, "text": doc.text or "", "source": doc.source,
