@@ -6,6 +6,7 @@ policy of the ``tag`` section of a training config (``ner.config.TagConfig``: ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ner.types import Span
 
@@ -106,3 +107,12 @@ def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: S
     if rules_first:
         spans = prefer_rules(text, spans, rules_first, rules=rules)
     return fill_with_rules(text, spans, rules_fill, rules=rules) if rules_fill else spans
+
+
+def describe_policy(policy: Mapping[str, Any]) -> str:
+    """'rules_only REGION,AMOUNT; rules_first COMPANY; min_score COMPANY>=0.9' (the tag section, in words)."""
+    floors = policy.get("min_score") or {}
+    parts = [f"{k} {','.join(v)}" for k, v in policy.items() if v and k != "min_score"]
+    if floors:
+        parts.append("min_score " + ",".join(f"{t}>={p:g}" for t, p in floors.items()))
+    return "; ".join(parts) or "model alone"
