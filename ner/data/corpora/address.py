@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ner.data.corpora.common import (
-    _check_mapping,
+    _corpus_files,
     _claimed,
     _finish,
     _missing,
@@ -92,20 +92,13 @@ def gazetteer_from_address_corpus(
     return _gazetteer((parts for *_, parts in _address_blocks(files)), GAZETTEER_LEVELS)
 
 
-def read_address(
-    path: str | Path | None = None,
-    split: str = "train",
-    mapping: Mapping[str, str] = ADDRESS_LABELS,
-    limit: int | None = None,
-    seed: int | None = None,
-    claim: Sequence[str] | None = None,
-) -> list[Article]:
+def read_address(path: str | Path | None = None, split: str = "train", mapping: Mapping[str, str] = ADDRESS_LABELS,
+                 limit: int | None = None, seed: int | None = None, claim: Sequence[str] | None = None) -> list[Article]:
     """Address parsing corpus: one token, a space and a BMES tag per line, blank line between addresses.
     Adjacent parts mapped to the same type merge into one span (a chain of administrative names)."""
-    _check_mapping(mapping, "address")
-    files = _resolve(path, "address_parsing", ADDRESS_FILES, split, "address")
-    if not all(f.exists() for f in files):
-        return _missing("address", files[0].parent, ADDRESS_URL)
+    files = _corpus_files("address", path, "address_parsing", ADDRESS_FILES, split, mapping, ADDRESS_URL)
+    if files is None:
+        return []
     blocks = list(_address_blocks(files))
     gaz = _gazetteer((parts for *_, parts in blocks), ("prov", "city"))
     places = frozenset(_short_forms(gaz["prov"] | gaz["city"]))

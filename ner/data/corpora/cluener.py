@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ner.data import io
-from ner.data.corpora.common import _add_trimmed, _check_mapping, _claimed, _finish, _missing, _resolve, _sentence
+from ner.data.corpora.common import _corpus_files, _add_trimmed, _claimed, _finish, _sentence
 from ner.data.corpora.regions import _names, is_region_mention
 from ner.errors import AnnotationError
 from ner.types import Article
@@ -19,25 +19,18 @@ CLUENER_PLACE_HOSTS: tuple[str, ...] = ("position", "scene", "book", "movie")
 CLUENER_FILES = {"train": ("train.json",), "dev": ("dev.json",)}
 
 
-def read_cluener(
-    path: str | Path | None = None,
-    split: str = "train",
-    mapping: Mapping[str, str] = CLUENER_LABELS,
-    limit: int | None = None,
-    seed: int | None = None,
-    claim: Sequence[str] | None = None,
-    place_hosts: Sequence[str] = CLUENER_PLACE_HOSTS,
-    region_names: Collection[str] | None = None,
-) -> list[Article]:
+def read_cluener(path: str | Path | None = None, split: str = "train", mapping: Mapping[str, str] = CLUENER_LABELS,
+                 limit: int | None = None, seed: int | None = None, claim: Sequence[str] | None = None,
+                 place_hosts: Sequence[str] = CLUENER_PLACE_HOSTS,
+                 region_names: Collection[str] | None = None) -> list[Article]:
     """CLUENER2020 JSON lines ``{"text", "label": {type: {mention: [[start, end_INCLUSIVE], ...]}}}``.
 
     ``claim``: the mapped types said to be completely labelled (default: all mapped types), subject to
     the REGION rules in the module docstring. ``region_names``: names whose occurrence outside every
     mention stops the REGION claim (default ``default_region_names()``; ``()`` turns the check off)."""
-    _check_mapping(mapping, "cluener")
-    files = _resolve(path, "cluener2020", CLUENER_FILES, split, "cluener")
-    if not all(f.exists() for f in files):
-        return _missing("cluener", files[0].parent, CLUENER_URL)
+    files = _corpus_files("cluener", path, "cluener2020", CLUENER_FILES, split, mapping, CLUENER_URL)
+    if files is None:
+        return []
     claimed = _claimed(mapping, claim)
     names, max_len = _names(region_names) if "REGION" in claimed else ((), 0)
     return _finish(_iter_cluener(files, mapping, claimed, place_hosts, names, max_len), limit, seed, "cluener")

@@ -27,6 +27,17 @@ def _missing(name: str, path: Path, url: str) -> list[Article]:
     return []
 
 
+def _corpus_files(name: str, path: str | Path | None, folder: str, files: Mapping[str, Sequence[str]],
+                  split: str, mapping: Mapping[str, str], url: str) -> list[Path] | None:
+    """The files of ``split`` once ``mapping`` is checked; ``None`` (and the usual notice) for an absent corpus."""
+    _check_mapping(mapping, name)
+    found = _resolve(path, folder, files, split, name)
+    if not all(f.exists() for f in found):
+        _missing(name, found[0].parent, url)
+        return None
+    return found
+
+
 def _resolve(path: str | Path | None, folder: str, files: Mapping[str, Sequence[str]], split: str,
              name: str) -> list[Path]:
     """The corpus files of ``split``: ``path`` may be the corpus folder or one file (then ``split`` is ignored)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ner.data import io
-from ner.data.corpora.common import _check_mapping, _claimed, _finish, _flat, _missing, _resolve, _trim
+from ner.data.corpora.common import _corpus_files, _claimed, _finish, _flat, _trim
 from ner.errors import AnnotationError
 from ner.types import Article, Span
 
@@ -51,21 +51,15 @@ def trim_amount(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (s, e) if s < e else None
 
 
-def read_fewfc(
-    path: str | Path | None = None,
-    split: str = "train",
-    mapping: Mapping[str, str] = FEWFC_LABELS,
-    limit: int | None = None,
-    seed: int | None = None,
-    claim: Sequence[str] | None = FEWFC_CLAIMED,
-) -> list[Article]:
+def read_fewfc(path: str | Path | None = None, split: str = "train", mapping: Mapping[str, str] = FEWFC_LABELS,
+               limit: int | None = None, seed: int | None = None,
+               claim: Sequence[str] | None = FEWFC_CLAIMED) -> list[Article]:
     """FewFC JSON lines ``{"id", "content", "events": [{"type", "mentions": [{"word", "span", "role"}]}]}``
     (``span`` is half-open). ``claim``: the mapped types said to be completely labelled (AMOUNT, after
     the per-sentence money check); for COMPANY positives use ``{**FEWFC_LABELS, **FEWFC_COMPANY_ROLES}``."""
-    _check_mapping(mapping, "fewfc")
-    files = _resolve(path, "fewfc", FEWFC_FILES, split, "fewfc")
-    if not all(f.exists() for f in files):
-        return _missing("fewfc", files[0].parent, FEWFC_URL)
+    files = _corpus_files("fewfc", path, "fewfc", FEWFC_FILES, split, mapping, FEWFC_URL)
+    if files is None:
+        return []
     return _finish(_iter_fewfc(files, mapping, _claimed(mapping, claim)), limit, seed, "fewfc")
 
 

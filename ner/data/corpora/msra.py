@@ -5,16 +5,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ner.data.bio import char_tags_to_spans
-from ner.data.corpora.common import (
-    _add_trimmed,
-    _check_mapping,
-    _claimed,
-    _finish,
-    _missing,
-    _resolve,
-    _sentence,
-    _token_blocks,
-)
+from ner.data.corpora.common import _corpus_files, _add_trimmed, _claimed, _finish, _sentence, _token_blocks
 from ner.data.corpora.regions import _names, is_region_mention
 from ner.errors import AnnotationError
 from ner.types import Article
@@ -26,21 +17,14 @@ MSRA_LABELS: dict[str, str] = {"LOC": "REGION"}
 MSRA_FILES = {"train": ("msra_train_bio",), "test": ("msra_test_bio",)}
 
 
-def read_msra(
-    path: str | Path | None = None,
-    split: str = "train",
-    mapping: Mapping[str, str] = MSRA_LABELS,
-    limit: int | None = None,
-    seed: int | None = None,
-    claim: Sequence[str] | None = None,
-    region_names: Collection[str] | None = None,
-) -> list[Article]:
+def read_msra(path: str | Path | None = None, split: str = "train", mapping: Mapping[str, str] = MSRA_LABELS,
+              limit: int | None = None, seed: int | None = None, claim: Sequence[str] | None = None,
+              region_names: Collection[str] | None = None) -> list[Article]:
     """MSRA (SIGHAN 2006): one character, a tab and an IOB2 tag (B-LOC, I-ORG, ...) per line. ``labelled``
     holds the mapped types only (default: REGION); ``region_names`` as in ``read_cluener``."""
-    _check_mapping(mapping, "msra")
-    files = _resolve(path, "msra", MSRA_FILES, split, "msra")
-    if not all(f.exists() for f in files):
-        return _missing("msra", files[0].parent, MSRA_URL)
+    files = _corpus_files("msra", path, "msra", MSRA_FILES, split, mapping, MSRA_URL)
+    if files is None:
+        return []
     claimed = _claimed(mapping, claim)
     names, max_len = _names(region_names) if "REGION" in claimed else ((), 0)
     return _finish(_iter_msra(files, mapping, claimed, names, max_len), limit, seed, "msra")
