@@ -5,7 +5,8 @@
     PYTHONPATH=. python scripts/check_identical.py snapshot /tmp/after.json --model runs/default
     python scripts/check_identical.py compare /tmp/before.json /tmp/after.json   # exit 1 on any difference
 
-A snapshot is canonical JSON (sorted keys, one layout) of, for every text of four sets:
+A snapshot is JSON in one fixed layout, keys in the order the package emits them (a record whose keys
+come out in another order is a difference too), of, for every text of four sets:
 
 * ``rules``: the rule pre-annotator's spans;
 * ``model``: the model's spans alone (``ner.load(DIR, rules_only=(), ...)``, no rules, no score floor);
@@ -130,11 +131,11 @@ def snapshot(model: str | None, public: int = 300, backend: str = "torch", limit
         out["sets"][name] = {"n": len(items), "texts": rows}
     if corpus_sample:
         out["corpora"] = corpora(corpus_sample)
-    return json.loads(json.dumps(out, ensure_ascii=False, sort_keys=True, default=str))
+    return json.loads(json.dumps(out, ensure_ascii=False, default=str))
 
 
 def write(obj: dict, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
 
 
 def differences(a, b, where: str = "", limit: int = 20) -> list[str]:
@@ -145,6 +146,8 @@ def differences(a, b, where: str = "", limit: int = 20) -> list[str]:
         if len(out) >= limit:
             return
         if isinstance(x, dict) and isinstance(y, dict):
+            if set(x) == set(y) and list(x) != list(y):
+                out.append(f"{at}: keys in another order: {list(x)} != {list(y)}")
             for k in sorted(set(x) | set(y)):
                 if k not in x or k not in y:
                     out.append(f"{at}/{k}: only in {'B' if k not in x else 'A'}")

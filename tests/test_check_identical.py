@@ -58,3 +58,13 @@ def test_compare_fails_on_a_missing_text_and_on_bytes_alone(tmp_path):
     done = _compare(a, b)
     assert done.returncode == 1 and "/sets/seeds/texts/x: only in A" in done.stdout
     assert check.main(["compare", str(a), str(a)]) == 0
+
+
+def test_compare_fails_on_keys_in_another_order(tmp_path):
+    """A record whose keys come out in another order is written differently by ``ner tag``: a difference."""
+    check = _script()
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    check.write({"sets": {"seeds": {"n": 1, "texts": {"x": {"records": [{"project": None, "companies": []}]}}}}}, a)
+    check.write({"sets": {"seeds": {"n": 1, "texts": {"x": {"records": [{"companies": [], "project": None}]}}}}}, b)
+    done = _compare(a, b)
+    assert done.returncode == 1 and "/sets/seeds/texts/x/records[0]: keys in another order" in done.stdout

@@ -79,17 +79,24 @@ def _level_of(adcode: str) -> str:
     return "district"
 
 
+def strip_endings(name: str, endings: Iterable[str], keep: int) -> str:
+    """``name`` less any of ``endings`` at its end, again until none is left there, as long as ``keep``
+    characters remain (广西壮族 -> 广西 with the ethnic names; 蒙古族 -> 蒙古: 1 character would be left)."""
+    changed = True
+    while changed:
+        changed = False
+        for e in endings:
+            if name.endswith(e) and len(name) - len(e) >= keep:
+                name, changed = name[: -len(e)], True
+                break
+    return name
+
+
 def short_form(name: str, ethnic: Iterable[str] = ()) -> str | None:
     """湖南省 -> 湖南, 广西壮族自治区 -> 广西, 望城区 -> 望城; ``None`` when under 2 characters would remain."""
     for suffix in ADMIN_SUFFIXES:
         if name.endswith(suffix):
-            rest = name[: -len(suffix)]
-            changed = True
-            while changed:
-                changed = False
-                for e in ethnic:
-                    if rest.endswith(e) and len(rest) - len(e) >= 2:
-                        rest, changed = rest[: -len(e)], True
+            rest = strip_endings(name[: -len(suffix)], ethnic, 2)
             return rest if len(rest) >= 2 else None
     return None
 
