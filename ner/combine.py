@@ -11,6 +11,7 @@ from typing import Any
 from ner.types import Span
 
 NUMERIC = ("AMOUNT", "CAPACITY")
+MIN_LENGTH = 2  # characters: the guidelines tag no one-character entity
 # load() arguments for the model alone: no rules and no score threshold
 MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score": {}}
 
@@ -74,7 +75,7 @@ def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[
     return [r for r in rules if not (r.label == "REGION" and any(f.start == r.start and f.end > r.end for f in firms))]
 
 
-def finalize(text: str, spans: list[Span], min_length: int = 2, *, rules_only: Sequence[str] = (),
+def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines

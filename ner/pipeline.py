@@ -23,11 +23,12 @@ from ner.model.decode import decode_tokens, merge_window_probs
 from ner.errors import UnsettledModelWarning
 from ner.model.features import featurize
 from ner.model.modeling import load_trained
-from ner.combine import MODEL_ONLY, finalize
+from ner.combine import MIN_LENGTH, MODEL_ONLY, finalize
+from ner.config import MAX_LENGTH, OVERLAP, tag_policy
 from ner.types import Span
 
-DEFAULT_MAX_LENGTH = 256
-DEFAULT_OVERLAP = 64
+DEFAULT_MAX_LENGTH = MAX_LENGTH  # a model saved without its window (training_config.yaml) tags with these
+DEFAULT_OVERLAP = OVERLAP
 DEFAULT_BATCH_SIZE = 32  # windows per forward pass
 
 
@@ -46,7 +47,7 @@ class Tagger:
     def __init__(self, model, tokenizer, types: list[str], max_length: int = DEFAULT_MAX_LENGTH,
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = DEFAULT_BATCH_SIZE, device: str | None = "auto",
                  rules_only: Sequence[str] = (), rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
-                 min_length: int = 2, constrained: bool = True, min_score: Mapping[str, float] | None = None,
+                 min_length: int = MIN_LENGTH, constrained: bool = True, min_score: Mapping[str, float] | None = None,
                  background_rules: bool = True):
         import torch
 
@@ -61,6 +62,9 @@ class Tagger:
         self.overlap = overlap
         self.batch_size = batch_size
         self.id2label = {int(k): v for k, v in config.id2label.items()}
+        # The rule policy, typed and checked (ner.config.TagConfig): an unknown type is an error, not a no-op.
+        self.policy = tag_policy({"rules_only": rules_only, "rules_first": rules_first, "rules_fill": rules_fill,
+                                  "min_score": dict(min_score or {})}, "Tagger")
         self.rules_fill = tuple(rules_fill)  # types that rules may add where the model is silent
         self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
         self.rules_only = tuple(rules_only)  # types decided by the rules alone
@@ -234,7 +238,9 @@ def _saved_window(model_dir: Path) -> dict:
     saved = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     model_cfg, tag_cfg = saved.get("model", {}), saved.get("tag", {})
     out = {k: model_cfg[k] for k in ("max_length", "overlap") if k in model_cfg}
-    out.update({key: tag_cfg[key] for key in MODEL_ONLY if key in tag_cfg})
+    policy = {key: tag_cfg[key] for key in MODEL_ONLY if key in tag_cfg}
+    tag_policy(policy, str(path))  # a saved policy is checked where it is read
+    out.update(policy)
     return out
 
 

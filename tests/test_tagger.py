@@ -183,6 +183,26 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
     assert bare.rules_only == bare.rules_first == bare.rules_fill == () and bare.min_score == {}
     assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"],
                                        "min_score": {"COMPANY": 0.9}}
+    assert tagger.policy.rules_only == ["AMOUNT"] and tagger.policy.min_score == {"COMPANY": 0.9}
+
+
+def test_the_policy_is_checked_where_it_is_built_and_loaded(tmp_path, tiny_tagger):
+    """One typed policy (ner.config.TagConfig): an unknown type or a floor outside [0, 1] is an error when a
+    tagger is built with it and when a saved config is read, as when a config file is loaded."""
+    import shutil
+
+    import ner
+    from ner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"Tagger: tag.rules_first has unknown type\(s\) \['MONEY'\]"):
+        ner.load(tiny_tagger, rules_first=["MONEY"])
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        ner.load(tiny_tagger, min_score={"COMPANY": 2})
+    saved = tmp_path / "saved"
+    shutil.copytree(tiny_tagger, saved)
+    (saved / "training_config.yaml").write_text("tag: {rules_fill: [PERSON]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"training_config.yaml: tag.rules_fill has unknown type"):
+        ner.load(saved)
 
 
 # --- issue 18: a model that cannot serve is a one-line error, at once ----------------------------------

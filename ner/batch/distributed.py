@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ner.batch.inputs import SUFFIXES, Document, check_inputs, printable
+from ner.batch.run import DOCS_PER_CALL
 from ner.errors import NerError
 from ner.data.io import atomic_write
 
@@ -96,7 +97,7 @@ class TaggerActor:
 
 def tag_dataset(model_dir: str | Path, inputs: list[str], output: str | Path, address: str = "local",
                 workers: int | None = None, fmt: str = "jsonl", backend: str = "auto", device: str = "auto",
-                batch_size: int = 64, load_kwargs: dict | None = None) -> dict:
+                batch_size: int = DOCS_PER_CALL, load_kwargs: dict | None = None) -> dict:
     """Tag ``inputs`` on a Ray cluster into the folder ``output`` (one file per input file); return counts
     {"tagged", "failed", "skipped" (shards already done), "shards"}.
 

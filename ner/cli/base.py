@@ -9,11 +9,12 @@ import warnings
 import click
 
 from ner.errors import NerError, UnsettledTrainingError
+from ner.store import DEFAULT_URL
 
 EXIT_USAGE = 2  # bad arguments or input: nothing (or nothing new) was written
 EXIT_SOME_FAILED = 3  # the run went through, but some documents failed
 EXIT_UNSETTLED = 3  # training stopped on its time budget before its dev score settled
-DEFAULT_DB = "sqlite:///projects.db"
+DEFAULT_DB = DEFAULT_URL
 
 
 def user_errors(fn):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ner.batch.run import DOCS_PER_CALL
 from ner.cli.base import DEFAULT_DB, EXIT_SOME_FAILED, main, user_errors
 from ner.errors import NerError
 from ner.model.backends import BACKENDS
@@ -19,7 +20,7 @@ from ner.model.backends import BACKENDS
               type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), help="parquet: with --ray only.")
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
-@click.option("--batch-size", default=64, show_default=True,
+@click.option("--batch-size", default=DOCS_PER_CALL, show_default=True,
               help="Documents per call to the tagger (their windows are batched by length) and per journal write.")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
               help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "

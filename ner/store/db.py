@@ -26,10 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ner.errors import NerError
+from ner.store import DEFAULT_URL
 from ner.store.merge import code_prefix, company_keys, mergeable, name_core, same_project
 from ner.store.models import Document, Entity, Mention, Project, Record, utcnow
 
-DEFAULT_URL = "sqlite:///projects.db"
 WRITER_LOCK = 19_000_019  # the PostgreSQL advisory lock key of ner's writers
 STAGE_ORDER = {"规划": 0, "签约": 1, "落户": 2, "开工": 3, "建成": 4, "竣工": 4, "投产": 5}
 _YEAR_DATE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
