@@ -18,15 +18,15 @@ import itertools
 import json
 from pathlib import Path
 
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
 from ner.data.corpora import read_referenced
-from ner.evaluation.spans import span_scores
 from ner.data.io import read_jsonl
-from ner.labels import ENTITY_TYPES
-from ner.combine import MODEL_ONLY
 from ner.evaluation.compare import hybrid_spans, rule_spans
-from ner.pipeline import load
+from ner.evaluation.spans import span_scores
+from ner.labels import ENTITY_TYPES
 from ner.model.training import train
+from ner.pipeline import load
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
 TYPES = (*ENTITY_TYPES, "micro")

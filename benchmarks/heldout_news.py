@@ -17,13 +17,13 @@ import argparse
 import random
 from pathlib import Path
 
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
 from ner.data.corpora import read_referenced
-from ner.evaluation.spans import span_scores
 from ner.data.io import read_jsonl
-from ner.labels import ENTITY_TYPES
-from ner.combine import MODEL_ONLY
 from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.spans import span_scores
+from ner.labels import ENTITY_TYPES
 from ner.pipeline import load, saved_policy
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"

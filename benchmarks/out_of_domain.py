@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 
-from ner.data.corpora import load_corpus
-from ner.evaluation.spans import evaluate_predictions
 from ner.combine import MODEL_ONLY
+from ner.data.corpora import load_corpus
 from ner.evaluation.compare import compare_systems
+from ner.evaluation.spans import evaluate_predictions
 from ner.pipeline import load, saved_policy
 
 SPLITS = (("cluener", "dev"), ("fewfc", "test"))

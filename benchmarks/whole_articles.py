@@ -22,8 +22,8 @@ import argparse
 import time
 
 from ner.data.corpora import read_referenced
-from ner.evaluation.spans import span_scores
 from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.spans import span_scores
 from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
 from ner.records.build import build_records

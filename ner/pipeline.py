@@ -18,13 +18,13 @@ from typing import Any, NoReturn, overload
 
 import numpy as np
 
-from ner.model.backends import TorchEncoder
-from ner.model.decode import decode_tokens, merge_window_probs
-from ner.errors import UnsettledModelWarning
-from ner.model.features import featurize
-from ner.model.modeling import load_trained
 from ner.combine import MIN_LENGTH, MODEL_ONLY, finalize
 from ner.config import MAX_LENGTH, OVERLAP, tag_policy
+from ner.errors import UnsettledModelWarning
+from ner.model.backends import TorchEncoder
+from ner.model.decode import decode_tokens, merge_window_probs
+from ner.model.features import featurize
+from ner.model.modeling import load_trained
 from ner.types import Span
 
 DEFAULT_MAX_LENGTH = MAX_LENGTH  # a model saved without its window (training_config.yaml) tags with these

@@ -24,9 +24,9 @@ try:
 except ImportError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ner.data.io import atomic_write, read_articles, read_text
 from ner.errors import NerError
 from ner.evaluation.spans import span_scores
-from ner.data.io import atomic_write, read_articles, read_text
 from ner.labels import ENTITY_TYPES
 from ner.rules import Gazetteer, preannotate
 from ner.types import Article, check_article

@@ -7,8 +7,8 @@ from conftest import TEXTS
 
 import ner
 from ner.cli import main
-from ner.errors import NerError
 from ner.combine import MODEL_ONLY
+from ner.errors import NerError
 
 TYPES = ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]
 

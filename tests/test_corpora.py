@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from ner.data import corpora
-from ner.errors import AnnotationError, InputError
 from ner.data.formats import to_hf_dataset
+from ner.errors import AnnotationError, InputError
 from ner.types import Span, check_article
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

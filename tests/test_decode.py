@@ -10,8 +10,8 @@ from ner.model.decode import (
     merge_window_probs,
     viterbi_iob2,
 )
-from ner.model.features import TokenizedArticle
 from ner.labels import label_maps
+from ner.model.features import TokenizedArticle
 from ner.model.windows import token_windows
 
 ID2LABEL, LABEL2ID = label_maps()

@@ -8,12 +8,12 @@ from click.testing import CliRunner
 from conftest import GOLD, TEXTS, spans_by_find
 
 import ner
-from ner.data import formats
 from ner.cli import main
+from ner.data import formats
 from ner.labels import ENTITY_TYPES
+from ner.records.build import build_records
 from ner.records.evaluate import TUPLE_KINDS, record_tuples
 from ner.records.links import PAIR_KINDS, record_links
-from ner.records.build import build_records
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = TEXTS + ["华为与比亚迪在株洲签约，总投资12亿元，年产手机500万台。"]

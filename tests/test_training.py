@@ -6,9 +6,9 @@ import pytest
 from conftest import GOLD
 
 import ner
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
 from ner.errors import LabelMismatchError
-from ner.combine import MODEL_ONLY
 from ner.model.training import partial_label_loss, train
 
 

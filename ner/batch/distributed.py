@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ner.batch.inputs import SUFFIXES, Document, check_inputs, printable
 from ner.batch.run import DOCS_PER_CALL
-from ner.errors import NerError
 from ner.data.io import atomic_write
+from ner.errors import NerError
 
 FORMATS = ("jsonl", "parquet")
 BLOCK_BYTES = 1 << 20  # documents per Ray block: about a megabyte of them

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ner.batch.run import csv_cell
-from ner.errors import NerError
 from ner.data.io import atomic_write
+from ner.errors import NerError
 
 GROUPS = {  # record key -> (column prefix, normalised fields in column order)
     "regions": ("region", ("canonical", "code")),

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ner.errors import InputError
 from ner.data.io import decode_bytes
+from ner.errors import InputError
 
 
 SUFFIXES = (".txt", ".jsonl", ".parquet")  # compared lower-cased: A.TXT is read too

@@ -18,8 +18,8 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from ner.errors import NerError
 from ner.data.io import atomic_write
+from ner.errors import NerError
 
 try:
     import fcntl

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ner.errors import InputError
 from ner.data.formats import write_format, write_labelstudio
+from ner.errors import InputError
 from ner.types import Article
 
 SUGGESTION_FORMATS = ("labelstudio", "doccano", "jsonl", "brat", "conll")

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ner.cli.base import main, user_errors
-from ner.errors import NerError
 from ner.combine import describe_policy
+from ner.errors import NerError
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

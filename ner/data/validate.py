@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from ner.errors import AnnotationError
 from ner.data.io import read_jsonl
+from ner.errors import AnnotationError
 from ner.labels import ENTITY_TYPES
 from ner.types import Article, check_article
 

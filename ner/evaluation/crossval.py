@@ -6,10 +6,10 @@ import logging
 from pathlib import Path
 
 from ner.config import Config
-from ner.evaluation.compare import compare_systems
-from ner.evaluation.spans import evaluate_predictions
 from ner.data.io import read_jsonl, write_jsonl
 from ner.data.validate import read_gold
+from ner.evaluation.compare import compare_systems
+from ner.evaluation.spans import evaluate_predictions
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import torch
 
 from ner.config import Config
+from ner.data.validate import read_gold
 from ner.model.features import IGNORE, featurize
 from ner.types import Article, Span
-from ner.data.validate import read_gold
 
 log = logging.getLogger("ner.model.training")
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ner.labels import OUTSIDE
-from ner.types import Span
 from ner.model.windows import Window, token_windows
+from ner.types import Span
 
 IGNORE = -100
 

@@ -21,8 +21,8 @@ from tqdm.auto import tqdm
 from ner.config import Config, TrainConfig, dump_config
 from ner.errors import UnsettledTrainingError
 from ner.evaluation.spans import span_scores
-from ner.model.features import IGNORE
 from ner.labels import label_maps
+from ner.model.features import IGNORE
 from ner.model.modeling import load_tokenizer, new_model
 from ner.types import Article
 from ner.model.examples import (

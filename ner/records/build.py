@@ -65,8 +65,8 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from ner.types import Span
 from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_role
+from ner.types import Span
 from ner.records.text import (
     ProjectName,
     _clause_of,

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ner.data.io import read_jsonl
 from ner.errors import InputError
 from ner.evaluation.spans import prf
-from ner.data.io import read_jsonl
 
 TUPLE_KINDS = ("company-amount", "region-amount", "company-capacity", "region-capacity")
 _PAIRS = (

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ner.errors import AnnotationError
 from ner.data.io import read_jsonl
+from ner.errors import AnnotationError
 
 REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "data" / "merge" / "pairs.jsonl"

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ner.data import io
+from ner.data.formats.common import _check, _write_exact
 from ner.errors import AnnotationError, InputError
 from ner.labels import ENTITY_TYPES
 from ner.types import Article, Span
-from ner.data.formats.common import _check, _write_exact
 
 
 _SAFE_ID = re.compile(r"[^\\/:*?\"<>|\x00-\x1f]+")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from ner.data import io
 from ner.data.bio import char_tags_to_spans, spans_to_char_tags
+from ner.data.formats.common import _check, _write_exact
 from ner.errors import AnnotationError
 from ner.labels import ENTITY_TYPES, OUTSIDE
 from ner.types import Article
-from ner.data.formats.common import _check, _write_exact
 
 
 DOCSTART = "-DOCSTART-"

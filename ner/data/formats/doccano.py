@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from ner.data import io
+from ner.data.formats.common import _article_id, _check, _check_units, _from_codepoints, _to_codepoints
 from ner.errors import AnnotationError
 from ner.labels import ENTITY_TYPES
 from ner.records.links import Link, pair_link, record_links, records_from_links
 from ner.types import Article, Span
-from ner.data.formats.common import _article_id, _check, _check_units, _from_codepoints, _to_codepoints
 
 
 def write_doccano(articles: Iterable[Article], path: str | Path, offsets: str = "utf16") -> None:
