@@ -1,18 +1,18 @@
 """Load once, tag many: ``tagger = ner.load(MODEL_DIR)``; ``tagger(text)``; ``tagger.extract(text)``.
 
-Inference only; it never imports the training code. The forward pass is a backend of ``ner.model.backends``
-(torch under ``inference_mode``, or ONNX Runtime). Any length of text: articles are tokenised once and
-cut into overlapping windows (``ner.model.windows``); windows from all texts in a call are sorted by length
-and batched together; each token's prediction comes from the window that owns it, so an entity across
-a window edge is decoded once, from the window that sees it whole. Decoding, rules and records of a
-text run on a second thread once its last window is through the model, beside the next batches.
+Inference only; it never imports the training code. The model's part (``ner.model.inference``): the
+forward pass is a backend of ``ner.model.backends`` (torch under ``inference_mode``, or ONNX Runtime); any
+length of text: articles are tokenised once and cut into overlapping windows (``ner.model.windows``);
+windows from all texts in a call are sorted by length and batched together; each token's prediction
+comes from the window that owns it, so an entity across a window edge is decoded once, from the window
+that sees it whole. Here: decoding, the rules (``ner.combine``) and records of a text, run on a second
+thread once its last window is through the model, beside the next batches.
 """
 from __future__ import annotations
 
 import json
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn, overload
 
@@ -22,8 +22,8 @@ from ner.combine import MIN_LENGTH, MODEL_ONLY, finalize
 from ner.config import MAX_LENGTH, OVERLAP, tag_policy
 from ner.errors import UnsettledModelWarning
 from ner.model.backends import TorchEncoder
-from ner.model.decode import decode_tokens, merge_window_probs
-from ner.model.features import featurize
+from ner.model.decode import decode_tokens
+from ner.model.inference import run_texts
 from ner.model.modeling import load_trained
 from ner.types import Span
 
@@ -108,50 +108,9 @@ class Tagger:
         return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
 
     def _run(self, texts: list[str], finish: Callable[[str, Any, np.ndarray], Any]) -> list:
-        """``finish(text, tokens, probs)`` of every text, in input order. The windows of all texts are
-        sorted by length and batched (``batch_size``); a text is finished (on the background thread
-        with ``background_rules``) once its last window has been through the model."""
-        feats = [featurize(t, self.tokenizer, self.max_length, self.overlap) for t in texts]
-        jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
-        jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))
-        left = [len(f.windows) for f in feats]
-        window_probs: list[list] = [[None] * n for n in left]
-        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else 0
-        pool = ThreadPoolExecutor(1, thread_name_prefix="ner-rules") if self.background_rules else None
-        futures: list[Future | None] = [None] * len(texts)
-
-        def done(d: int) -> None:
-            probs = merge_window_probs(len(feats[d].tokens.input_ids), feats[d].windows, window_probs[d])
-            if pool is None:
-                futures[d] = Future()
-                futures[d].set_result(finish(texts[d], feats[d].tokens, probs))
-            else:
-                futures[d] = pool.submit(finish, texts[d], feats[d].tokens, probs)
-            window_probs[d] = []
-
-        try:
-            for d, n in enumerate(left):
-                if n == 0:
-                    done(d)
-            for i in range(0, len(jobs), self.batch_size):
-                batch = jobs[i:i + self.batch_size]
-                seqs = [feats[d].input_ids[w] for d, w in batch]
-                width = max(len(s) for s in seqs)
-                ids = np.full((len(seqs), width), pad, dtype=np.int64)
-                att = np.zeros((len(seqs), width), dtype=np.int64)
-                for k, s in enumerate(seqs):
-                    ids[k, :len(s)] = s
-                    att[k, :len(s)] = 1
-                probs = softmax(self.encoder(ids, att))
-                for k, (d, w) in enumerate(batch):
-                    window_probs[d][w] = probs[k, feats[d].template.content(len(seqs[k]))]
-                    left[d] -= 1
-                    if left[d] == 0:
-                        done(d)
-            return [f.result() for f in futures]
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+        """``finish(text, tokens, probs)`` of every text, in input order (``ner.model.inference.run_texts``)."""
+        return run_texts(self.encoder, self.tokenizer, texts, self.max_length, self.overlap, self.batch_size, finish,
+                         self.background_rules)
 
     @overload
     def extract(self, text: str) -> Extracted: ...
@@ -177,13 +136,6 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
         if not isinstance(t, str):
             raise TypeError(f"Tagger.tag takes texts as str, got {type(t).__name__} at position {k}: {t!r:.60}")
     return texts
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Per-token tag probabilities (float32) from logits (batch x tokens x labels)."""
-    z = np.asarray(logits, dtype=np.float32)
-    z = np.exp(z - z.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
 
 
 def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "auto", device: str | None = "auto",
