@@ -6,9 +6,12 @@ policy of the ``tag`` section of a training config (``ner.config.TagConfig``: ``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ner.types import Span
+
+if TYPE_CHECKING:
+    from ner.config import TagConfig
 
 NUMERIC = ("AMOUNT", "CAPACITY")
 MIN_LENGTH = 2  # characters: the guidelines tag no one-character entity
@@ -77,7 +80,8 @@ def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[
 
 def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
-             min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None) -> list[Span]:
+             min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
+             policy: TagConfig | None = None) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
     a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
@@ -91,7 +95,12 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     and a model company that passed both starts with a rule place wins over it (``companies_take_places``).
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
+    ``policy``: the typed policy (``ner.config.TagConfig``, checked where it was built) in place of the
+    four keyword arguments.
     """
+    if policy is not None:
+        rules_only, rules_first = policy.rules_only, policy.rules_first
+        rules_fill, min_score = policy.rules_fill, policy.min_score
     floor = min_score or {}
     spans = [s for s in spans if s.end - s.start >= min_length
              and (s.score is None or s.score >= floor.get(s.label, 0.0))]

@@ -65,13 +65,29 @@ class Tagger:
         # The rule policy, typed and checked (ner.config.TagConfig): an unknown type is an error, not a no-op.
         self.policy = tag_policy({"rules_only": rules_only, "rules_first": rules_first, "rules_fill": rules_fill,
                                   "min_score": dict(min_score or {})}, "Tagger")
-        self.rules_fill = tuple(rules_fill)  # types that rules may add where the model is silent
-        self.rules_first = tuple(rules_first)  # types where a rule span wins an overlap with a model span
-        self.rules_only = tuple(rules_only)  # types decided by the rules alone
         self.min_length = min_length
-        self.min_score = dict(min_score or {})  # per type, model spans scoring below this are dropped
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
         self.background_rules = background_rules
+
+    @property
+    def rules_only(self) -> tuple[str, ...]:
+        """Types decided by the rules alone (``policy.rules_only``)."""
+        return tuple(self.policy.rules_only)
+
+    @property
+    def rules_first(self) -> tuple[str, ...]:
+        """Types where a rule span wins an overlap with a model span (``policy.rules_first``)."""
+        return tuple(self.policy.rules_first)
+
+    @property
+    def rules_fill(self) -> tuple[str, ...]:
+        """Types that rules may add where the model is silent (``policy.rules_fill``)."""
+        return tuple(self.policy.rules_fill)
+
+    @property
+    def min_score(self) -> dict[str, float]:
+        """Per type, model spans scoring below this are dropped (``policy.min_score``)."""
+        return self.policy.min_score
 
     @overload
     def __call__(self, text: str) -> list[Span]: ...
@@ -98,8 +114,7 @@ class Tagger:
     def _entities(self, text: str, tokens, probs: np.ndarray) -> list[Span]:
         """Model probabilities of one text -> its final entities (decoding, then ``finalize``)."""
         spans = decode_tokens(text, tokens, probs, self.id2label, self.constrained) if len(tokens.input_ids) else []
-        return finalize(text, spans, self.min_length, rules_only=self.rules_only, rules_first=self.rules_first,
-                        rules_fill=self.rules_fill, min_score=self.min_score)
+        return finalize(text, spans, self.min_length, policy=self.policy)
 
     def _extracted(self, text: str, tokens, probs: np.ndarray) -> Extracted:
         from ner.records.build import build_records

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ner.combine import finalize
+from ner.config import TagConfig, tag_policy
 from ner.types import Span
 
 
@@ -18,13 +19,14 @@ def rule_spans(texts: Sequence[str]) -> list[list[Span]]:
 
 
 def hybrid_spans(texts: Sequence[str], model_spans: Sequence[Sequence[Span]], rules: Sequence[Sequence[Span]],
-                 policy: Mapping[str, Any]) -> list[list[Span]]:
-    """Each text's model spans combined with its rule spans as ``policy`` (``finalize`` arguments: the
-    ``tag`` section of a config, ``saved_policy(model_dir)``) says."""
-    return [finalize(t, list(s), rules=r, **policy) for t, s, r in zip(texts, model_spans, rules)]
+                 policy: TagConfig | Mapping[str, Any]) -> list[list[Span]]:
+    """Each text's model spans combined with its rule spans as ``policy`` (a ``TagConfig`` or its keys as a
+    mapping: the ``tag`` section of a config, ``saved_policy(model_dir)``; checked once here) says."""
+    checked = tag_policy(policy, "policy")
+    return [finalize(t, list(s), rules=r, policy=checked) for t, s, r in zip(texts, model_spans, rules)]
 
 
-def compare_systems(texts: Sequence[str], model_spans: Sequence[Sequence[Span]], policy: Mapping[str, Any],
+def compare_systems(texts: Sequence[str], model_spans: Sequence[Sequence[Span]], policy: TagConfig | Mapping[str, Any],
                     rules: Sequence[Sequence[Span]] | None = None, hybrid: str = "hybrid") -> dict[str, list]:
     """``{"model": ..., "rules": ..., hybrid: ...}``: the spans of the three systems for each text, in that
     order. ``rules``: the rule spans when the caller already has them (they are computed otherwise)."""
