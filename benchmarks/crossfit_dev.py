@@ -18,14 +18,15 @@ import itertools
 import json
 from pathlib import Path
 
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
-from ner.corpora import read_referenced
-from ner.evaluation import span_scores
-from ner.io import read_jsonl
+from ner.data.corpora import read_referenced
+from ner.data.io import read_jsonl
+from ner.evaluation.compare import hybrid_spans, rule_spans
+from ner.evaluation.spans import span_scores
 from ner.labels import ENTITY_TYPES
-from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, finalize, load
-from ner.training import train
+from ner.model.training import train
+from ner.pipeline import load
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
 TYPES = (*ENTITY_TYPES, "micro")
@@ -84,7 +85,7 @@ def main() -> None:
         texts += [a.text for a in articles]
         gold += [a.entities for a in articles]
         preds += load(model_dir, **MODEL_ONLY).tag([a.text for a in articles])
-    rules = [preannotate(t) for t in texts]
+    rules = rule_spans(texts)
 
     def row(name, spans):
         scores = span_scores(gold, spans)
@@ -93,13 +94,12 @@ def main() -> None:
     print(f"{len(texts)} dev sentences, each tagged by the half-model that did not train on it")
     print(row("rules", rules)[1])
     print(row("model alone", preds)[1])
-    ranked = sorted((row(name, [finalize(t, s, rules=r, **pol) for t, s, r in zip(texts, preds, rules)])
+    ranked = sorted((row(name, hybrid_spans(texts, preds, rules, pol))
                      for name, pol in policies()), reverse=True)
     for _, line in ranked[:args.top]:
         print(line)
     saved = load_config(args.config).tag.model_dump()  # the tag section is finalize's policy arguments
-    print(row(f"{args.config} tag section", [finalize(t, s, rules=r, **saved)
-                                             for t, s, r in zip(texts, preds, rules)])[1])
+    print(row(f"{args.config} tag section", hybrid_spans(texts, preds, rules, saved))[1])
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 
 from ner.config import CorpusConfig, load_config
-from ner.crossval import cross_validate
-from ner.training import is_trained, train
+from ner.evaluation.crossval import cross_validate
+from ner.model.training import is_trained, train
 
 TWO_STAGE = "corpora>seeds"
 

@@ -49,7 +49,7 @@ def build_model(folder: Path) -> Path:
     logging.set_verbosity_error()
     logging.disable_progress_bar()
 
-    from ner.model import new_model
+    from ner.model.modeling import new_model
 
     chars = sorted({ch for t in COMPANIES + REGIONS + TEMPLATES for ch in t if ch not in "{}"} | set("0123456789"))
     (folder / "vocab").mkdir(parents=True)

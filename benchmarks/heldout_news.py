@@ -17,13 +17,14 @@ import argparse
 import random
 from pathlib import Path
 
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
-from ner.corpora import read_referenced
-from ner.evaluation import span_scores
-from ner.io import read_jsonl
+from ner.data.corpora import read_referenced
+from ner.data.io import read_jsonl
+from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.spans import span_scores
 from ner.labels import ENTITY_TYPES
-from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+from ner.pipeline import load, saved_policy
 
 HELDOUT = "data/heldout/investment_news.refs.jsonl"
 
@@ -83,7 +84,7 @@ def main() -> None:
         if not articles:
             raise SystemExit(f"{args.data}: no sentence has part {part!r}")
         texts, gold = [a.text for a in articles], [a.entities for a in articles]
-        rules = [preannotate(t) for t in texts]
+        rules = rule_spans(texts)
         print(f"\n{part}: {len(articles)} sentences, {sum(map(len, gold))} gold entities")
         print(f"{'model':22}{'system':8}{'type':10}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}")
         for model_dir, (model, policy) in models.items():
@@ -93,8 +94,7 @@ def main() -> None:
             if unguarded:
                 print(f"{model_dir}: MAY HAVE TRAINED ON {args.data}: it sampled {', '.join(sorted(unguarded))} "
                       f"without data.holdout naming {args.data}")
-            preds = {"model": model.tag(texts), "rules": rules}
-            preds["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], rules)]
+            preds = compare_systems(texts, model.tag(texts), policy, rules=rules, hybrid="saved")
             for system, spans in preds.items():
                 for t, m in span_scores(gold, spans).items():
                     print(f"{model_dir:22}{system:8}{t:10}{m['precision']:7.3f}{m['recall']:7.3f}{m['f1']:7.3f}{m['support']:9d}")

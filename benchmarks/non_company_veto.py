@@ -1,4 +1,4 @@
-"""What the rules' non-company veto (``ner.preannotate.is_non_company``) removes, on text it was not built from.
+"""What the rules' non-company veto (``ner.rules.companies.is_non_company``) removes, on text it was not built from.
 
     python benchmarks/non_company_veto.py [--gold data/annotated/seeds.jsonl]
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from ner.corpora import CLUENER_FILES, default_data_dir
-from ner.io import read_articles, read_jsonl
-from ner.preannotate import is_non_company
+from ner.data.corpora import CLUENER_FILES, default_data_dir
+from ner.data.io import read_articles, read_jsonl
+from ner.rules import is_non_company
 
 
 def main() -> None:

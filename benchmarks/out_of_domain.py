@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 
-from ner.corpora import load_corpus
-from ner.evaluation import evaluate_predictions
-from ner.preannotate import preannotate
-from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+from ner.combine import MODEL_ONLY
+from ner.data.corpora import load_corpus
+from ner.evaluation.compare import compare_systems
+from ner.evaluation.spans import evaluate_predictions
+from ner.pipeline import load, saved_policy
 
 SPLITS = (("cluener", "dev"), ("fewfc", "test"))
 
@@ -32,8 +33,7 @@ def main() -> None:
             print(f"{name}:{split}: absent, skipped")
             continue
         texts = [a.text for a in articles]
-        preds = {"model": model.tag(texts), "rules": [preannotate(t) for t in texts]}
-        preds["hybrid"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, preds["model"], preds["rules"])]
+        preds = compare_systems(texts, model.tag(texts), policy)
         for system, spans in preds.items():
             scores = evaluate_predictions(articles, spans, model.types)["span"]
             for t, m in scores.items():

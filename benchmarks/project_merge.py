@@ -60,7 +60,7 @@ def through_store(pairs) -> list[tuple[bool, bool]]:
 
 
 def throughput(n_docs: int, url: str | None) -> dict[str, float]:
-    from ner.io import read_jsonl
+    from ner.data.io import read_jsonl
     from ner.store import open_store
     from ner.store.ingest import RulesTagger
 

@@ -8,12 +8,12 @@ Texts: the seeds' paragraphs (data/annotated/seeds.jsonl) and the held-out news
 configuration runs in a fresh process (so its peak RSS is its own) after loading its model; chars/s
 counts the tagging alone (loading is printed apart), the fastest of ``--repeat`` rounds through all of
 them (on a shared machine the load moves between runs). ``ner tag`` runs as the command does
-(``ner.batch.tag_documents`` on a JSONL file into a JSONL output). The pipeline is what a user would
+(``ner.batch.run.tag_documents`` on a JSONL file into a JSONL output). The pipeline is what a user would
 write: ``pipeline("token-classification", model=DIR, aggregation_strategy="simple")(texts)``.
 
 Quality (model alone, and the saved tagger): fp32 ONNX spans must equal torch's on every text; the
 exact-span micro F1 of bf16 and int8 on the held-out dev and test parts may differ from torch's by at
-most 0.002 for the backend to be a default (``--backend auto``, ``ner.backends.choose_backend``).
+most 0.002 for the backend to be a default (``--backend auto``, ``ner.model.backends.choose_backend``).
 The ONNX files are exported into ``--onnx`` first if they are not there (``ner export``).
 """
 from __future__ import annotations
@@ -35,8 +35,8 @@ F1_LIMIT = 0.002
 
 def bench_texts() -> tuple[list[dict], dict]:
     """[{"id", "text"}]: the seeds' paragraphs, then the held-out sentences; and the held-out gold by id."""
-    from ner.corpora import read_referenced
-    from ner.io import read_jsonl
+    from ner.data.corpora import read_referenced
+    from ner.data.io import read_jsonl
 
     docs = []
     for _, row in read_jsonl(SEEDS):
@@ -73,7 +73,8 @@ def child(args) -> dict:
         pipe(texts)
     elif kind == "spans":  # quality: the model alone and the saved tagger, spans per text
         import ner
-        from ner.tagger import MODEL_ONLY, finalize, saved_policy
+        from ner.combine import MODEL_ONLY, finalize
+        from ner.pipeline import saved_policy
 
         tagger = ner.load(args.dir, backend=backend, **MODEL_ONLY)
         loaded = time.perf_counter()
@@ -85,7 +86,7 @@ def child(args) -> dict:
             "saved": [[(s.start, s.end, s.label) for s in doc] for doc in saved]}), encoding="utf-8")
     else:  # ner tag, as the command runs: JSONL in, JSONL out
         import ner
-        from ner.batch import tag_documents
+        from ner.batch.run import tag_documents
 
         per_call = 1 if kind == "ner-tag-1" else 64
         tagger = ner.load(args.dir, backend=backend, background_rules=kind != "ner-tag-inline")
@@ -106,7 +107,7 @@ def run_child(config: str, args, texts_path: Path, directory: str, spans: Path |
 
 
 def micro_f1(gold: list, pred: list) -> float:
-    from ner.evaluation import span_scores
+    from ner.evaluation.spans import span_scores
     from ner.types import Span
 
     spans = [[Span(a, b, label, "") for a, b, label in doc] for doc in pred]
@@ -119,7 +120,7 @@ def ray_scaling(args, docs: list[dict], directory: str) -> list[str]:
         import ray
     except ImportError:
         return ["ray: not installed (pip install -e '.[ray]'); no scaling run"]
-    from ner.distributed import tag_dataset
+    from ner.batch.distributed import tag_dataset
 
     chars = sum(len(d["text"]) for d in docs)
     lines = []
@@ -163,7 +164,7 @@ def main() -> int:
         print(json.dumps(child(args)))
         return 0
 
-    from ner.backends import ONNX_FILES, export_onnx
+    from ner.model.backends import ONNX_FILES, export_onnx
 
     onnx_dir = args.onnx or args.model
     if not all((Path(onnx_dir) / f).exists() for f in ONNX_FILES.values()):
@@ -222,7 +223,7 @@ def main() -> int:
             print(f"held-out {part} ({len(ids)}), {'model alone' if system == 'model' else 'saved tagger'}: micro F1 "
                   + ", ".join(f"{b} {v:.4f}" for b, v in f1.items())
                   + f" (bf16 {f1['torch-bf16'] - f1['torch']:+.4f}, int8 {f1['onnx-int8'] - f1['torch']:+.4f})")
-    from ner.backends import choose_backend
+    from ner.model.backends import choose_backend
 
     auto = choose_backend(args.model)
     print(f"within {F1_LIMIT} of torch's F1 on both parts: "

@@ -39,7 +39,7 @@ def main() -> int:
     from transformers import pipeline
 
     import ner
-    from ner.tagger import MODEL_ONLY
+    from ner.combine import MODEL_ONLY
 
     torch.manual_seed(0)
     # the model alone, decoded per token as the pipeline does (the default constrained decoding can differ)
@@ -71,7 +71,7 @@ def main() -> int:
             s, en = e["start"], e["end"]
             while s < en and text[s].isspace():
                 s += 1
-            if en - s >= tagger.min_length:  # the tagger drops one-character spans (ner.tagger.finalize)
+            if en - s >= tagger.min_length:  # the tagger drops one-character spans (ner.combine.finalize)
                 sb.add((s, en, e["entity_group"]))
         if sa != sb:
             diff += 1

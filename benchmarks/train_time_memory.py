@@ -12,7 +12,7 @@ import resource
 import time
 
 from ner.config import load_config
-from ner.training import train
+from ner.model.training import train
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
     python benchmarks/weak_labels.py --model runs/default --fit train --part dev          # LAC: pip install -e .[lac]
 
-The vote (``ner.weak.VoteModel``) is fitted on the ``--fit`` part of ``data/articles`` and scored on each
+The vote (``ner.data.weak.VoteModel``) is fitted on the ``--fit`` part of ``data/articles`` and scored on each
 ``--part``, with the rules, the model alone and LAC (when installed) as sources. Prints the vote table
 (precision of each type and agreement pattern on the fit part) and exact-span P/R/F1 per type of every
 source and of the silver labels.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from ner.evaluation import span_scores
-from ner.weak import fit_vote, gold_part, label_sources, lac_spans, silver
+from ner.evaluation.spans import span_scores
+from ner.data.weak import fit_vote, gold_part, label_sources, lac_spans, silver
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
 

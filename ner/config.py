@@ -11,19 +11,24 @@ from ner.errors import ConfigError
 from ner.labels import ENTITY_TYPES
 
 
+# Defaults that other modules read from here (one source): the window a model is trained and tags with.
+MAX_LENGTH = 256  # tokens per window, special tokens included
+OVERLAP = 64  # tokens shared by consecutive windows
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
 class ModelConfig(Strict):
     base: str = "../shared/models/me5-small-zh"  # any Hugging Face id or local path
-    max_length: int = Field(256, ge=16, le=4096)  # tokens per window, special tokens included
-    overlap: int = Field(64, ge=0)  # tokens shared by consecutive windows
+    max_length: int = Field(MAX_LENGTH, ge=16, le=4096)  # tokens per window, special tokens included
+    overlap: int = Field(OVERLAP, ge=0)  # tokens shared by consecutive windows
     types: list[str] = list(ENTITY_TYPES)
 
 
 class CorpusConfig(Strict):
-    name: str  # cluener | fewfc | msra | address | referenced (see ner.corpora)
+    name: str  # cluener | fewfc | msra | address | referenced (see ner.data.corpora)
     # path: a folder (default ../shared/data/<folder>) or one file; for referenced, the .refs.jsonl file
     path: str | None = None
     split: str = "train"
@@ -37,7 +42,7 @@ class CorpusConfig(Strict):
 
 
 class AugmentConfig(Strict):
-    """Mention replacement (ner.augment): gold articles seen again with other names and figures."""
+    """Mention replacement (ner.data.augment): gold articles seen again with other names and figures."""
 
     copies: int = Field(0, ge=0)  # replaced copies of each gold training passage per epoch, drawn afresh
     p: float = Field(0.8, ge=0.0, le=1.0)  # chance that a distinct surface is replaced
@@ -82,7 +87,7 @@ class TrainConfig(Strict):
 
 
 class TagConfig(Strict):
-    """How the saved tagger combines the model with the rule pre-annotator (``ner.tagger.finalize``).
+    """How the saved tagger combines the model with the rule pre-annotator (``ner.combine.finalize``).
 
     Saved with the model, so ``ner tag`` and ``ner.load`` use it, and ``ner cv`` scores it as the hybrid.
     """
@@ -93,6 +98,31 @@ class TagConfig(Strict):
     # Per type, model spans scoring below this (the mean probability of their tokens' tags) are dropped;
     # rule spans have no score and are kept.
     min_score: dict[str, float] = {}
+
+    def check(self, where: str) -> TagConfig:
+        """This policy, or a ``ConfigError`` naming ``where`` for an unknown type or a floor outside [0, 1]."""
+        for key in ("rules_only", "rules_first", "rules_fill", "min_score"):
+            unknown = set(getattr(self, key)) - set(ENTITY_TYPES)
+            if unknown:
+                raise ConfigError(f"{where}: tag.{key} has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
+        bad = {t: v for t, v in self.min_score.items() if not 0 <= v <= 1}
+        if bad:
+            raise ConfigError(f"{where}: tag.min_score must be probabilities between 0 and 1, got {bad}")
+        return self
+
+
+def tag_policy(policy: Any, where: str) -> TagConfig:
+    """The typed, checked rule policy from a ``TagConfig`` or a mapping of its keys (``finalize``'s keyword
+    arguments, the ``tag`` section of a saved config); a ``ConfigError`` naming ``where`` otherwise."""
+    if isinstance(policy, TagConfig):
+        return policy.check(where)
+    try:
+        built = TagConfig.model_validate({k: list(v) if isinstance(v, tuple) else v for k, v in dict(policy).items()})
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(x) for x in first["loc"])
+        raise ConfigError(f"{where}: tag.{loc}: {first['msg']}") from None
+    return built.check(where)
 
 
 class Config(Strict):
@@ -137,15 +167,10 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
         raise ConfigError(f"{where}: {loc}: {first['msg']} ({len(e.errors())} problem(s) in all)") from None
     if cfg.model.overlap >= cfg.model.max_length - 2:
         raise ConfigError(f"{where}: model.overlap ({cfg.model.overlap}) must be smaller than model.max_length - 2")
-    for key, names in (("model.types", cfg.model.types), ("tag.rules_only", cfg.tag.rules_only),
-                       ("tag.rules_first", cfg.tag.rules_first), ("tag.rules_fill", cfg.tag.rules_fill),
-                       ("tag.min_score", cfg.tag.min_score)):
-        unknown = set(names) - set(ENTITY_TYPES)
-        if unknown:
-            raise ConfigError(f"{where}: {key} has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
-    bad = {t: v for t, v in cfg.tag.min_score.items() if not 0 <= v <= 1}
-    if bad:
-        raise ConfigError(f"{where}: tag.min_score must be probabilities between 0 and 1, got {bad}")
+    unknown = set(cfg.model.types) - set(ENTITY_TYPES)
+    if unknown:
+        raise ConfigError(f"{where}: model.types has unknown type(s) {sorted(unknown)}; known: {list(ENTITY_TYPES)}")
+    cfg.tag.check(where)
     return cfg
 
 

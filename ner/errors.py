@@ -22,7 +22,7 @@ class LabelMismatchError(NerError):
 
 
 class UnsettledTrainingError(NerError):
-    """A training run stopped by its time budget before its dev score settled (``ner.training.budget_verdict``).
+    """A training run stopped by its time budget before its dev score settled (``ner.model.training.budget_verdict``).
 
     The model was saved and its metrics say ``"settled": false``; ``metrics`` holds them. ``ner train``
     and ``ner cv`` exit 3 on it."""

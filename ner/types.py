@@ -46,8 +46,8 @@ class Article:
     # Types this article is labelled for. ``None``: all types (gold). A public corpus that labels only
     # COMPANY says ("COMPANY",): an untagged 75亿元 in it is not evidence that 75亿元 is O.
     labelled: tuple[str, ...] | None = None
-    # Project records (``ner.records`` dicts) when the source gives them: the relations of a Label Studio
-    # or doccano file, or a ``.records.jsonl`` beside standoff JSONL (``ner.formats``). ``None``: not given.
+    # Project records (``ner.records.build`` dicts) when the source gives them: the relations of a Label Studio
+    # or doccano file, or a ``.records.jsonl`` beside standoff JSONL (``ner.data.formats``). ``None``: not given.
     records: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:

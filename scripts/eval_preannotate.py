@@ -1,4 +1,4 @@
-"""Score the rule pre-annotator (``ner.preannotate``) against gold: the baseline a trained model must beat.
+"""Score the rule pre-annotator (``ner.rules``) against gold: the baseline a trained model must beat.
 
     python scripts/eval_preannotate.py                         # data/annotated/seeds.jsonl
     python scripts/eval_preannotate.py data/annotated/parts    # a folder of one-article *.json files
@@ -8,9 +8,9 @@ GOLD is a standoff JSONL file (one article per line), a single ``.json`` article
 ``.json`` articles (``*.records.json`` are skipped). When the default seeds.jsonl does not exist yet, the
 script falls back to ``data/annotated/parts`` and says so.
 
-Scores are exact character-span matches (``ner.evaluation.span_scores``). The rules were written and
+Scores are exact character-span matches (``ner.evaluation.spans.span_scores``). The rules were written and
 revised while reading the seed articles and their errors, so this baseline is optimistic on them (see
-the note in ``ner/preannotate.py``); score it again on articles annotated later for a fair figure.
+the note in ``ner/rules/__init__.py``); score it again on articles annotated later for a fair figure.
 """
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ try:
 except ImportError:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ner.data.io import atomic_write, read_articles, read_text
 from ner.errors import NerError
-from ner.evaluation import span_scores
-from ner.io import atomic_write, read_articles, read_text
+from ner.evaluation.spans import span_scores
 from ner.labels import ENTITY_TYPES
-from ner.preannotate import Gazetteer, preannotate
+from ner.rules import Gazetteer, preannotate
 from ner.types import Article, check_article
 
 DEFAULT_GOLD = Path("data/annotated/seeds.jsonl")
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     n_chars = sum(len(a.text) for a in gold)
-    print(f"rule baseline (ner.preannotate) on {gold_path}: {len(gold)} articles, {n_chars} characters, exact span match")
+    print(f"rule baseline (ner.rules) on {gold_path}: {len(gold)} articles, {n_chars} characters, exact span match")
     print(format_scores(scores))
     if args.errors:
         print(format_errors(gold, preds, args.errors))

@@ -1,4 +1,4 @@
-"""Silver training data by weak supervision (ner.weak): label public texts with several sources, vote.
+"""Silver training data by weak supervision (ner.data.weak): label public texts with several sources, vote.
 
     python scripts/make_silver.py --model runs/default --source fewfc:train:1200 --source cluener:train:600 \\
         --out data/silver/fewfc_cluener.refs.jsonl
@@ -15,10 +15,10 @@ import argparse
 import glob
 import time
 
-from ner.corpora import referenced_ids
-from ner.io import write_jsonl
+from ner.data.corpora import referenced_ids
+from ner.data.io import write_jsonl
 from ner.labels import ENTITY_TYPES
-from ner.weak import SilverSpec, fit_vote, lac_spans, silver_rows
+from ner.data.weak import SilverSpec, fit_vote, lac_spans, silver_rows
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
 

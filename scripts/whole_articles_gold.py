@@ -50,8 +50,8 @@ def _jsonl(path: Path):
 
 def selected_documents(data: Path = SHARED) -> list[dict]:
     """``[{"doc", "corpus", "id", "text"}]``: all news articles, then the selected DuEE-fin documents, with
-    the texts as ``ner.corpora`` reads them (a DuEE-fin page is its title, a blank line and its text)."""
-    from ner.corpora import duee_fin_id, duee_fin_texts, news_article_texts
+    the texts as ``ner.data.corpora`` reads them (a DuEE-fin page is its title, a blank line and its text)."""
+    from ner.data.corpora import duee_fin_id, duee_fin_texts, news_article_texts
 
     docs = [{"doc": i, "corpus": "news_articles", "id": i, "text": t}
             for i, t in news_article_texts(data / "news_articles" / "articles.jsonl").items()]
@@ -218,7 +218,7 @@ def main(argv=None) -> int:
     sp = sub.add_parser("build"); sp.add_argument("folder", type=Path); sp.add_argument("--out", type=Path, required=True)
     sp.add_argument("--split", type=Path, required=True, help="JSON {doc: part}")
     args = p.parse_args(argv)
-    from ner.record_eval import record_tuples
+    from ner.records.evaluate import record_tuples
 
     docs = selected_documents()
     if args.cmd == "prepare":

@@ -87,7 +87,7 @@ def tiny_tagger(tmp_path_factory, tiny_base):
     """The tiny random BERT with a fresh (random) tagging head, saved as `ner train` saves a tagger."""
     import torch
 
-    from ner.model import load_tokenizer, new_model
+    from ner.model.modeling import load_tokenizer, new_model
 
     torch.manual_seed(1)
     folder = tmp_path_factory.mktemp("tiny_tagger")

@@ -1,4 +1,4 @@
-"""Sentence-level records -> one record per project for a whole article (ner.article_records).
+"""Sentence-level records -> one record per project for a whole article (ner.records.article).
 
 Offsets are computed with ``str.find`` from the texts below, never typed by hand.
 """
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ner.article_records import (clients, company_alias, defined_aliases, is_agent, is_background_amount,
-                                 is_background_capacity, sellers)
-from ner.records import build_records
+from ner.records.article import (clients, company_alias, defined_aliases, is_agent, is_background_amount,
+                                is_background_capacity, sellers)
+from ner.records.build import build_records
 from ner.types import Span
 
 
@@ -112,8 +112,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from ner.corpora import default_data_dir, read_referenced  # noqa: E402
-from ner.record_eval import read_referenced_records  # noqa: E402
+from ner.data.corpora import default_data_dir, read_referenced  # noqa: E402
+from ner.records.evaluate import read_referenced_records  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 WHOLE = REPO / "data" / "articles" / "whole_articles.refs.jsonl"

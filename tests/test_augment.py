@@ -1,11 +1,11 @@
-"""Mention replacement (ner.augment) and gold passages (ner.training.passages)."""
+"""Mention replacement (ner.data.augment) and gold passages (ner.model.examples.passages)."""
 import random
 import re
 
 import pytest
 from conftest import REPO, spans_by_find
 
-from ner.augment import (
+from ner.data.augment import (
     CAPACITY_UNITS,
     LEGAL_ENDINGS,
     Memo,
@@ -13,7 +13,7 @@ from ner.augment import (
     augment_article,
     default_lexicon,
 )
-from ner.training import passages
+from ner.model.examples import passages
 from ner.types import Article, Span, check_article
 
 TEXT = ("湖南德赛电池储能电芯项目落户长沙市望城经开区，总投资75亿元，规划产能20GWh。株洲市发改委表示，"
@@ -91,7 +91,7 @@ def test_memo_shared_across_passages(lexicon):
 
 @pytest.mark.parametrize("real", [0.0, 1.0])
 def test_real_companies_share(real, lexicon):
-    from ner.augment import Lexicon
+    from ner.data.augment import Lexicon
 
     lex = Lexicon(lexicon.units_by_level, ("甲乙丙丁有限公司",), ("甲乙丙",))  # two "real" names
     rng = random.Random(0)
@@ -113,7 +113,7 @@ def test_cluener_company_names_used_when_present():
 
 
 def test_seed_articles_augment_to_valid_articles():
-    from ner.io import read_articles
+    from ner.data.io import read_articles
 
     lex = default_lexicon()
     rng = random.Random(0)

@@ -1,4 +1,4 @@
-"""Backends (ner.backends): ONNX export of the tiny random tagger gives torch's spans; int8 runs; a stale
+"""Backends (ner.model.backends): ONNX export of the tiny random tagger gives torch's spans; int8 runs; a stale
 export is refused; batching across documents and the background rules thread change no result."""
 import numpy as np
 import pytest
@@ -7,8 +7,8 @@ from conftest import TEXTS
 
 import ner
 from ner.cli import main
+from ner.combine import MODEL_ONLY
 from ner.errors import NerError
-from ner.tagger import MODEL_ONLY
 
 TYPES = ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]
 
@@ -38,10 +38,10 @@ def test_batched_across_documents_equals_one_by_one(tagger_dir, seeds_path):
 
 
 def test_failure_on_the_background_thread_reaches_the_caller(tagger_dir, monkeypatch):
-    import ner.tagger
+    import ner.pipeline
 
     tagger = ner.load(tagger_dir, backend="torch")
-    monkeypatch.setattr(ner.tagger, "finalize", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(ner.pipeline, "finalize", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         tagger.tag(TEXTS)
 
@@ -50,7 +50,7 @@ def test_failure_on_the_background_thread_reaches_the_caller(tagger_dir, monkeyp
 def exported(tagger_dir, tmp_path_factory):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnxscript")
-    from ner.backends import export_onnx
+    from ner.model.backends import export_onnx
 
     out = tmp_path_factory.mktemp("exported")
     export_onnx(tagger_dir, out, int8=True)
@@ -73,11 +73,11 @@ def test_onnx_fp32_gives_the_torch_spans(tagger_dir, exported, seeds_path):
 def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, monkeypatch):
     import shutil
 
-    import ner.backends
+    import ner.model.backends
 
     int8 = ner.load(exported, backend="onnx-int8")
     assert len(int8.tag(TEXTS)) == len(TEXTS) and int8.backend == "onnx-int8"
-    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: bf16)
+    monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: bf16)
     # int8 moved F1 too much to be the default; bf16 did not, and is faster where the CPU has it
     assert ner.load(exported).backend == "onnx"  # a folder of ONNX files alone
     both = exported.parent / f"both{bf16}"
@@ -97,7 +97,7 @@ def test_bf16_on_the_cpu(tagger_dir):
 def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exported, tmp_path, caplog, monkeypatch):
     import shutil
 
-    import ner.backends
+    import ner.model.backends
 
     import torch
     from transformers import AutoModelForTokenClassification
@@ -111,7 +111,7 @@ def test_stale_export_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exp
     model.save_pretrained(folder)
     with pytest.raises(NerError, match=r"model.onnx was exported from other weights .*ner export .* --onnx"):
         ner.load(folder, backend="onnx")
-    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: False)  # else auto runs torch-bf16 unasked
+    monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: False)  # else auto runs torch-bf16 unasked
     assert ner.load(folder).backend == "torch" and any("export it again" in m for m in caplog.messages)
 
 
@@ -138,10 +138,10 @@ def test_cli_export_and_tag_with_a_backend(tagger_dir, tmp_path):
 def test_backend_without_onnxruntime_says_how_to_install(tagger_dir, monkeypatch):
     import sys
 
-    import ner.backends
+    import ner.model.backends
 
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
-    monkeypatch.setattr(ner.backends, "cpu_has_bf16", lambda: False)
+    monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: False)
     with pytest.raises(NerError, match=r"needs ONNX Runtime: pip install -e '.\[onnx\]'"):
         ner.load(tagger_dir, backend="onnx")
     assert ner.load(tagger_dir).backend == "torch"  # auto: torch when ONNX Runtime is absent

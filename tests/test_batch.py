@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from ner.batch import done_keys, iter_documents, tag_documents
+from ner.batch.inputs import iter_documents
+from ner.batch.run import done_keys, tag_documents
 from ner.errors import NerError
 from ner.types import Span
 
@@ -16,7 +17,7 @@ class FakeTagger:
         self.calls = 0
 
     def extract(self, text):
-        if not isinstance(text, str):  # a list, as ner.tagger.Tagger takes it: one result per text
+        if not isinstance(text, str):  # a list, as ner.pipeline.Tagger takes it: one result per text
             return [self.extract(t) for t in text]
         self.calls += 1
         if "BOOM" in text:
@@ -154,7 +155,7 @@ def test_resume_keys_by_source_not_id(same_ids, tmp_path):
 
 
 def test_second_run_on_one_output_is_refused(inputs):
-    from ner.batch import owned
+    from ner.batch.run import owned
 
     out = inputs / "out.jsonl"
     with owned(out):
@@ -259,10 +260,10 @@ def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
 def cli_fake(monkeypatch):
     from click.testing import CliRunner
 
-    import ner.tagger
+    import ner.pipeline
     from ner.cli import main
 
-    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: FakeTagger())
+    monkeypatch.setattr(ner.pipeline, "load", lambda *a, **k: FakeTagger())
     return lambda *args: CliRunner().invoke(main, ["tag", "--model", "m", *map(str, args)])
 
 
@@ -282,10 +283,10 @@ def test_exit_codes(cli_fake, inputs):
 
 
 def test_cli_refuses_a_held_output_before_the_model_loads(cli_fake, inputs, monkeypatch):
-    import ner.tagger
-    from ner.batch import owned
+    import ner.pipeline
+    from ner.batch.run import owned
 
-    monkeypatch.setattr(ner.tagger, "load", lambda *a, **k: pytest.fail("the model was loaded"))
+    monkeypatch.setattr(ner.pipeline, "load", lambda *a, **k: pytest.fail("the model was loaded"))
     with owned(inputs / "out.jsonl"):
         r = cli_fake(inputs / "in", "-o", inputs / "out.jsonl")
     assert r.exit_code == 2 and r.output.count("\n") == 1 and f"(pid {os.getpid()})" in r.output

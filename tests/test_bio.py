@@ -1,11 +1,11 @@
 import pytest
 
-from ner.bio import char_tags_to_spans, spans_to_char_tags
+from ner.data.bio import char_tags_to_spans, spans_to_char_tags
 from ner.types import Span
 
 
 def test_round_trip_on_seeds(seeds_path):
-    from ner.io import read_articles
+    from ner.data.io import read_articles
 
     for art in read_articles(seeds_path):
         spans = sorted(art.entities)

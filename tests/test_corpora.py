@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ner import corpora
+from ner.data import corpora
+from ner.data.formats import to_hf_dataset
 from ner.errors import AnnotationError, InputError
-from ner.formats import to_hf_dataset
 from ner.types import Span, check_article
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -188,7 +188,7 @@ def test_address_bad_tag(tmp_path):
 # referenced: its file is ours (a wrong path is an error); its texts' corpora being absent is tested below
 @pytest.mark.parametrize("name", [n for n in corpora.CORPORA if n != "referenced"])
 def test_absent_corpus_logs_one_line_and_returns_nothing(name, tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="ner.corpora"):
+    with caplog.at_level(logging.WARNING, logger="ner.data.corpora"):
         assert corpora.load_corpus(name, path=tmp_path / "nowhere") == []
     (record,) = caplog.records
     assert f"corpus {name} not found at" in record.getMessage() and "get it from https://" in record.getMessage()

@@ -4,7 +4,7 @@ import json
 from conftest import GOLD, spans_by_find
 
 from ner.config import load_config
-from ner.crossval import cross_validate
+from ner.evaluation.crossval import cross_validate
 
 
 def test_cv_holds_out_each_article_and_scores_records(tmp_path, tiny_base):

@@ -4,15 +4,15 @@ import itertools
 import numpy as np
 import pytest
 
-from ner.decode import (
+from ner.model.decode import (
     allowed_transitions,
     decode_tokens,
     merge_window_probs,
     viterbi_iob2,
 )
-from ner.features import TokenizedArticle
 from ner.labels import label_maps
-from ner.windows import token_windows
+from ner.model.features import TokenizedArticle
+from ner.model.windows import token_windows
 
 ID2LABEL, LABEL2ID = label_maps()
 

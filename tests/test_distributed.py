@@ -1,4 +1,4 @@
-"""Ray Data sharded tagging (ner.distributed) on a local two-worker cluster started here: the same rows as
+"""Ray Data sharded tagging (ner.batch.distributed) on a local two-worker cluster started here: the same rows as
 `ner tag`, error rows for unreadable documents, finished shards skipped on a rerun. Needs the ray extra."""
 import json
 
@@ -41,7 +41,7 @@ def by_source(rows):
 
 
 def test_ray_gives_the_rows_of_ner_tag_and_skips_finished_shards(cluster, tiny_tagger, inputs, tmp_path):
-    from ner.distributed import read_output, tag_dataset
+    from ner.batch.distributed import read_output, tag_dataset
 
     runner = CliRunner()
     r = runner.invoke(main, ["tag", "--model", str(tiny_tagger), "--backend", "torch", str(inputs),
@@ -68,7 +68,7 @@ def test_ray_gives_the_rows_of_ner_tag_and_skips_finished_shards(cluster, tiny_t
 
 
 def test_ray_parquet_output_through_the_cli(cluster, tiny_tagger, inputs, tmp_path):
-    from ner.distributed import read_output
+    from ner.batch.distributed import read_output
 
     r = CliRunner().invoke(main, ["tag", "--model", str(tiny_tagger), "--ray", "local", "--workers", "2",
                                   str(inputs / "more.parquet"), str(inputs / "t0.txt"), "-o", str(tmp_path / "o"),

@@ -20,7 +20,7 @@ ITEMS = [("浙江某某储能有限公司", "COMPANY"), ("湖南长沙望城经�
 
 
 def tagged_row(doc_id="=cmd|' /C calc'!A0", text=TEXT, items=ITEMS) -> dict:
-    from ner.records import build_records
+    from ner.records.build import build_records
     from ner.types import Span
 
     entities = [Span.from_dict(e) for e in spans_by_find(text, items)]
@@ -29,7 +29,7 @@ def tagged_row(doc_id="=cmd|' /C calc'!A0", text=TEXT, items=ITEMS) -> dict:
 
 
 def test_every_amount_has_its_value_currency_and_place_code():
-    from ner.export import record_table
+    from ner.batch.export import record_table
 
     columns, table = record_table([tagged_row()])
     row = dict(zip(columns, table[0]))
@@ -51,7 +51,7 @@ def test_every_amount_has_its_value_currency_and_place_code():
 def test_csv_and_xlsx_escape_formulas_and_keep_numbers(tmp_path):
     load_workbook = pytest.importorskip("openpyxl").load_workbook
 
-    from ner.export import write_record_csv, write_record_xlsx
+    from ner.batch.export import write_record_csv, write_record_xlsx
 
     rows = [tagged_row(), tagged_row("+1", "@SUM(A1)项目", []), tagged_row("-2", "x", [])]
     write_record_csv(tmp_path / "r.csv", rows)
@@ -68,7 +68,7 @@ def test_csv_and_xlsx_escape_formulas_and_keep_numbers(tmp_path):
 def test_ner_tag_csv_with_fx(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import ner.tagger
+    import ner.pipeline
     from ner.cli import main
 
     class Fake:
@@ -76,7 +76,7 @@ def test_ner_tag_csv_with_fx(tmp_path, monkeypatch):
             row = tagged_row(text=text)
             return {"entities": row["entities"], "records": row["records"]}
 
-    monkeypatch.setattr(ner.tagger, "load", lambda model_dir, **kw: Fake())
+    monkeypatch.setattr(ner.pipeline, "load", lambda model_dir, **kw: Fake())
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     out = tmp_path / "o.csv"
     res = CliRunner().invoke(main, ["tag", "-m", "m", str(tmp_path / "a.txt"), "-o", str(out), "--format", "csv",
@@ -90,7 +90,7 @@ def test_ner_tag_csv_with_fx(tmp_path, monkeypatch):
 
 
 def test_html_shows_labels_and_records_linked_to_mentions(tmp_path):
-    from ner.export import write_html
+    from ner.batch.export import write_html
 
     out = tmp_path / "p.html"
     write_html(out, [tagged_row("doc<1>")])
@@ -118,7 +118,7 @@ def test_html_view_in_headless_chromium(browser, tmp_path):
     record's figure linking to its highlighted mention, a record's heading marking all its mentions."""
     from selenium.webdriver.common.by import By
 
-    from ner.export import write_html
+    from ner.batch.export import write_html
 
     out = tmp_path / "tagged.html"
     write_html(out, [tagged_row("a1")])

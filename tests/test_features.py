@@ -1,8 +1,8 @@
 """Alignment of character tags to tokens, for both tokenizer kinds."""
 import pytest
 
-from ner.features import IGNORE, featurize, tokenize_article
 from ner.labels import label_maps
+from ner.model.features import IGNORE, featurize, tokenize_article
 from ner.types import Span
 
 from conftest import ME5, TEXTS

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ner import formats
+from ner.data import formats
+from ner.data.formats import FORMATS, convert, read_format, to_hf_dataset, write_format
 from ner.errors import AnnotationError, InputError
-from ner.formats import FORMATS, convert, read_format, to_hf_dataset, write_format
 from ner.types import Article, Span
 
 REPO = Path(__file__).resolve().parents[1]

@@ -163,7 +163,7 @@ def test_amount_is_exact_and_json_safe():
 
 def test_every_currency_the_rules_find_is_read():
     from ner.normalize.amounts import CURRENCY_CODES
-    from ner.preannotate import CURRENCIES, preannotate
+    from ner.rules import CURRENCIES, preannotate
 
     for word in CURRENCIES:
         text = f"投资5亿{word}"

@@ -9,8 +9,8 @@ import pytest
 from conftest import GOLD, REPO, spans_by_find
 
 import ner
-from ner.evaluation import span_scores
-from ner.tagger import MODEL_ONLY
+from ner.combine import MODEL_ONLY
+from ner.evaluation.spans import span_scores
 from ner.types import Span
 
 

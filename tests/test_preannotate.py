@@ -6,7 +6,8 @@ from itertools import pairwise
 import pytest
 
 from ner.errors import InputError
-from ner.preannotate import Gazetteer, preannotate, resolve, short_form
+from ner.lexicon.places import short_form
+from ner.rules import Gazetteer, preannotate, resolve
 from ner.types import Span
 
 
@@ -312,7 +313,7 @@ def test_rejects_non_text():
                                   "浙江省汽摩配行业商会", "深圳市电子信息行业协会", "南方日报", "红网", "北斗产业园",
                                   "湖南德赛电池储能电芯项目", "13家银行", "300余家企业"])
 def test_is_non_company(name):
-    from ner.preannotate import is_non_company
+    from ner.rules import is_non_company
 
     assert is_non_company(name)
 
@@ -320,7 +321,7 @@ def test_is_non_company(name):
 @pytest.mark.parametrize("name", ["湖南德赛电池", "大唐山东发电有限公司", "中车株洲所", "中国航发331厂", "中建三局",
                                   "中铁十一局", "中交一航局", "国家电网", "国开行", "三一", "晟通集团", "北汽株洲分公司"])
 def test_company_is_not_vetoed(name):
-    from ner.preannotate import is_non_company
+    from ner.rules import is_non_company
 
     assert not is_non_company(name)
 

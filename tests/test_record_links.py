@@ -2,8 +2,8 @@
 import pytest
 
 from ner.errors import AnnotationError
-from ner.record_eval import TUPLE_KINDS, record_tuples
-from ner.record_links import PAIR_KINDS, pair_link, record_links, records_from_links
+from ner.records.evaluate import TUPLE_KINDS, record_tuples
+from ner.records.links import PAIR_KINDS, pair_link, record_links, records_from_links
 from ner.types import Span
 
 TEXT = "望城区：比亚迪投资10亿元，德赛电池投资5亿元、年产20GWh；华为签约。"

@@ -10,19 +10,15 @@ from pathlib import Path
 import pytest
 
 from ner.errors import InputError
-from ner.record_eval import (
+from ner.records.evaluate import (
     evaluate_records,
     format_record_scores,
     read_records,
     record_tuples,
 )
-from ner.records import (
-    RECORD_KEYS,
-    amount_role,
-    build_records,
-    find_project_names,
-    split_sentences,
-)
+from ner.records.build import RECORD_KEYS, build_records
+from ner.records.cues import amount_role
+from ner.records.text import find_project_names, split_sentences
 from ner.types import Span
 
 REPO = Path(__file__).resolve().parents[1]
@@ -303,7 +299,7 @@ SEED_MICRO_F1_FLOOR = 0.87
 
 @pytest.mark.skipif(not SEED_RECORDS.exists(), reason="seed annotations absent")
 def test_records_from_gold_entities_match_gold_records():
-    from ner.io import read_articles
+    from ner.data.io import read_articles
 
     articles = read_articles(SEEDS)
     gold = read_records(SEED_RECORDS)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ner.stats import corpus_stats, format_stats
+from ner.data.stats import corpus_stats, format_stats
 from ner.types import Article, Span
 
 

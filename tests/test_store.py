@@ -30,7 +30,7 @@ GOLD = {  # the entities a tagger finds (conftest.spans_by_find), so that record
 
 def extract(text: str) -> dict:
     """What ``Tagger.extract`` gives for ``text``: the GOLD entities and their records; the rules for others."""
-    from ner.records import build_records
+    from ner.records.build import build_records
     from ner.store.ingest import RulesTagger
     from ner.types import Span
 
@@ -155,7 +155,7 @@ def test_kill_9_leaves_whole_documents_only(db_url, tmp_path):
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
-    from ner.io import read_jsonl
+    from ner.data.io import read_jsonl
     from ner.store import open_store
     from ner.store.models import Document, Entity, Mention, Record
 
@@ -196,9 +196,9 @@ def test_kill_9_leaves_whole_documents_only(db_url, tmp_path):
 @pytest.fixture()
 def cli_gold(monkeypatch):
     """``ner tag --model X`` with GOLD standing in for a saved tagger (no model to train)."""
-    import ner.tagger
+    import ner.pipeline
 
-    monkeypatch.setattr(ner.tagger, "load", lambda model_dir, **kw: GoldTagger())
+    monkeypatch.setattr(ner.pipeline, "load", lambda model_dir, **kw: GoldTagger())
 
 
 def test_ner_tag_db_twice_then_projects_export(db_url, tmp_path, cli_gold):

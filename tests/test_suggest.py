@@ -8,12 +8,12 @@ from click.testing import CliRunner
 from conftest import GOLD, TEXTS, spans_by_find
 
 import ner
-from ner import formats
 from ner.cli import main
+from ner.data import formats
 from ner.labels import ENTITY_TYPES
-from ner.record_eval import TUPLE_KINDS, record_tuples
-from ner.record_links import PAIR_KINDS, record_links
-from ner.records import build_records
+from ner.records.build import build_records
+from ner.records.evaluate import TUPLE_KINDS, record_tuples
+from ner.records.links import PAIR_KINDS, record_links
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = TEXTS + ["华为与比亚迪在株洲签约，总投资12亿元，年产手机500万台。"]
@@ -24,7 +24,7 @@ def tagger_dir(tmp_path_factory, tiny_base):
     """The tiny random BERT after three epochs on GOLD (enough for a few scored model companies), saved
     with a rule policy, so its output mixes scored model spans and unscored rule spans."""
     from ner.config import load_config
-    from ner.training import train
+    from ner.model.training import train
 
     tmp = tmp_path_factory.mktemp("suggest")
     gold = tmp / "gold.jsonl"

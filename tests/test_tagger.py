@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from ner.labels import label_maps
-from ner.tagger import Tagger
+from ner.pipeline import Tagger
 from ner.types import Span
 
 ID2LABEL, LABEL2ID = label_maps()
@@ -62,7 +62,7 @@ def test_long_article_and_window_edges(oracle, char_tokenizer):
 
 
 def test_entity_straddling_a_window_edge_is_found_once(oracle, char_tokenizer):
-    from ner.features import featurize
+    from ner.model.features import featurize
 
     text = "项目" * 14 + "75亿元" + "项目" * 14
     start = text.index("75亿元")
@@ -79,7 +79,7 @@ def test_empty_and_blank_texts(oracle):
 
 
 def test_rules_fill_only_where_the_model_is_silent(oracle):
-    from ner.tagger import fill_with_rules
+    from ner.combine import fill_with_rules
     from ner.types import Span
 
     text = "年产智能手机4000万台，总投资75亿元"
@@ -93,7 +93,7 @@ def test_rules_fill_only_where_the_model_is_silent(oracle):
 
 
 def test_rules_decide_money_versus_capacity_and_short_spans_go():
-    from ner.tagger import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "规划产能20GWh，造价5亿元"
@@ -105,7 +105,7 @@ def test_rules_decide_money_versus_capacity_and_short_spans_go():
 
 
 def test_rules_only_and_rules_first(oracle):
-    from ner.tagger import prefer_rules
+    from ner.combine import prefer_rules
     from ner.types import Span
 
     text = "德赛电池在长沙市投资75亿元，持股2000万股"
@@ -123,7 +123,7 @@ def test_rules_only_and_rules_first(oracle):
 
 
 def test_rules_veto_model_non_companies():
-    from ner.tagger import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "文登区政府与大唐山东发电有限公司签约，湖南工业大学、欧科亿参与"
@@ -136,7 +136,7 @@ def test_rules_veto_model_non_companies():
 
 
 def test_model_company_takes_the_rule_place_it_starts_with():
-    from ner.tagger import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "北京银行向杭州投资"
@@ -150,7 +150,7 @@ def test_model_company_takes_the_rule_place_it_starts_with():
 
 
 def test_min_score_drops_unsure_model_spans_only():
-    from ner.tagger import finalize
+    from ner.combine import finalize
     from ner.types import Span
 
     text = "欧科亿与德智新材料在株洲"
@@ -164,8 +164,9 @@ def test_min_score_drops_unsure_model_spans_only():
 
 def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_tokenizer):
     import ner
-    from ner.model import new_model
-    from ner.tagger import MODEL_ONLY, saved_policy
+    from ner.model.modeling import new_model
+    from ner.combine import MODEL_ONLY
+    from ner.pipeline import saved_policy
 
     model_dir = tmp_path / "m"
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)
@@ -182,6 +183,26 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
     assert bare.rules_only == bare.rules_first == bare.rules_fill == () and bare.min_score == {}
     assert saved_policy(model_dir) == {"rules_only": ["AMOUNT"], "rules_first": ["COMPANY"], "rules_fill": ["REGION"],
                                        "min_score": {"COMPANY": 0.9}}
+    assert tagger.policy.rules_only == ["AMOUNT"] and tagger.policy.min_score == {"COMPANY": 0.9}
+
+
+def test_the_policy_is_checked_where_it_is_built_and_loaded(tmp_path, tiny_tagger):
+    """One typed policy (ner.config.TagConfig): an unknown type or a floor outside [0, 1] is an error when a
+    tagger is built with it and when a saved config is read, as when a config file is loaded."""
+    import shutil
+
+    import ner
+    from ner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"Tagger: tag.rules_first has unknown type\(s\) \['MONEY'\]"):
+        ner.load(tiny_tagger, rules_first=["MONEY"])
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        ner.load(tiny_tagger, min_score={"COMPANY": 2})
+    saved = tmp_path / "saved"
+    shutil.copytree(tiny_tagger, saved)
+    (saved / "training_config.yaml").write_text("tag: {rules_fill: [PERSON]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"training_config.yaml: tag.rules_fill has unknown type"):
+        ner.load(saved)
 
 
 # --- issue 18: a model that cannot serve is a one-line error, at once ----------------------------------
@@ -189,7 +210,7 @@ def test_saved_policy_is_loaded_and_can_be_overridden(tmp_path, tiny_base, char_
 @pytest.fixture()
 def model_dir(tmp_path, tiny_base, char_tokenizer):
     """A saved tagger for the four types (random head), as `ner train` would leave it."""
-    from ner.model import new_model
+    from ner.model.modeling import new_model
 
     def make(types=("REGION", "COMPANY", "AMOUNT", "CAPACITY"), name="m"):
         folder = tmp_path / name
@@ -336,7 +357,7 @@ def test_results_are_json_safe_in_one_shape(oracle):
 def test_readme_first_example_offsets(tmp_path, tiny_base, char_tokenizer):
     """README: ``tagger("总投资75亿元")`` gives [3, 7) (checked with the rules deciding AMOUNT: a random model decides nothing reliably)."""
     import ner
-    from ner.model import new_model
+    from ner.model.modeling import new_model
 
     model_dir = tmp_path / "m"
     new_model(str(tiny_base), ["REGION", "COMPANY", "AMOUNT", "CAPACITY"]).save_pretrained(model_dir)

@@ -6,10 +6,10 @@ import pytest
 from conftest import GOLD
 
 import ner
+from ner.combine import MODEL_ONLY
 from ner.config import load_config
 from ner.errors import LabelMismatchError
-from ner.tagger import MODEL_ONLY
-from ner.training import partial_label_loss, train
+from ner.model.training import partial_label_loss, train
 
 
 def overfit_config(base, gold, out, **over):
@@ -91,7 +91,7 @@ def test_partial_label_loss_does_not_push_unlabelled_types_to_o():
 
 
 def test_partially_labelled_articles_are_scored_on_their_types_only():
-    from ner.evaluation import evaluate_predictions
+    from ner.evaluation.spans import evaluate_predictions
     from ner.types import Article, Span
 
     art = Article("c", "投资75亿元的比亚迪", [Span(6, 9, "COMPANY", "比亚迪")], labelled=("COMPANY",))
@@ -127,7 +127,7 @@ def test_cli_evaluate_and_tag(trained, tmp_path, gold_file):
 
 
 def test_silver_never_touches_a_fully_labelled_article():
-    from ner.training import add_silver
+    from ner.model.examples import add_silver
     from ner.types import Article
 
     gold = Article("g", "总投资75亿元", [], labelled=None)  # gold says: no entity here
@@ -140,7 +140,7 @@ def test_silver_never_touches_a_fully_labelled_article():
 def test_length_batches_token_budget():
     import random
 
-    from ner.training import Example, length_batches
+    from ner.model.examples import Example, length_batches
 
     examples = [Example([1] * n, [0] * n, [0], "x") for n in [10] * 20 + [100] * 4 + [300]]
     batches = length_batches(examples, 4, random.Random(0), max_tokens=200)
@@ -173,7 +173,7 @@ def test_two_stage_corpus_only_then_gold(tmp_path, tiny_base, gold_file):
 
 def test_gold_stored_by_reference_trains_like_gold(tmp_path, tiny_base, monkeypatch):
     """A ``referenced`` corpus (data/heldout) resolves its texts from the public corpus and trains on them."""
-    from ner.corpora import text_digest
+    from ner.data.corpora import text_digest
 
     text = "长沙市投资五亿元建设工厂"
     (tmp_path / "data" / "msra").mkdir(parents=True)
@@ -202,9 +202,9 @@ def test_default_config_never_trains_on_the_heldout_test_part():
 def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monkeypatch):
     """``data.holdout`` drops the sentences a reference file names from every public corpus in the mix
     (MSRA train holds held-out news); a ``referenced`` entry still trains on the part it names."""
-    from ner.corpora import text_digest
+    from ner.data.corpora import text_digest
     from ner.errors import InputError
-    from ner.training import load_training_articles
+    from ner.model.examples import load_training_articles
 
     texts = ["长沙市投资五亿元建设工厂", "株洲市新建电池项目"]
     (tmp_path / "data" / "msra").mkdir(parents=True)
@@ -241,9 +241,9 @@ def test_dev_selection_scores_as_ner_tag_does(trained):
     edge trimming), scored against the passages' gold character spans."""
     from conftest import spans_by_find
 
-    from ner.evaluation import span_scores
-    from ner.model import load_tokenizer
-    from ner.training import dev_scores
+    from ner.evaluation.spans import span_scores
+    from ner.model.modeling import load_tokenizer
+    from ner.model.training import dev_scores
     from ner.types import Article, Span
 
     cfg, _ = trained
@@ -265,7 +265,7 @@ def test_dev_selection_scores_as_ner_tag_does(trained):
 ])
 def test_budget_verdict(f1s, verdict):
     from ner.config import TrainConfig
-    from ner.training import budget_verdict
+    from ner.model.training import budget_verdict
 
     history = [{"epoch": k + 1, "loss": 0.1, "dev_f1": f} for k, f in enumerate(f1s)]
     got = budget_verdict(history, TrainConfig(epochs=10))
@@ -274,7 +274,7 @@ def test_budget_verdict(f1s, verdict):
 
 
 def test_epoch_line_eta():
-    from ner.training import epoch_line
+    from ner.model.training import epoch_line
 
     entry = {"epoch": 2, "loss": 0.41234, "dev_f1": 0.5}
     assert epoch_line(entry, 10, 130, 120, None) == "epoch 2/10  loss 0.4123  dev F1 0.5000  elapsed 2m10s  ETA 8m00s"
@@ -292,7 +292,7 @@ def test_budget_stop_before_settling_fails_and_says_what_to_do(tmp_path, tiny_ba
 
     from ner.cli import EXIT_UNSETTLED, main
     from ner.errors import UnsettledModelWarning
-    from ner.training import is_trained
+    from ner.model.training import is_trained
 
     out = tmp_path / "m"
     r = CliRunner().invoke(main, budget_args(tiny_base, gold_file, out))
@@ -320,7 +320,7 @@ def test_accepting_an_unsettled_model_exits_0(tmp_path, tiny_base, gold_file):
     from click.testing import CliRunner
 
     from ner.cli import main
-    from ner.training import is_trained
+    from ner.model.training import is_trained
 
     for how in (["--accept-unsettled"], ["train.accept_unsettled=true"]):
         out = tmp_path / how[0].strip("-").replace(".", "_")

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 from ner.cli import main
+from ner.data.io import read_articles
+from ner.data.validate import read_gold, validate_file
 from ner.errors import AnnotationError, InputError
-from ner.io import read_articles
-from ner.validate import read_gold, validate_file
 
 
 def write(tmp_path, rows, name="a.jsonl"):

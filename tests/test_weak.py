@@ -1,10 +1,10 @@
-"""Weak supervision (ner.weak): the vote, disputed types, merging with a corpus's labels, silver lines."""
+"""Weak supervision (ner.data.weak): the vote, disputed types, merging with a corpus's labels, silver lines."""
 import pytest
 
-from ner import corpora
+from ner.data import corpora
 from ner.errors import InputError
 from ner.types import Article, Span
-from ner.weak import SilverSpec, VoteModel, merge_corpus, silver_rows
+from ner.data.weak import SilverSpec, VoteModel, merge_corpus, silver_rows
 
 TEXT = "湖南德赛电池项目落户长沙市望城经开区，总投资75亿元"
 
@@ -74,7 +74,7 @@ def test_silver_rows_round_trip_through_read_referenced(tmp_path, monkeypatch):
     assert counts == {"AMOUNT": 2}
     assert all(r["labelled"] == ["AMOUNT"] for r in rows)  # REGION was proposed and voted down: not claimed
     path = tmp_path / "silver.refs.jsonl"
-    from ner.io import write_jsonl
+    from ner.data.io import write_jsonl
 
     write_jsonl(path, rows)
     arts = corpora.read_referenced(path)

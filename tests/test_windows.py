@@ -1,6 +1,6 @@
 import pytest
 
-from ner.windows import token_windows
+from ner.model.windows import token_windows
 
 
 @pytest.mark.parametrize("n, size, overlap", [(5, 10, 2), (10, 10, 3), (11, 10, 3), (100, 16, 4), (1000, 254, 64), (0, 8, 2)])

@@ -43,6 +43,7 @@ __all__ = [
     "APPROX_VALUES",
     "CURRENCY_CODES",
     "Amount",
+    "Figure",
     "Quantity",
     "normalize_amount",
     "parse_numeral",
@@ -297,7 +298,7 @@ def number_json(d: Decimal | None) -> int | float | None:
 # ---------------------------------------------------------------------------------------------
 # Currencies
 
-# Currency names -> ISO 4217 codes. ``ner.preannotate`` recognises the Chinese names among them after a
+# Currency names -> ISO 4217 codes. ``ner.rules`` recognises the Chinese names among them after a
 # number, so every currency the rules find is one this module reads.
 CURRENCY_CODES = {
     "元人民币": "CNY", "人民币元": "CNY", "人民币": "CNY", "元": "CNY", "块钱": "CNY", "RMB": "CNY",
@@ -318,13 +319,29 @@ _CURRENCY_RE = re.compile("|".join(re.escape(k) for k in _by_length(CURRENCY_COD
 
 
 @dataclass(frozen=True)
-class Amount:
-    """A money amount in the currency's own unit (yuan, dollars…), never converted."""
+class Figure:
+    """What an amount and a capacity share: the span's text and its number, a point (``value``) or an
+    interval ``[low, high]`` (``value`` None). ``Amount`` and ``Capacity`` add their unit and modifiers."""
 
     text: str
     value: Decimal | None  # None for a range or a 多/余 interval
     low: Decimal
     high: Decimal
+
+    def _figure_dict(self, *own: str) -> dict[str, Any]:
+        """``to_dict`` of a subclass: the number's keys, ``high_exclusive``, the subclass's ``own`` keys, then
+        ``approx`` and ``qualifier`` (fields that both subclasses have), in this order."""
+        d = {"text": self.text, "value": number_json(self.value), "low": number_json(self.low),
+             "high": number_json(self.high), "high_exclusive": getattr(self, "high_exclusive")}
+        d.update((key, getattr(self, key)) for key in own)
+        d.update(approx=getattr(self, "approx"), qualifier=getattr(self, "qualifier"))
+        return d
+
+
+@dataclass(frozen=True)
+class Amount(Figure):
+    """A money amount in the currency's own unit (yuan, dollars…), never converted."""
+
     currency: str  # ISO 4217: CNY, USD, EUR, HKD, JPY, GBP…
     currency_assumed: bool = False  # no currency word: CNY assumed
     high_exclusive: bool = False  # True for 多/余: [low, high)
@@ -332,17 +349,7 @@ class Amount:
     qualifier: str = ""  # the raw modifier chars: 近, 多, 以上…
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "value": number_json(self.value),
-            "low": number_json(self.low),
-            "high": number_json(self.high),
-            "high_exclusive": self.high_exclusive,
-            "currency": self.currency,
-            "currency_assumed": self.currency_assumed,
-            "approx": self.approx,
-            "qualifier": self.qualifier,
-        }
+        return self._figure_dict("currency", "currency_assumed")
 
 
 def normalize_amount(text: str, before: str = "", after: str = "") -> Amount:

@@ -36,12 +36,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ner.normalize.amounts import (
+    Figure,
     _clean_decimal,
     _to_text,
     approx_of,
     modifier_after,
     modifier_before,
-    number_json,
     parse_numeral,
     parse_quantity,
     strip_modifiers,
@@ -113,13 +113,9 @@ _CLAUSE_BREAK = re.compile(r"[，。；、,;:：！？!?（）()\n]")
 
 
 @dataclass(frozen=True)
-class Capacity:
+class Capacity(Figure):
     """A production, generation, storage or handling capacity in its dimension's canonical unit."""
 
-    text: str
-    value: Decimal | None  # None for a range or a 多/余 interval
-    low: Decimal
-    high: Decimal
     unit: str  # canonical: MW, kWh, t, tce, m3, m2, m, units
     dimension: str  # power, energy, mass, coal_equivalent, volume, area, length, count
     raw_unit: str  # as written, without magnitude: 千瓦, GWh, 吨, t/d, 台
@@ -131,21 +127,7 @@ class Capacity:
     qualifier: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "value": number_json(self.value),
-            "low": number_json(self.low),
-            "high": number_json(self.high),
-            "high_exclusive": self.high_exclusive,
-            "unit": self.unit,
-            "dimension": self.dimension,
-            "raw_unit": self.raw_unit,
-            "per": self.per,
-            "counter": self.counter,
-            "multiplier": self.multiplier,
-            "approx": self.approx,
-            "qualifier": self.qualifier,
-        }
+        return self._figure_dict("unit", "dimension", "raw_unit", "per", "counter", "multiplier")
 
 
 def _per_from_before(before: str) -> str | None:

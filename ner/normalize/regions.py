@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ner.errors import NerError
+from ner.lexicon.places import strip_endings
 
 __all__ = ["LEVELS", "Region", "normalize_region"]
 
@@ -147,14 +148,7 @@ def _short_name(name: str, level: str, ethnic: list[str]) -> str | None:
         short = name
         for suffix in ("自治州", "自治县", "自治旗"):
             if short.endswith(suffix):
-                short = short[: -len(suffix)]
-                stripped = True
-                while stripped:
-                    stripped = False
-                    for e in ethnic:
-                        if short.endswith(e) and len(short) > len(e):
-                            short, stripped = short[: -len(e)], True
-                            break
+                short = strip_endings(short[: -len(suffix)], ethnic, 1)
                 break
         else:
             short = re.sub(r"(?:新区|林区|特区|矿区|地区|盟|市|区|县|旗)$", "", short)

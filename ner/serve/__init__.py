@@ -32,7 +32,7 @@ def create_app(db_url: str, model_dir: str | None = None):
         from starlette.routing import Route
     except ImportError as e:
         raise NerError(f"ner serve needs Starlette and Jinja2 ({e.name} is missing): pip install -e '.[serve]'") from None
-    from ner.export import highlight, project_table, record_table, records_html, xlsx_bytes, LABEL_STYLE, PAGE_STYLE
+    from ner.batch.export import highlight, project_table, record_table, records_html, xlsx_bytes, LABEL_STYLE, PAGE_STYLE
     from ner.store import open_store
     from ner.store.ingest import RulesTagger, model_version
 
@@ -40,7 +40,7 @@ def create_app(db_url: str, model_dir: str | None = None):
     if model_dir is None:
         tagger = RulesTagger()
     else:
-        from ner.tagger import load
+        from ner.pipeline import load
 
         tagger = load(model_dir)
     version = model_version(model_dir)

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ner.store.db import Store
 
-__all__ = ["Store", "open_store", "require_db"]
+__all__ = ["DEFAULT_URL", "Store", "open_store", "require_db"]
+
+DEFAULT_URL = "sqlite:///projects.db"  # ner tag --db, ner projects, ner serve, Store()
 
 
 def __getattr__(name: str):

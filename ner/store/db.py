@@ -26,10 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ner.errors import NerError
+from ner.store import DEFAULT_URL
 from ner.store.merge import code_prefix, company_keys, mergeable, name_core, same_project
 from ner.store.models import Document, Entity, Mention, Project, Record, utcnow
 
-DEFAULT_URL = "sqlite:///projects.db"
 WRITER_LOCK = 19_000_019  # the PostgreSQL advisory lock key of ner's writers
 STAGE_ORDER = {"规划": 0, "签约": 1, "落户": 2, "开工": 3, "建成": 4, "竣工": 4, "投产": 5}
 _YEAR_DATE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
@@ -321,7 +321,7 @@ class Store:
 
     def record_rows(self, project_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
         """One row per stored document with its records (``{"id", "source", "records", "project_ids"}``),
-        the shape the table writers take (``ner.export``), for the given projects' records only."""
+        the shape the table writers take (``ner.batch.export``), for the given projects' records only."""
         with Session(self.engine) as s:
             q = select(Record).options(selectinload(Record.document)).order_by(Record.document_id, Record.position)
             if project_ids is not None:

@@ -4,7 +4,7 @@ the same project; read with their records resolved, for ``benchmarks/project_mer
 A pair side names its record by source and position: ``seeds`` (``data/annotated/seeds.records.jsonl``,
 the gold records), ``whole_articles`` (``data/articles/whole_articles.refs.jsonl``, gold records; no
 corpus text is needed) or ``constructed`` (``data/merge/articles.jsonl``: a rewrite of a real record's
-article, its records built by ``ner.records.build_records`` from its gold entities). Gold records carry
+article, its records built by ``ner.records.build.build_records`` from its gold entities). Gold records carry
 surfaces only; their values, currencies, units and region codes are filled in by the normalisers.
 """
 from __future__ import annotations
@@ -12,16 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ner.data.io import read_jsonl
 from ner.errors import AnnotationError
-from ner.io import read_jsonl
 
 REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "data" / "merge" / "pairs.jsonl"
 
 
 def _sources(repo: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    from ner.record_eval import read_referenced_records
-    from ner.records import build_records
+    from ner.records.evaluate import read_referenced_records
+    from ner.records.build import build_records
     from ner.types import Span
 
     seeds = {str(row["id"]): row["records"] for _, row in read_jsonl(repo / "data/annotated/seeds.records.jsonl")}

@@ -10,12 +10,12 @@ RULES_VERSION = "rules"
 
 
 class RulesTagger:
-    """The rule layer alone (``ner.preannotate``) behind the ``Tagger.extract`` interface: what ``ner
+    """The rule layer alone (``ner.rules``) behind the ``Tagger.extract`` interface: what ``ner
     serve`` tags with when it is given no ``--model``."""
 
     def extract(self, text: str | Sequence[str]) -> Any:
-        from ner.preannotate import preannotate
-        from ner.records import build_records
+        from ner.rules import preannotate
+        from ner.records.build import build_records
 
         texts = [text] if isinstance(text, str) else list(text)
         out = []
@@ -41,7 +41,7 @@ def model_version(model_dir: str | Path | None, policy: Mapping[str, Any] | None
 
 
 class DatabaseSink:
-    """``sink(row, text)`` for ``ner.batch.tag_documents``: each tagged document into ``store``, counted."""
+    """``sink(row, text)`` for ``ner.batch.run.tag_documents``: each tagged document into ``store``, counted."""
 
     def __init__(self, store, version: str):
         self.store, self.version = store, version

@@ -1,6 +1,6 @@
 """Project records from different articles -> the same project or not: the merge rule, a pure function.
 
-``same_project(a, b)`` compares two records (``ner.records`` dicts) and says whether they describe one
+``same_project(a, b)`` compares two records (``ner.records.build`` dicts) and says whether they describe one
 project, with its reasons. The rule, in the order it is checked (each step can only say "no"):
 
 1. Companies. A record's companies are keyed by name less legal suffixes (股份有限公司, 有限公司, 集团,

@@ -4,7 +4,7 @@ only by the Alembic migrations in ``ner/store/migrations`` (a test checks the tw
     documents  one row per distinct text (``content_hash``: SHA-256 of the text), with its id, source and
                the model version that tagged it; ``n_entities`` and ``n_records`` say what belongs to it
     entities   the tagged spans of a document (char offsets into its text)
-    records    the project records of a document (``ner.records``), in order, with their provenance
+    records    the project records of a document (``ner.records.build``), in order, with their provenance
                (document, offsets of the project name) and the project they were merged into
     mentions   the companies, regions, amounts and capacities of a record, with offsets and values
     projects   one row per project across articles: a summary of its records (name, company, most
@@ -91,7 +91,7 @@ class Record(Base):
     date_iso: Mapped[str | None] = mapped_column(String(10), nullable=True)  # when the text names a year
     region_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
     region_name: Mapped[str | None] = mapped_column(Text, nullable=True)
-    data: Mapped[dict] = mapped_column(JSON)  # the record as ner.records built it
+    data: Mapped[dict] = mapped_column(JSON)  # the record as ner.records.build built it
 
     document: Mapped[Document] = relationship(back_populates="records")
     project: Mapped[Project] = relationship(back_populates="records")

@@ -1,0 +1,128 @@
+"""Where model spans and rule spans meet: the tagger's post-processing (``finalize``), driven by the rule
+policy of the ``tag`` section of a training config (``ner.config.TagConfig``: ``rules_only``,
+``rules_first``, ``rules_fill``, ``min_score``), saved with the model and used by ``ner tag``,
+``ner.load``, ``ner cv`` and the benchmarks (``ner.evaluation.compare``). Nothing else combines them.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ner.types import Span
+
+if TYPE_CHECKING:
+    from ner.config import TagConfig
+
+NUMERIC = ("AMOUNT", "CAPACITY")
+MIN_LENGTH = 2  # characters: the guidelines tag no one-character entity
+# load() arguments for the model alone: no rules and no score threshold
+MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score": {}}
+
+
+def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
+    """Rule spans of ``rule_types``: from ``rules`` (``preannotate(text)`` already run) or computed."""
+    if rules is None:
+        from ner.rules import preannotate
+
+        rules = preannotate(text)
+    return [r for r in rules if r.label in rule_types]
+
+
+def fill_with_rules(text: str, spans: list[Span], rule_types: Sequence[str],
+                    rules: Sequence[Span] | None = None) -> list[Span]:
+    """Model spans combined with rule spans (``ner.rules``, or ``rules`` if already run) of ``rule_types``.
+
+    * A rule span that overlaps no model span is added (the model was silent there).
+    * For the numeric types, money vs capacity is decided by the unit word, which rules read
+      reliably: a model AMOUNT/CAPACITY span overlapping a rule span of the other numeric type is
+      replaced by the rule span (20GWh tagged AMOUNT by the model becomes CAPACITY).
+    * Otherwise the model wins a conflict. Rule spans carry score None, which tells them apart.
+    """
+    out = list(spans)
+    for r in _rule_spans(text, rule_types, rules):
+        hits = [s for s in out if r.start < s.end and s.start < r.end]
+        if not hits:
+            out.append(r)
+        elif all(s.label in NUMERIC and r.label in NUMERIC and s.label != r.label for s in hits):
+            out = [s for s in out if s not in hits] + [r]
+    return sorted(out)
+
+
+def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclusive: bool = False,
+                 rules: Sequence[Span] | None = None) -> list[Span]:
+    """Rule spans of ``rule_types`` win: each is added, and every model span overlapping one is dropped.
+
+    With ``exclusive``, those types come from the rules alone: model spans of them are dropped too.
+    Meant for what a pattern or a gazetteer reads more reliably than a model trained on a few articles
+    (figures with their unit words, administrative place names, company names ending in 有限公司).
+    ``rules``: ``preannotate(text)`` if the caller already ran it.
+    """
+    winners = _rule_spans(text, rule_types, rules)
+    kept = [s for s in spans if not (exclusive and s.label in rule_types)
+            and not any(r.start < s.end and s.start < r.end for r in winners)]
+    return sorted(kept + winners)
+
+
+def veto_non_companies(spans: list[Span]) -> list[Span]:
+    """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
+    南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped."""
+    from ner.rules import is_non_company
+
+    return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
+
+
+def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[Span]:
+    """Rule spans less the rule places that a model company starts with and runs past (北京银行,
+    杭州海康威视, 浙江交科: the rules read 北京, 杭州, 浙江 where the model sees a firm's name)."""
+    firms = [s for s in spans if s.label == "COMPANY" and s.score is not None]
+    return [r for r in rules if not (r.label == "REGION" and any(f.start == r.start and f.end > r.end for f in firms))]
+
+
+def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
+             rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
+             min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
+             policy: TagConfig | None = None) -> list[Span]:
+    """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
+    tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
+    a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
+    (``ner.rules``), per type:
+
+    * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
+    * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
+    * ``rules_fill``: rule spans are added only where the model found nothing (``fill_with_rules``).
+
+    Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``),
+    and a model company that passed both starts with a rule place wins over it (``companies_take_places``).
+
+    The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
+    ``policy``: the typed policy (``ner.config.TagConfig``, checked where it was built) in place of the
+    four keyword arguments.
+    """
+    if policy is not None:
+        rules_only, rules_first = policy.rules_only, policy.rules_first
+        rules_fill, min_score = policy.rules_fill, policy.min_score
+    floor = min_score or {}
+    spans = [s for s in spans if s.end - s.start >= min_length
+             and (s.score is None or s.score >= floor.get(s.label, 0.0))]
+    if rules is None and (rules_only or rules_first or rules_fill):
+        from ner.rules import preannotate
+
+        rules = preannotate(text)
+    if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
+        spans = veto_non_companies(spans)
+    if rules and "COMPANY" not in rules_only:
+        rules = companies_take_places(spans, rules)
+    if rules_only:
+        spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
+    if rules_first:
+        spans = prefer_rules(text, spans, rules_first, rules=rules)
+    return fill_with_rules(text, spans, rules_fill, rules=rules) if rules_fill else spans
+
+
+def describe_policy(policy: Mapping[str, Any]) -> str:
+    """'rules_only REGION,AMOUNT; rules_first COMPANY; min_score COMPANY>=0.9' (the tag section, in words)."""
+    floors = policy.get("min_score") or {}
+    parts = [f"{k} {','.join(v)}" for k, v in policy.items() if v and k != "min_score"]
+    if floors:
+        parts.append("min_score " + ",".join(f"{t}>={p:g}" for t, p in floors.items()))
+    return "; ".join(parts) or "model alone"

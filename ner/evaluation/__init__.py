@@ -1,0 +1,1 @@
+"""Scores: exact spans and seqeval per type, and leave-one-article-out cross-validation."""

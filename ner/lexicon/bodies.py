@@ -1,0 +1,13 @@
+"""Last words of names the guidelines never tag (media, courts and offices, associations, schools,
+exchanges): shared by the place rules (a place directly followed by such a name is skipped) and the
+company veto (``ner.rules.companies.is_non_company``)."""
+from __future__ import annotations
+
+_MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社")
+_MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "证券报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
+_COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
+_ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
+_SCHOOL_WORDS = ("大学", "学院", "工程院", "科学院", "社会科学院")
+# Exchanges and public trading centres (上海证券交易所, 吉林省公共资源交易中心): bodies, not places or firms.
+_EXCHANGE_WORDS = ("证券交易所", "交易所", "公共资源交易中心", "产权交易中心", "交易中心")
+_alt = "|".join

@@ -1,0 +1,4 @@
+"""Entities -> project records. ``text`` (sentences, clauses, project names) and ``cues`` (amount roles,
+stage, date) read the article; ``build`` makes the records (``build_records``), per sentence, and
+``article`` consolidates them per article; ``links`` turns records into annotation relations and back;
+``evaluate`` scores records against gold."""

@@ -1,0 +1,97 @@
+"""Context cues of a record: the role of an amount (investment, output value, other), the project's
+stage and date, and companies cited only as examples of an industry."""
+from __future__ import annotations
+
+import re
+
+from ner.types import Span
+
+# Stage words, longest first at each position; value: the stage it stands for.
+_STAGE_WORDS = {
+    "签约落户": "签约", "开竣工": "开工", "试生产": "投产", "量产": "投产", "签约": "签约", "签署": "签约",
+    "落户": "落户", "引进": "落户", "入驻": "落户", "进驻": "落户", "开工": "开工", "建成": "建成",
+    "投产": "投产", "竣工": "竣工", "规划": "规划", "签订": "签约", "奠基": "开工", "动工": "开工", "开建": "开工",
+    "试产": "投产",
+}
+_STAGE_RE = re.compile("|".join(sorted(_STAGE_WORDS, key=len, reverse=True)))
+
+_YEAR = r"(?:(?:19|20)\d{2}年|今年|去年|明年)"
+_DATE_RE = re.compile(
+    rf"{_YEAR}?\d{{1,2}}月(?:\d{{1,2}}日|上旬|中旬|下旬|底|初|末|份)?"
+    rf"|{_YEAR}(?:上半年|下半年|前三季度|[一二三四]季度|以来|来)?"
+    r"|上半年|下半年|前三季度"
+)
+
+# Amount roles: keyword -> role. The nearest keyword before the amount wins.
+_ROLE_WORDS = {
+    "investment": ("总投资", "计划投资", "固定资产投资", "投资总额", "投资额", "投资", "签约", "完成投资", "融资",
+                   "中标", "合同", "交易", "对价", "收购", "出资", "增资", "认购", "募资", "募集", "斥资"),
+    "output_value": ("年产值", "产值", "营收", "营业收入", "销售收入", "销售额", "产业规模", "规模"),
+    "other": ("基金", "税收", "纳税", "贷款", "注册资本", "授信", "奖补", "奖励", "补贴", "资金", "银行", "利润"),
+}
+_ROLE_OF = {w: role for role, words in _ROLE_WORDS.items() for w in words}
+_ROLE_RE = re.compile("|".join(sorted(_ROLE_OF, key=len, reverse=True)))
+_ROLE_WINDOW = 16  # characters before the amount searched for a role keyword
+_ROLE_AFTER = 14  # characters after the amount searched when nothing is found before
+
+# Companies cited as examples of an industry: "X、Y等(一批)…企业" / "等龙头企业带动下"
+_EXAMPLE_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:企业|龙头)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Context rules
+
+
+def amount_role(text: str, amount: Span, lo: int, previous_role: str | None = None) -> str:
+    """investment / output_value / other from the words just before (or after) the amount.
+
+    ``lo``: where the search window may start at the earliest (sentence start or previous amount's
+    end); ``previous_role``: the role of the previous amount in the same sentence, used when no
+    keyword is found before this one.
+    """
+    window = text[max(lo, amount.start - _ROLE_WINDOW):amount.start]
+    hits = list(_ROLE_RE.finditer(window))
+    if hits:
+        return _ROLE_OF[max(hits, key=lambda m: m.end()).group(0)]
+    if previous_role:
+        return previous_role
+    after = re.split(r"[，,；;。！？!?]", text[amount.end:amount.end + _ROLE_AFTER], maxsplit=1)[0]
+    hit = _ROLE_RE.search(after)
+    if hit:
+        return _ROLE_OF[hit.group(0)]
+    return "investment" if "项目" in after else "other"  # 10亿元以上项目: a class of investments
+
+
+def _nearest(matches: list[tuple[int, int, str]], anchor: int, after_first: bool) -> str | None:
+    """Pick among ``(start, end, value)``: the first after the anchor (if ``after_first``), else the
+    nearest before it, else the nearest after it."""
+    after = [m for m in matches if m[0] >= anchor]
+    before = [m for m in matches if m[1] <= anchor]
+    if after_first and after:
+        return min(after)[2]
+    if before:
+        return max(before, key=lambda m: m[1])[2]
+    if after:
+        return min(after)[2]
+    return None
+
+
+def _stage_in(text: str, lo: int, hi: int, anchor: int, blocked: list[tuple[int, int]]) -> str | None:
+    ms = [
+        (m.start() + lo, m.end() + lo, _STAGE_WORDS[m.group(0)])
+        for m in _STAGE_RE.finditer(text[lo:hi])
+        if not any(b[0] <= m.start() + lo < b[1] for b in blocked)
+    ]
+    return _nearest(ms, anchor, after_first=True)
+
+
+def _date_in(text: str, lo: int, hi: int, anchor: int) -> str | None:
+    ms = [(m.start() + lo, m.end() + lo, m.group(0)) for m in _DATE_RE.finditer(text[lo:hi]) if m.group(0)]
+    return _nearest(ms, anchor, after_first=False)
+
+
+def _is_industry_example(text: str, company: Span, hi: int) -> bool:
+    """X、Y等一批…龙头企业 / 在北汽、…等龙头企业带动下: companies named as examples of an industry."""
+    stop = re.search(r"[，,；;。！？!?]", text[company.end:hi])
+    tail = text[company.end:company.end + stop.start()] if stop else text[company.end:hi]
+    return bool(_EXAMPLE_TAIL.search(tail)) and not _STAGE_RE.search(tail)

@@ -1,0 +1,184 @@
+"""Where the record builder reads text: sentences, clauses and short quotations (text geometry), and
+project names (``X项目``, ``X基地``...) with the entities they hold."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ner.types import Span
+
+_SENTENCE_END = set("。！？!?；;")
+_CLAUSE_DELIMS = set("，,、：:；;。！？!?\n")
+_OPEN_QUOTES = "“「『"
+_CLOSE_QUOTES = "”」』"
+_SUBJECT_OPENERS = set("，,：:；;。！？!?\n—】]")  # not 、: the middle of a list is no subject
+_SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not speech
+
+# Project names
+_NAME_SUFFIX_RE = re.compile(r"(?:项目|基地|产业园|电站|工程|基金)+")
+_NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉\n\r\t 　的等在是了将为及个—…·")
+_NAME_STOP_WORDS = (
+    "引进", "建成", "建设", "开工", "投产", "签约", "落户", "打造", "实施", "推动", "支持", "布局", "包含",
+    "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
+)
+_NAME_MAX = 40
+_GENERIC_CORE = re.compile(
+    r"(?:重点|重大|产业|工业|制造业|招商|建设|优质|优强|新|在建|在谈|储备|一批|亿元以上|百亿|千亿|各类|相关|配套)*"
+)
+_MIN_REGION_CORE = 3  # 炎陵县 + 抽水蓄能项目 is a name; 株洲 + 产业项目 is not
+_MIN_MERGE_CORE = 4  # a name core this long identifies a project across sentences
+
+
+# ---------------------------------------------------------------------------------------------
+# Text geometry
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence (whitespace trimmed, empty ones dropped).
+
+    Ends at 。！？!?；; and newlines; a 。 inside “…” does not end the sentence (quotation +
+    attribution stay together), a newline always does.
+    """
+    bounds: list[tuple[int, int]] = []
+    start, depth = 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+        if ch in "\n\r":
+            bounds.append((start, i))
+            start, depth = i + 1, 0
+        elif ch in _SENTENCE_END and depth == 0:
+            bounds.append((start, i + 1))
+            start = i + 1
+    bounds.append((start, len(text)))
+    out = []
+    for s, e in bounds:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _clause_of(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause ``[start, end)`` around ``pos`` inside ``[lo, hi)`` (delimited by ，,、：: etc.)."""
+    s = pos
+    while s > lo and text[s - 1] not in _CLAUSE_DELIMS:
+        s -= 1
+    e = pos
+    while e < hi and text[e] not in _CLAUSE_DELIMS:
+        e += 1
+    return s, e
+
+
+def _opens_clause(text: str, pos: int, lo: int) -> bool:
+    """True when ``pos`` starts a clause (after a delimiter or the sentence start), 在 allowed before."""
+    i = pos
+    while i > lo and text[i - 1] in " 　\t“\"【[":
+        i -= 1
+    if i > lo and text[i - 1] == "在":
+        i -= 1
+        while i > lo and text[i - 1] in " 　\t":
+            i -= 1
+    return i <= lo or text[i - 1] in _SUBJECT_OPENERS
+
+
+def _short_quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Inner ranges of short “…” quotations and of 《…》 titles (slogans, event and document names)."""
+    ranges = []
+    for m in re.finditer(r"“([^“”\n]*)”|「([^「」\n]*)」|《([^《》\n]*)》", text):
+        inner = m.group(0)[1:-1]
+        if m.group(0)[0] == "《" or len(inner) <= _SHORT_QUOTE:
+            ranges.append((m.start() + 1, m.end() - 1))
+    return ranges
+
+
+# ---------------------------------------------------------------------------------------------
+# Project names
+
+
+@dataclass(frozen=True)
+class ProjectName:
+    start: int
+    end: int
+    text: str
+    lead: Span | None  # the COMPANY or REGION the name starts with
+
+    @property
+    def core(self) -> str:
+        """The name without its leading company/region: the part that identifies the project."""
+        return self.text[self.lead.end - self.start:] if self.lead else self.text
+
+
+def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]:
+    """Project names (see the module docstring, step 2), left to right, none inside another."""
+    by_start = {e.start: e for e in entities if e.label in ("COMPANY", "REGION")}
+    amount_ends = {e.end for e in entities if e.label == "AMOUNT"}
+    quantity_ends = {e.end for e in entities if e.label in ("AMOUNT", "CAPACITY")}
+    found: list[ProjectName] = []
+    for m in _NAME_SUFFIX_RE.finditer(text):
+        end = m.end()
+        if any(e.start < end < e.end for e in entities):
+            continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
+        s = m.start()
+        while s > 0 and end - s < _NAME_MAX:
+            if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
+                break
+            if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
+                break
+            s -= 1
+        for e in entities:  # never cut an entity in two
+            if e.start < s < e.end:
+                s = e.start
+        scan_start = s
+        s = _trim_name_start(text, s, m.start(), end)
+        if s >= m.start():
+            continue
+        lead = by_start.get(s)
+        name = ProjectName(s, end, text[s:end], lead)
+        core = text[(lead.end if lead else s):m.start()]
+        if _GENERIC_CORE.fullmatch(core) and not (lead is not None and lead.label == "COMPANY"):
+            continue  # 株洲产业项目, 重大项目; but 比亚迪项目 is a name
+        if lead is None:
+            j = scan_start
+            while j > 0 and text[j - 1] == "的":
+                j -= 1
+            for w in ("以上", "左右", "多", "余"):
+                if text.endswith(w, 0, j):
+                    j -= len(w)
+                    break
+            if j not in quantity_ends or len(core) < _MIN_REGION_CORE:
+                continue
+        elif lead.label == "REGION" and len(core) < _MIN_REGION_CORE:
+            continue
+        found.append(name)
+    found = [n for n in found if not any(o is not n and o.start <= n.start and n.end <= o.end for o in found)]
+    return sorted(found, key=lambda n: n.start)
+
+
+def _trim_name_start(text: str, s: int, limit: int, end: int) -> int:
+    """Skip 以上/左右 and an opening quote that does not close inside the name."""
+    pairs = {"“": "”", "‘": "’", "「": "」", '"': '"'}
+    while s < limit:
+        if text.startswith(("以上", "左右"), s):
+            s += 2
+        elif text[s] in pairs and pairs[text[s]] not in text[s + 1:end]:
+            s += 1
+        else:
+            break
+    return s
+
+
+def _same_project(a: ProjectName, b: ProjectName) -> bool:
+    if a.text == b.text:
+        return True
+    if a.core != b.core or len(a.core) < _MIN_MERGE_CORE:
+        return False
+    la = a.lead.text if a.lead and a.lead.label == "COMPANY" else ""
+    lb = b.lead.text if b.lead and b.lead.label == "COMPANY" else ""
+    return not la or not lb or la in lb or lb in la

@@ -1,0 +1,77 @@
+"""CAPACITY candidates: a number with digits and a unit, in a production, handling or output context
+(see ``ner.rules`` for what the rules find and how conflicts are resolved)."""
+from __future__ import annotations
+
+import re
+
+from ner.rules.numbers import _APPROX, _CJK, _NOT_AFTER_NUMBER, _NUM_ARABIC, _RANGE_SEP
+from ner.types import Span
+
+# Unit classes decide which context a figure needs.
+ENERGY_UNITS = (
+    "GWh", "MWh", "kWh", "KWh", "Gwh", "Mwh", "kwh", "GWp", "MWp", "kWp", "GW", "MW", "kW", "KW",
+    "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
+)
+RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时")
+MASS_UNITS = ("吨", "公斤", "千克")
+VOLUME_UNITS = ("万千升", "千升", "立方米", "标箱", "TEU", "桶")
+COUNT_UNITS = ("台", "辆", "套", "片", "只", "支", "头")
+_UNIT_CLASS = {u: c for c, units in (
+    ("energy", ENERGY_UNITS), ("rate", RATE_UNITS), ("mass", MASS_UNITS), ("volume", VOLUME_UNITS),
+    ("count", COUNT_UNITS)) for u in units}
+_UNITS_ALT = "|".join(re.escape(u) for u in sorted(_UNIT_CLASS, key=len, reverse=True))
+_CAP_Q = rf"{_NUM_ARABIC}{_APPROX}?(?:万亿|亿|万|千)?{_APPROX}?"
+CAPACITY_RE = re.compile(
+    rf"{_NOT_AFTER_NUMBER}(?P<q>(?:{_NUM_ARABIC}\s?[×xX*]\s?)?{_CAP_Q}(?:{_RANGE_SEP}{_CAP_Q})?)(?P<unit>{_UNITS_ALT})"
+    r"(?![A-Za-z])"
+)
+PRODUCTION_WORDS = ("年产(?!值)", "产能", "生产", "产量", "日产", "月产", "量产", "达产", "下线", "年加工", "加工", "出栏")
+HANDLING_WORDS = PRODUCTION_WORDS + (
+    "处理", "吞吐", "炼化", "炼油", "冶炼", "规模", "储存", "仓储", "运力", "装卸", "消纳", "设计", "储能",
+)
+SAVINGS_WORDS = ("降低", "减少", "节约", "节省", "减排", "排放", "节能", "节电", "降耗", "替代", "消耗", "耗")
+_PRODUCTION_RE = re.compile("|".join(PRODUCTION_WORDS))
+_HANDLING_RE = re.compile("|".join(HANDLING_WORDS))
+_SAVINGS_RE = re.compile("|".join(SAVINGS_WORDS))
+_SAVINGS_AFTER_RE = re.compile(r"(?:标准煤|标煤|煤耗|能耗|二氧化碳|碳排放|排放)")
+_HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)"
+                                rf"|[{_CJK}]{{1,5}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能
+# A count figure followed by what it counts as output: 3万辆的年产量.
+_COUNT_AFTER_RE = re.compile(r"(?:的)?(?:年?产量|产能|生产能力)")
+# Between two items of a list of outputs: a product name and a list comma (3.3万吨电解铝、1万吨铜材).
+_LIST_ITEM_GAP = re.compile(rf"[{_CJK}A-Za-z]{{0,8}}[、及和]")
+CLAUSE_WINDOW = 20  # characters of left context searched, not crossing a clause boundary
+_CLAUSE_BOUNDARY = re.compile(r"[，,。；;！？!?\n]")
+
+
+def find_capacities(text: str) -> list[Span]:
+    """CAPACITY candidates (may overlap each other; ``preannotate`` resolves).
+
+    An item of a list whose earlier item was taken (年产3.3万吨电解铝、1万吨铜材、5000吨精锌、1万吨铝材)
+    is taken too, however far the production word now lies."""
+    out = []
+    for m in CAPACITY_RE.finditer(text):
+        s, e = m.start("q"), m.end("unit")
+        unit = m.group("unit")
+        kind = _UNIT_CLASS[unit]
+        left = _clause_left(text, s)
+        right = text[e:e + 8]
+        if _SAVINGS_RE.search(left) or _SAVINGS_AFTER_RE.match(right):
+            continue
+        if unit == "度" and not re.search("[万亿]", m.group("q")):
+            continue  # 30度 is a temperature or an angle; 1.135亿度 is annual output
+        listed = bool(out) and _LIST_ITEM_GAP.fullmatch(text, out[-1].end, s) is not None
+        if kind == "count" and not (listed or _PRODUCTION_RE.search(left) or _COUNT_AFTER_RE.match(right)):
+            continue
+        if kind in ("mass", "volume") and not (listed or _HANDLING_RE.search(left) or _HANDLING_AFTER_RE.match(right)):
+            continue
+        out.append(Span(s, e, "CAPACITY", text[s:e]))
+    return out
+
+
+def _clause_left(text: str, start: int) -> str:
+    left = text[max(0, start - CLAUSE_WINDOW):start]
+    cut = None
+    for cut in _CLAUSE_BOUNDARY.finditer(left):
+        pass
+    return left[cut.end():] if cut else left

@@ -1,0 +1,130 @@
+"""REGION candidates: gazetteer look-up (``ner.lexicon.places.Gazetteer``), leftmost-longest, zone
+suffixes attached, adjacent administrative names chained, bodies and streets after a place skipped
+(see ``ner.rules`` for the whole behaviour)."""
+from __future__ import annotations
+
+import re
+
+from ner.lexicon.bodies import (
+    _ASSOCIATION_WORDS,
+    _COURT_WORDS,
+    _EXCHANGE_WORDS,
+    _MEDIA_NAMES,
+    _MEDIA_WORDS,
+    _SCHOOL_WORDS,
+    _alt,
+)
+from ner.lexicon.places import ADMIN_SUFFIXES, ZONE_SUFFIXES, Gazetteer, Match
+from ner.rules.numbers import _CJK
+from ner.types import Span
+
+# Words that contain a place name but are not places (长治久安 is not 长治).
+FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
+                 "复合肥")
+# After a place: a government or party body, or a news outlet, whose name contains the place.
+_BODY_RE = re.compile(
+    r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
+    rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
+    rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)}))"
+)
+# A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
+_STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
+_NOT_BODY_ENDINGS = ("布局", "格局", "大局", "开局", "全局", "结局", "僵局", "变局", "新局", "客厅", "大厅", "展厅", "餐厅")
+# A place whose suffix character starts a word: 长沙市场 is 长沙 + 市场, 成县域 is nothing.
+_SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "县域", "县城", "县级", "区域", "区块", "区位", "区级",
+                 "省份", "省级", "市长", "县长", "区长", "省长")
+# Characters after which a one-character county (攸县, 代县) may start.
+_SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以") | {""}
+
+_ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
+# A town or subdistrict name right after a place: two characters and 镇/乡, or two to four and 街道,
+# none of them a generic word's (各乡镇, 城乡, 全镇).
+_TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
+                            r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
+_FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
+
+
+def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
+    """REGION candidates: gazetteer matches, zone suffixes attached, chains merged, bodies skipped."""
+    gaz = gazetteer or Gazetteer.default()
+    blocked = [(m.start(), m.end()) for m in _FALSE_FRIEND_RE.finditer(text)]
+    pieces: list[Match] = []
+    for m in gaz.find(text):
+        m = _fix_suffix_word(text, m, gaz)
+        if m is None or any(m.start < e and s < m.end for s, e in blocked):
+            continue
+        if pieces and m.start < pieces[-1].end:  # inside a zone suffix already attached
+            continue
+        name = text[m.start:m.end]
+        if len(name) == 2 and m.level != "macro" and name[-1] in "县区市旗":
+            left = text[m.start - 1:m.start] if m.start else ""
+            adjacent = bool(pieces) and pieces[-1].end == m.start
+            if left and re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT and not adjacent:
+                continue
+        if m.level == "macro" and name in ("华东", "华南", "华北", "华中", "西南", "西北", "东北") and \
+                re.match("[部方角侧面边向风]", text[m.end:m.end + 1]):
+            continue
+        zone = _ZONE_RE.match(text, m.end) if m.level != "macro" else None
+        if zone:
+            m = Match(m.start, zone.end(), "zone")
+        elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name):
+            continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name
+        if _inside_company_brackets(text, m, pieces):
+            continue
+        pieces.append(m)
+    # Merge adjacent administrative pieces into chains (macro regions never chain).
+    chains: list[Match] = []
+    for m in pieces:
+        if chains and chains[-1].end == m.start and "macro" not in (chains[-1].level, m.level):
+            chains[-1] = Match(chains[-1].start, m.end, m.level)
+        else:
+            chains.append(m)
+    out = []
+    for m in chains:
+        town = _TOWN_AFTER_RE.match(text, m.end) if m.level != "macro" else None
+        if town:  # 乐平市接渡镇, 黄浦区淮海中路街道: a town after an administrative name ends the chain
+            m = Match(m.start, town.end(), "town")
+        if _is_body_after(text, m.end):
+            continue
+        out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
+    return out
+
+
+def _has_full_form(text: str, short: str) -> bool:
+    """Whether ``text`` also has ``short`` with an administrative or zone suffix (望城 -> 望城区, 望城经开区)."""
+    return re.search(re.escape(short) + "(?:" + "|".join(ADMIN_SUFFIXES + ZONE_SUFFIXES) + ")", text) is not None
+
+
+def _inside_company_brackets(text: str, m: Match, pieces: list[Match]) -> bool:
+    """国能(肇庆)热电, 重汽(威海)商用车: a bracketed place between name characters belongs to a company name,
+    unless a place stands before the bracket (粤港澳大湾区(肇庆)...)."""
+    if m.start < 2 or text[m.start - 1] not in "(（" or text[m.end:m.end + 1] not in (")", "）"):
+        return False
+    before, after = text[m.start - 2], text[m.end + 1:m.end + 2]
+    if not (re.match(f"[{_CJK}]", before) and re.match(f"[{_CJK}]", after)):
+        return False
+    return not (pieces and pieces[-1].end == m.start - 1)
+
+
+def _fix_suffix_word(text: str, m: Match, gaz: Gazetteer) -> Match | None:
+    """长沙市场 -> 长沙; 重庆市长 -> 重庆; 成县域 -> nothing."""
+    if m.end - m.start < 2 or text[m.end - 1] not in "省市区县":
+        return m
+    if text[m.end - 1:m.end + 1] not in _SUFFIX_WORDS:
+        return m
+    following = gaz.find(text[m.end:m.end + 12])
+    if following and following[0].start == 0:  # 长沙市长沙县: the 长 starts the next name
+        return m
+    shorter = text[m.start:m.end - 1]
+    if len(shorter) >= 2 and shorter in gaz:
+        return Match(m.start, m.end - 1, gaz.level(shorter) or m.level)
+    return None
+
+
+def _is_body_after(text: str, end: int) -> bool:
+    if _STREET_RE.match(text, end):
+        return True
+    b = _BODY_RE.match(text, end)
+    return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
