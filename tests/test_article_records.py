@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from ner.records.article import (clients, company_alias, defined_aliases, is_agent, is_background_amount,
-                                is_background_capacity, sellers)
+from ner.records.background import is_background_amount, is_background_capacity
+from ner.records.parties import clients, company_alias, defined_aliases, is_agent, sellers
 from ner.records.build import build_records
 from ner.types import Span
 

@@ -1,9 +1,13 @@
 """Context cues of a record: the role of an amount (investment, output value, other), the project's
-stage and date, and companies cited only as examples of an industry."""
+stage and date, and companies cited only as examples of an industry; for a whole-article record
+(``ner.records.article``), the stage its sentences report and one role per figure."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+from ner.records.text import _sentence_before
 from ner.types import Span
 
 # Stage words, longest first at each position; value: the stage it stands for.
@@ -95,3 +99,40 @@ def _is_industry_example(text: str, company: Span, hi: int) -> bool:
     stop = re.search(r"[，,；;。！？!?]", text[company.end:hi])
     tail = text[company.end:company.end + stop.start()] if stop else text[company.end:hi]
     return bool(_EXAMPLE_TAIL.search(tail)) and not _STAGE_RE.search(tail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole-article records (ner.records.article)
+
+
+_STAGE_ORDER = ("规划", "签约", "落户", "开工", "竣工", "建成", "投产")
+_PLANNED = re.compile(r"拟|计划|规划|将投资|将建设|预计投资|筹建")
+
+
+def _record_sentences(sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> list[tuple[int, int]]:
+    points = [m["start"] for m in (*r["amounts"], *r["capacities"])]
+    if r.get("project_span"):
+        points.append(r["project_span"][0])
+    return [(lo, hi) for lo, hi in sentences if any(lo <= p < hi for p in points)]
+
+
+def record_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> str | None:
+    """The furthest stage the record's sentences report, headline aside when the body reports one;
+    规划 when they only plan the project; else the sentence-level reading."""
+    head_end = text.find("\n")
+    found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(sentences, r) for m in _STAGE_RE.finditer(text, lo, hi)]
+    body = [st for st, lo in found if lo > head_end] or [st for st, _ in found]
+    if body:
+        return max(body, key=_STAGE_ORDER.index)
+    figs = [*r["amounts"], *r["capacities"]]
+    if figs and any(_PLANNED.search(_sentence_before(text, m["start"])[-40:]) for m in figs):
+        return "规划"
+    return r["stage"]
+
+
+def settle_roles_and_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> dict[str, Any]:
+    """The same figure has one role (the headline's 14亿 is the body's 总投资14亿元); the stage is
+    ``record_stage``."""
+    roles = {(m.get("currency"), m.get("value")): m["role"] for m in r["amounts"] if m.get("role") != "other"}
+    amounts = [{**m, "role": roles.get((m.get("currency"), m.get("value")), m["role"])} for m in r["amounts"]]
+    return {**r, "amounts": amounts, "stage": record_stage(text, sentences, r)}

@@ -98,6 +98,39 @@ def _short_quote_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+_CLAUSE = re.compile(r"[，,。；;！？!?\n]")  # the whole-article rules' clause end: not 、 or ：, unlike _CLAUSE_DELIMS
+_OPEN, _CLOSE = "（(【[", "）)】]"
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The clause text before ``start`` (back to the previous clause delimiter)."""
+    lo = start
+    while lo > 0 and not _CLAUSE.match(text[lo - 1]):
+        lo -= 1
+    return text[lo:start]
+
+
+def _sentence_before(text: str, start: int) -> str:
+    lo = start
+    while lo > 0 and text[lo - 1] not in "。！？!?\n":
+        lo -= 1
+    return text[lo:start]
+
+
+def _clause_span(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """The clause around ``[lo, hi)``, clause marks inside brackets aside (中设集团(12.090,-0.34,-2.74%)
+    stays in its list)."""
+    s, depth = lo, 0
+    while s > 0 and not (depth == 0 and _CLAUSE.match(text[s - 1])):
+        depth += (text[s - 1] in _CLOSE) - (text[s - 1] in _OPEN and depth > 0)
+        s -= 1
+    e, depth = hi, 0
+    while e < len(text) and not (depth == 0 and _CLAUSE.match(text[e])):
+        depth += (text[e] in _OPEN) - (text[e] in _CLOSE and depth > 0)
+        e += 1
+    return s, e
+
+
 # ---------------------------------------------------------------------------------------------
 # Project names
 

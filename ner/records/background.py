@@ -1,0 +1,109 @@
+"""Figures that describe no project of the article (``ner.records.article``, steps 1 and 3): a company's
+or an industry's figures, a price, a company's existing capacity (``drop_background``), and the figures a
+sentence gives as history, an earlier project's (``split_history``)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ner.records.sites import _is_country
+from ner.records.text import _clause_before, _sentence_before
+
+_BACKGROUND = re.compile(
+    r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
+    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
+    r"费用|收益|估值|总值|管理规模|基金规模|资产规模"
+)
+# the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
+_LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
+# a figure that names itself a market or a sector (4390亿美元的全球产业规模, IBS预测的1.1万亿美元市场)
+_SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)")
+_PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
+_TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
+_SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
+_OUTPUT = re.compile(r"产值")
+_PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
+_MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
+
+
+def is_background_amount(text: str, m: dict[str, Any]) -> bool:
+    """A company's or an industry's figure (its clause says revenue, market value, a fine …; registered
+    capital too, unless it is the project company's or that of a capital increase; the words before a
+    list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元), a price, a sector target
+    (到2025年…产业规模将达500亿元), a figure that calls itself a market's or a sector's (4390亿美元的全球产业
+    规模) or an output value that no project is said to reach (a project's 达产后年产值 stays)."""
+    value = m.get("value")
+    if isinstance(value, (int, float)) and value < _MIN_VALUE:
+        return True
+    window = _LISTED.sub("", _clause_before(text, m["start"]))[-14:]
+    sentence = _sentence_before(text, m["start"])
+    if _SECTOR_AFTER.match(text, m["end"]):
+        return True
+    hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
+    if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):
+        return True
+    if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
+        return True
+    return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)
+
+
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+
+
+def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
+    """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 公司热电产能将接近
+    6000蒸吨/小时), no project's: ANNOTATION.md's sector and company totals, for capacities."""
+    return bool(_COMPANY_CAPACITY.search(_sentence_before(text, m["start"])))
+
+
+def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        kept = [m for m in r["amounts"] if not is_background_amount(text, m)]
+        if len(kept) < len(r["amounts"]):
+            r = {**r, "amounts": kept, "links": [*r.get("links", []), "background amounts dropped: " + ", ".join(
+                m["text"] for m in r["amounts"] if m not in kept)]}
+        held = [m for m in r["capacities"] if not is_background_capacity(text, m)]
+        if len(held) < len(r["capacities"]):
+            r = {**r, "capacities": held, "links": [*r.get("links", []), "background capacities dropped: " + ", ".join(
+                m["text"] for m in r["capacities"] if m not in held)]}
+        if not (kept or held or r["project"] or (r["companies"] and r["stage"])):
+            continue
+        if not r["companies"] and not r["project"] and r["regions"] and all(_is_country(m["text"]) for m in r["regions"]):
+            continue  # a nation's or a world region's figure (中国大陆晶圆厂…投资额): no project
+        out.append(r)
+    return out
+
+
+_HISTORY_OPEN = re.compile(r"(?:自|继)[^，,。；;！？!?\n]{0,12}$")
+_HISTORY_CLOSE = re.compile(r"[^，,。；;！？!?\n\s]{0,6}?(?:之后|以后|后)")
+
+
+def in_history(text: str, m: dict[str, Any]) -> bool:
+    """The figure stands in a clause of history: 自/继 before it, 后/之后 after it."""
+    return bool(_HISTORY_OPEN.search(text, max(0, m["start"] - 14), m["start"]) and _HISTORY_CLOSE.match(text, m["end"]))
+
+
+def is_earlier(text: str, r: dict[str, Any]) -> bool:
+    """All the record's figures are history (``split_history``)."""
+    figs = [*r["amounts"], *r["capacities"]]
+    return bool(figs) and all(in_history(text, m) for m in figs)
+
+
+def split_history(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A figure the sentence gives as history (自9月初中标6.5亿项目后…再中标10.95亿项目; 继…之后) is an
+    earlier project's, not this one's (ANNOTATION.md: what is named for history does not belong): it
+    becomes a record of its own."""
+    out = []
+    for r in records:
+        past = [m for m in (*r["amounts"], *r["capacities"]) if in_history(text, m)]
+        if not past or len(past) == len(r["amounts"]) + len(r["capacities"]):
+            out.append(r)
+            continue
+        now = {**r, "amounts": [m for m in r["amounts"] if m not in past],
+               "capacities": [m for m in r["capacities"] if m not in past]}
+        earlier = {**r, "project": None, "project_span": None, "companies": [], "regions": [],
+                   "amounts": [m for m in r["amounts"] if m in past], "capacities": [m for m in r["capacities"] if m in past],
+                   "links": ["an earlier project's (自…后): " + ", ".join(m["text"] for m in past)]}
+        out += [now, earlier]
+    return out

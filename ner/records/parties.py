@@ -1,0 +1,257 @@
+"""The companies of a whole-article record (``ner.records.article``, steps 4 to 6): company identity
+(``company_alias``, the short names an article defines), the parties of a deal (the headline's or a digest
+item's company, a consortium's members and joint investors, a bid's client), the companies that are no
+party (tender agents, sellers), and every mention of a record's companies (``expand_companies``)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ner.records.edits import _joined, _left_out, _mention
+from ner.records.text import _clause_before, _clause_span, _sentence_before
+from ner.types import Span
+
+Alias = Callable[[str, str], bool]
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团股份", "股份公司", "公司")
+_AGENT = re.compile(r"^[（(]?\s*(?:担任|作为|出任|为|任)?[^，,。；;、（()）]{0,6}?(?:财务顾问|招标代理|代理机构|招标机构|独家顾问|律师)")
+_AGENT_BEFORE = re.compile(r"(?:代理机构|代理单位|代理人|招标代理|顾问)[：:为是]?$")
+_AGENT_NAME = re.compile(r"招标(?:有限|股份|代理|咨询|服务|公司|中心)|招投标")
+
+
+def _core(name: str) -> str:
+    for form in _LEGAL_FORMS:
+        if name.endswith(form) and len(name) - len(form) >= 2:
+            return name[: -len(form)]
+    return name
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def company_alias(a: str, b: str) -> bool:
+    """Two company surfaces name the same company: one contains the other, legal forms aside
+    (德赛电池 / 湖南德赛电池), or the shorter is an abbreviation of the longer: its first two characters
+    stand together in the longer name and the rest follow in order (长高开关 / 湖南长高高压开关集团股份公司)."""
+    ca, cb = _core(a), _core(b)
+    if a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca)):
+        return True
+    short, long = sorted((ca, cb), key=len)
+    return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
+
+
+_DEFINES = re.compile(r"[（(][^（()）]{0,20}?(?:以下简称|以下称|下称|简称|证券代码)[为：:\s“”\"「」]*$")
+
+
+def defined_aliases(text: str, spans: Sequence[Span]) -> dict[str, set[str]]:
+    """Short names the article defines for a company (海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）,
+    中广核电力销售有限公司（下称：中广核售电）, 数字政通（证券代码：杭州园林）): ``{name: {its other names}}``,
+    both ways. The definition starts right after the company (a bracket, then 以下简称/下称/简称/证券代码)."""
+    companies = sorted((s for s in spans if s.label == "COMPANY"), key=lambda s: s.start)
+    out: dict[str, set[str]] = {}
+    for a, b in zip(companies, companies[1:]):
+        if b.start - a.end <= 24 and _DEFINES.match(text[a.end:b.start]) and a.text != b.text:
+            out.setdefault(a.text, set()).add(b.text)
+            out.setdefault(b.text, set()).add(a.text)
+    return out
+
+
+def article_alias(text: str, spans: Sequence[Span]) -> Alias:
+    """``company_alias`` widened by the short names the article defines (``defined_aliases``): two
+    surfaces are one company when each is an alias of one side of a definition."""
+    defined = defined_aliases(text, spans)
+    if not defined:
+        return company_alias
+
+    def same(a: str, b: str) -> bool:
+        return company_alias(a, b) or any(
+            company_alias(a, x) and any(company_alias(y, b) for y in ys) for x, ys in defined.items())
+    return same
+
+
+def is_agent(text: str, m: dict[str, Any]) -> bool:
+    """A tender agent or adviser (华兴资本担任独家财务顾问, 招标代理单位X, 三峡国际招标有限责任公司): named
+    in the deal, but no party to the project."""
+    return bool(_AGENT.match(text[m["end"]:]) or _AGENT_BEFORE.search(text[max(0, m["start"] - 8):m["start"]])
+                or _AGENT_NAME.search(m["text"]))
+
+
+_SUBSIDIARY = re.compile(r"(?:子公司|下属公司|下属|旗下|项目公司)[—－:：\s]*$")
+
+
+def _has_subsidiary(text: str, r: dict[str, Any]) -> bool:
+    """One of the record's companies is introduced as a subsidiary (控股子公司上饶捷泰, 下属公司浙江交工)."""
+    return any(_SUBSIDIARY.search(_clause_before(text, m["start"])) for m in r["companies"])
+
+
+_HOLDS = re.compile(r"^(?:合计|共同|分别)?(?:持有|所持)")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def sellers(text: str, spans: Sequence[Span]) -> set[str]:
+    """Companies that sell what a deal buys (收购X、Y合计持有的Z100%股权: X and Y): the words after them,
+    other companies and brackets aside, are 持有的/所持. ANNOTATION.md leaves sellers out of a record."""
+    companies = [s for s in spans if s.label == "COMPANY"]
+    out = set()
+    for c in companies:
+        after = text[c.end:c.end + 80]
+        for o in sorted((o for o in companies if c.end <= o.start and o.end <= c.end + 80), key=lambda o: -o.start):
+            after = after[:o.start - c.end] + after[o.end - c.end:]
+        while _BRACKETED.search(after):
+            after = _BRACKETED.sub("", after)
+        if _HOLDS.match(after.lstrip("”’\"）)、和及与 ")):
+            out.add(c.text)
+    return out
+
+
+def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[Span],
+                     same: Alias = company_alias) -> list[dict[str, Any]]:
+    mentions = [s for s in spans if s.label == "COMPANY"]
+    sold_by = sellers(text, spans)
+    out = []
+    for r in records:
+        r = _left_out(r, [m for m in r["companies"] if is_agent(text, m)], "agents left out")
+        r = _left_out(r, [m for m in r["companies"] if any(same(m["text"], x) for x in sold_by)], "sellers left out")
+        names = {m["text"] for m in r["companies"]}
+        have = {(m["start"], m["end"]) for m in r["companies"]}
+        extra = [s for s in mentions if (s.start, s.end) not in have and any(same(s.text, n) for n in names)]
+        out.append(_joined(r, "companies", extra, "company aliases") if extra else r)
+    return out
+
+
+_AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|多个|一批|批")
+
+
+def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The companies the article is about: those of its headline (the first line)."""
+    first = text.split("\n", 1)[0]
+    return [s for s in spans if s.label == "COMPANY" and s.end <= len(first)]
+
+
+def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
+    figs = [*r["amounts"], *r["capacities"]]
+    if not figs or r["companies"]:
+        return False
+    lo = min(m["start"] for m in figs)
+    return bool(_AGGREGATE.search(_clause_before(text, lo)) or _AGGREGATE.search(text[lo:lo + 20].split("，")[0]))
+
+
+_SECTION_TITLE = re.compile(r"【[^【】\n]{8,80}】")  # a digest's item title (【旺能环境6800万元收购苏州华益洁100%股权】)
+_THE_COMPANY = re.compile(r"公司|双方|各方")
+
+
+def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
+                     same: Alias = company_alias) -> list[dict[str, Any]]:
+    """The company the headline is about joins a record whose own sentences name no company, or name
+    a company the article calls a subsidiary (子公司X), or refer to the company (公司拟…, 双方合资…); not a
+    record of other companies (a digest's other items, a deal the article cites)."""
+    headline = protagonists(text, spans)
+    companies = [s for s in spans if s.label == "COMPANY"]
+    titles = [(m.start(), m.end()) for m in _SECTION_TITLE.finditer(text)
+              if any(m.start() <= c.start and c.end <= m.end() for c in companies)]
+    owned = {c.text for c in companies if _SUBSIDIARY.search(_clause_before(text, c.start))}
+
+    def theirs(r: dict[str, Any], heads: list[Span]) -> bool:
+        """No company of its own, or one the article calls a subsidiary, or a figure's or the project
+        name's sentence says 公司 or 双方 (the company, the parties) before it, outside a company name,
+        the company named last before that word being none or the heads (据宝丰预计，公司100兆瓦项目: 宝丰's)."""
+        if not r["companies"] or any(same(m["text"], o) for m in r["companies"] for o in owned):
+            return True
+        points = [m["start"] for m in (*r["amounts"], *r["capacities"])] + (r["project_span"] or [])[:1]
+        for p in points:
+            lo = p - len(_sentence_before(text, p))
+            for k in _THE_COMPANY.finditer(text, lo, p):
+                if any(c.start <= k.start() < c.end for c in companies):
+                    continue
+                named = [c for c in companies if lo <= c.start and c.end <= k.start()]
+                if not named or any(same(named[-1].text, h.text) for h in heads):
+                    return True
+        return False
+
+    def heads_of(r: dict[str, Any]) -> tuple[list[Span], str]:
+        """The companies of the item the record is in: the first of a digest's 【title】 at or before its
+        figures (the item's subject), else the headline's."""
+        first = min((m["start"] for m in (*r["amounts"], *r["capacities"])), default=0)
+        before = [t for t in titles if t[0] <= first]
+        if before:
+            lo, hi = before[-1]
+            return [c for c in companies if lo <= c.start and c.end <= hi][:1], "section title company"
+        return headline, "headline company"
+
+    out = []
+    for r in records:
+        heads, why = heads_of(r)
+        out.append(_joined(r, "companies", heads, why)
+                   if heads and not _is_aggregate(text, r) and not any(same(h.text, m["text"]) for h in heads for m in r["companies"])
+                   and theirs(r, heads) else r)
+    return out
+
+
+_PARTNERS = re.compile(r"联合体|联合中标|共同出资|共同投资|合资(?!公司)")
+_SET_UP = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:设立|成立|组建)")
+
+
+def partner_groups(text: str, spans: Sequence[Span]) -> list[list[Span]]:
+    """Companies the article names as one party: a consortium's members (A、B与C组成的联合体, A与B联合中标),
+    joint investors and the company they set up (A与B共同出资设立C): the companies of the clause
+    before the cue word, and one set up right after it; agents (采购代理机构X) aside."""
+    companies = [s for s in spans if s.label == "COMPANY"]
+    groups = []
+    for m in _PARTNERS.finditer(text):
+        lo, hi = _clause_span(text, m.start(), m.end())
+        members = [c for c in companies if lo <= c.start and c.end <= m.start()
+                   and not _AGENT_BEFORE.search(text[max(0, c.start - 8):c.start]) and not _AGENT_NAME.search(c.text)]
+        set_up = _SET_UP.match(text, m.end(), hi)
+        if set_up:
+            members += [c for c in companies if set_up.end() <= c.start < set_up.end() + 2]
+        if len(members) >= 2:
+            groups.append(members)
+    return groups
+
+
+def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
+                 same: Alias = company_alias) -> list[dict[str, Any]]:
+    """A record with one member of a party (``partner_groups``) lists all of them (ANNOTATION.md: a
+    contract or bid lists the winners; a company set up to run the project belongs with its investors)."""
+    groups = partner_groups(text, spans)
+    out = []
+    for r in records:
+        names = {m["text"] for m in r["companies"]}
+        have = {(m["start"], m["end"]) for m in r["companies"]}
+        extra = {(c.start, c.end): c for g in groups if any(same(c.text, n) for c in g for n in names)
+                 for c in g if (c.start, c.end) not in have}
+        out.append(_joined(r, "companies", list(extra.values()), "partners") if extra else r)
+    return out
+
+
+_CLIENT_BEFORE = re.compile(r"(?:招标单位|招标人|业主单位|业主方|业主|采购人|采购单位|发包人|发包方|建设单位)[：:为是\s]*$")
+_NOTICE_FROM = re.compile(r"^[^，,。；;！？!?\n]{0,12}?(?:发来|送达|发出)的")
+
+
+def clients(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The client of a bid or contract: the company the article labels so (招标单位：X, 业主单位：X,
+    招标人是X) or the one that sends the winner its notice (收到X发来的《中标通知书》); agents aside."""
+    out = []
+    for s in spans:
+        if s.label != "COMPANY" or is_agent(text, _mention(s)):
+            continue
+        before = text[max(0, s.start - 8):s.start]
+        if _CLIENT_BEFORE.search(before) or (before.endswith("收到") and _NOTICE_FROM.match(text[s.end:])):
+            out.append(s)
+    return out
+
+
+def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ANNOTATION.md: a contract or bid lists the winners and the client; the client joins the
+    article's records."""
+    found = clients(text, spans)
+    if not found:
+        return records
+    out = []
+    for r in records:
+        have = {m["text"] for m in r["companies"]}
+        extra = [c for c in found if c.text not in have]
+        out.append(_joined(r, "companies", extra, "client") if extra and not _is_aggregate(text, r) else r)
+    return out

@@ -1,0 +1,92 @@
+"""The places of a whole-article record (``ner.records.article``, steps 5 and 7): the site the article
+states (``add_stated_site``), and every mention of the site and of the units it lies in
+(``expand_regions``), places read by ``ner.normalize.normalize_region``."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ner.records.edits import _joined
+from ner.types import Span
+
+
+def _is_country(name: str) -> bool:
+    from ner.normalize import normalize_region
+
+    try:
+        reg = normalize_region(name)
+    except ValueError:
+        return False
+    return reg is not None and reg.level in ("country", "macro_region")
+
+
+_RANK = {"country": 0, "macro_region": 0, "province": 1, "city": 2, "district": 3, "zone": 4}
+
+
+def _parent_codes(code: str) -> set[str]:
+    return {code[:2] + "0000", code[:4] + "00", code}
+
+
+def _place_of(site: Any, other: Any) -> bool:
+    """``other`` names the site itself or a unit the site lies in (by adcode and level)."""
+    if other.canonical == site.canonical:
+        return True
+    if other.code is None or site.code is None or other.level == "zone":
+        return False
+    return other.code in _parent_codes(site.code) and _RANK[other.level] <= _RANK.get(site.level, 4)
+
+
+def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: Sequence[str]) -> list[dict[str, Any]]:
+    from ner.normalize import normalize_region
+
+    places = [s for s in spans if s.label == "REGION"]
+    read: dict[str, Any] = {}
+    for s in places:
+        if s.text not in read:
+            try:
+                read[s.text] = normalize_region(s.text, hint=hint)
+            except ValueError:
+                read[s.text] = None
+    out = []
+    for r in records:
+        sites = [read.get(m["text"]) for m in r["regions"]]
+        have = {(m["start"], m["end"]) for m in r["regions"]}
+        names = {m["text"] for m in r["regions"]}
+        extra = [s for s in places if (s.start, s.end) not in have and (
+            s.text in names or (read[s.text] is not None and any(x is not None and _place_of(x, read[s.text]) for x in sites)))]
+        out.append(_joined(r, "regions", extra, "site and parents") if extra else r)
+    return out
+
+
+_SITE_MARK = re.compile(r"(?:建设地点|项目地点|实施地点|项目选址|选址于|坐落于|位于|落户于?|落地于?)[：:]?\s*$")
+
+
+def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Places the article states as a project's site (建设地点：淮北市杜集区, 项目位于…, 落户…)."""
+    return [s for s in spans if s.label == "REGION" and _SITE_MARK.search(text[max(0, s.start - 8):s.start])]
+
+
+def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record whose sentences name no place, or only units the site lies in (安徽省 for 淮北市杜集区),
+    takes the site the article states, when it states one."""
+    sites = stated_sites(text, spans)
+    if len({s.text for s in sites}) != 1:
+        return records
+    from ner.normalize import normalize_region
+
+    hint = sorted({s.text for s in spans if s.label == "REGION"})
+
+    def read(name: str) -> Any:
+        try:
+            return normalize_region(name, hint=hint)
+        except ValueError:
+            return None
+
+    site = read(sites[0].text)
+
+    def wider(r: dict[str, Any]) -> bool:
+        places = [read(m["text"]) for m in r["regions"]]
+        return site is not None and all(p is not None and p.canonical != site.canonical and _place_of(site, p) for p in places)
+
+    return [_joined(r, "regions", sites[:1], "stated site") if not r["regions"] or wider(r) else r for r in records]
