@@ -24,13 +24,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ner.lexicon.place_words import AUGMENT_MACRO_REGIONS as MACRO_REGIONS
+from ner.lexicon.units import AUGMENT_CAPACITY_UNITS as CAPACITY_UNITS
+from ner.lexicon.units import AUGMENT_MONEY_CURRENCIES
 from ner.normalize.regions import _LEVEL_RANK, _ZONE_KEYS, _gazetteer
 from ner.types import Article, Span
 
-MACRO_REGIONS = (
-    "中国", "粤港澳大湾区", "长三角", "珠三角", "京津冀", "成渝地区", "长江经济带", "华东", "华南", "华北",
-    "华中", "西南", "西北", "东北", "美国", "德国", "日本", "韩国", "新加坡", "越南", "泰国", "印尼", "欧洲",
-)
 LEGAL_ENDINGS = ("有限责任公司", "股份有限公司", "有限公司", "分公司", "公司", "集团", "厂", "银行")
 _INDUSTRY = (
     "新能源科技", "新能源", "电池", "储能", "锂电", "汽车", "汽车零部件", "电子", "电子科技", "智能装备", "光电",
@@ -43,13 +42,9 @@ _BRAND_CHARS = (
     "鸿兴旺祥汇聚诚晟铭锦睿驰比迪奇威诺纳特利长城东方南北阳合众洪富融尚凌云时代立讯欧菲蓝思京维"
 )
 _CN_NUMBERS = ("两", "三", "五", "八", "十", "二十", "三十", "五十", "一百", "两百", "三千", "五千", "数十", "上百")
-CAPACITY_UNITS = (
-    "GWh", "GW", "MW", "MWh", "万千瓦", "千瓦", "亿千瓦时", "万千瓦时", "亿度", "万吨", "吨", "万台", "台",
-    "万辆", "辆", "万套", "万片", "万千升", "t/d", "吨/日",
-)
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _CN_NUMBER = re.compile(r"(?<![0-9０-９])[零〇一二两三四五六七八九十百千]+(?=[多余]?[万亿])")
-_MAGNITUDE = re.compile(r"(?<=[0-9多余十百千两])(万亿|亿|万)(?=[多余]?(?:元|美元|欧元|港元|$))")
+_MAGNITUDE = re.compile(r"(?<=[0-9多余十百千两])(万亿|亿|万)(?=[多余]?(?:" + "|".join(AUGMENT_MONEY_CURRENCIES) + "|$))")
 _CAP_UNIT = re.compile("(" + "|".join(re.escape(u) for u in sorted(CAPACITY_UNITS, key=len, reverse=True)) + ")$")
 
 

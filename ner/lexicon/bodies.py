@@ -10,4 +10,10 @@ _ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
 _SCHOOL_WORDS = ("大学", "学院", "工程院", "科学院", "社会科学院")
 # Exchanges and public trading centres (上海证券交易所, 吉林省公共资源交易中心): bodies, not places or firms.
 _EXCHANGE_WORDS = ("证券交易所", "交易所", "公共资源交易中心", "产权交易中心", "交易中心")
+# The record builder's bodies (``ner.records.build``): a REGION directly followed (within 15 characters)
+# by one of these names the body (长沙市政府, 湖南大学), not where a project lies, and a record does not
+# use it. Not the rules' lists above: it adds research institutes, alliances, committees and governments
+# and leaves out media, courts and exchanges; the rules' lists decide spans and the company veto, this one
+# only which regions a record may use, so merging them would change both.
+RECORD_BODY_WORDS = ("研究院", "研究所", "大学", "学院", "协会", "商会", "联盟", "委员会", "管委会", "政府")
 _alt = "|".join

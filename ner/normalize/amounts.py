@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ner.lexicon.units import CURRENCY_CODES
+
 __all__ = [
     "APPROX_VALUES",
     "CURRENCY_CODES",
@@ -298,23 +300,7 @@ def number_json(d: Decimal | None) -> int | float | None:
 # ---------------------------------------------------------------------------------------------
 # Currencies
 
-# Currency names -> ISO 4217 codes. ``ner.rules`` recognises the Chinese names among them after a
-# number, so every currency the rules find is one this module reads.
-CURRENCY_CODES = {
-    "元人民币": "CNY", "人民币元": "CNY", "人民币": "CNY", "元": "CNY", "块钱": "CNY", "RMB": "CNY",
-    "CNY": "CNY", "¥": "CNY",
-    "美元": "USD", "美金": "USD", "USD": "USD", "US$": "USD", "$": "USD",
-    "欧元": "EUR", "EUR": "EUR", "€": "EUR",
-    "港元": "HKD", "港币": "HKD", "HKD": "HKD", "HK$": "HKD",
-    "日元": "JPY", "日币": "JPY", "JPY": "JPY",
-    "英镑": "GBP", "GBP": "GBP", "£": "GBP",
-    "韩元": "KRW", "澳元": "AUD", "澳大利亚元": "AUD", "加元": "CAD", "加拿大元": "CAD",
-    "新加坡元": "SGD", "新台币": "TWD", "台币": "TWD", "卢布": "RUB", "瑞士法郎": "CHF",
-    "泰铢": "THB", "卢比": "INR", "林吉特": "MYR", "越南盾": "VND", "韩币": "KRW", "瑞郎": "CHF",
-    "兰特": "ZAR", "雷亚尔": "BRL", "肯先令": "KES", "坦先令": "TZS", "乌先令": "UGX",
-    # Currencies replaced by the euro in 2002, still in archive news: 4700亿马克 (1998).
-    "马克": "DEM", "德国马克": "DEM", "法郎": "FRF", "法国法郎": "FRF",
-}
+# Currency names -> ISO 4217 codes: in ner.lexicon.units, beside the rules' and the readers' lists.
 _CURRENCY_RE = re.compile("|".join(re.escape(k) for k in _by_length(CURRENCY_CODES)))
 
 

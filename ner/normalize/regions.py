@@ -1,10 +1,9 @@
 """REGION span text -> ``Region``: canonical name, 6-digit adcode, level and parent chain.
 
 Data: the administrative divisions come from ``cpca`` (MIT; its ``resources/adcodes.csv``: 3,500
-provinces, cities and counties with 12-digit codes, data vintage about 2016). The file is read
-straight from the installed package, located with ``importlib.util.find_spec`` so that cpca's
-``__init__`` is never run: it imports ``pkg_resources`` (gone from setuptools >= 81) and builds a
-pandas-based matcher we do not need. ``ner/resources/regions.tsv`` adds what cpca lacks: named
+provinces, cities and counties with 12-digit codes, data vintage about 2016), parsed once in
+``ner.lexicon.cpca``, the source the rules' gazetteer is built from too. ``ner/resources/regions.tsv``
+adds what cpca lacks: named
 macro-regions, countries, state-level new areas whose name is not "place + suffix" (两江新区), and
 the county-level changes since cpca's vintage that matter to this corpus (株洲县 -> 渌口区 …).
 
@@ -37,34 +36,25 @@ Reading a span (``normalize_region``):
 """
 from __future__ import annotations
 
-import csv
 import importlib.resources
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ner.errors import NerError
+from ner.lexicon.cpca import divisions, level_of, nations
+from ner.lexicon.place_words import NORMALIZE_ZONE_SUFFIXES
 from ner.lexicon.places import strip_endings
 
 __all__ = ["LEVELS", "Region", "normalize_region"]
 
 LEVELS = ("country", "province", "city", "district", "zone", "macro_region")
 
-# surface suffix -> full suffix in the canonical name
-ZONE_SUFFIXES = {
-    "经济技术开发区": "经济技术开发区", "经开区": "经济技术开发区", "经济开发区": "经济开发区",
-    "高新技术产业开发区": "高新技术产业开发区", "高新技术开发区": "高新技术产业开发区",
-    "高新区": "高新技术产业开发区", "高新技术产业园区": "高新技术产业园区",
-    "综合保税区": "综合保税区", "综保区": "综合保税区", "保税港区": "保税港区", "保税区": "保税区",
-    "自由贸易试验区": "自由贸易试验区", "自贸试验区": "自由贸易试验区", "自贸区": "自由贸易试验区",
-    "工业园区": "工业园区", "产业集聚区": "产业集聚区", "产业开发区": "产业开发区",
-    "开发区": "开发区", "新区": "新区",
-}
+# surface suffix -> full suffix in the canonical name (beside the rules' suffixes in ner.lexicon.place_words)
+ZONE_SUFFIXES = NORMALIZE_ZONE_SUFFIXES
 _ZONE_KEYS = sorted(ZONE_SUFFIXES, key=len, reverse=True)
 _TOWN = re.compile(r".{1,8}(?:镇|乡|街道|苏木|村|社区)$")
 _TRAILING_NOISE = ("境内", "内", "地区", "一带", "全境", "全域")
@@ -116,27 +106,10 @@ class _Unit:
     short: str | None
 
 
-def _level_of(code: str) -> str:
-    if code[2:] == "0000":
-        return "province"
-    if code[4:] == "00":
-        return "city"
-    return "district"
-
-
-def _cpca_file(name: str) -> Path:
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        raise NerError("region normalisation needs the package 'cpca' (MIT) for its division codes: pip install cpca")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / name
-    if not path.is_file():
-        raise NerError(f"cpca is installed but has no {path}; reinstall it: pip install --force-reinstall cpca")
-    return path
-
-
 def _ethnic_names() -> list[str]:
-    with _cpca_file("56_nations.csv").open(encoding="utf-8") as f:
-        names = [line.strip() for line in f if line.strip()]
+    names = list(nations())
+    if not names:
+        raise NerError("cpca is installed but has no resources/56_nations.csv; reinstall it: pip install --force-reinstall cpca")
     bare = [n[:-1] for n in names if n.endswith("族") and len(n) >= 4]  # 蒙古, 哈萨克, 柯尔克孜
     return sorted(set(names + bare), key=len, reverse=True)
 
@@ -159,11 +132,9 @@ class _Gazetteer:
     def __init__(self) -> None:
         ethnic = _ethnic_names()
         rows: dict[str, str] = {}
-        with _cpca_file("adcodes.csv").open(encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                code, name = r["adcode"][:6], r["name"].strip()
-                if name not in _PSEUDO_CITIES:
-                    rows[code] = name
+        for code, name in divisions():
+            if name not in _PSEUDO_CITIES:
+                rows[code[:6]] = name
         self.macro: dict[str, str] = {}
         self.country: dict[str, str] = {}
         self.zone_alias: dict[str, tuple[str, str]] = {}
@@ -179,7 +150,7 @@ class _Gazetteer:
                 rows = {c: n for c, n in rows.items() if not c.startswith(prefix)}
             elif kind == "add":
                 rows[code] = name
-        self.units = {c: _Unit(c, n, _level_of(c), _short_name(n, _level_of(c), ethnic)) for c, n in rows.items()}
+        self.units = {c: _Unit(c, n, level_of(c), _short_name(n, level_of(c), ethnic)) for c, n in rows.items()}
         self.names: dict[str, list[tuple[str, bool]]] = {}
         for u in self.units.values():
             self.names.setdefault(u.name, []).append((u.code, False))

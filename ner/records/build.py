@@ -65,6 +65,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from ner.lexicon.bodies import RECORD_BODY_WORDS
 from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_role
 from ner.types import Span
 from ner.records.text import (
@@ -86,7 +87,7 @@ _BACKREF_ANYWHERE = re.compile(r"该项目|该公司|该企业|这家企业|这�
 _BACKREF_START = re.compile(r"^[“\"‘]?(?:项目|公司)")
 _SUBSET_START = re.compile(r"^[“\"‘]?其中")
 
-_ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:研究院|研究所|大学|学院|协会|商会|联盟|委员会|管委会|政府)")
+_ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:" + "|".join(RECORD_BODY_WORDS) + ")")
 
 
 # ---------------------------------------------------------------------------------------------

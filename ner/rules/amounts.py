@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ner.normalize.amounts import CURRENCY_CODES
-from ner.rules.numbers import _APPROX, _CJK, _CN_DIGITS, _DIGITS, _NOT_AFTER_NUMBER, _NUM_ARABIC, _NUM_CHINESE
+from ner.lexicon.units import CURRENCIES
+from ner.rules.numbers import _APPROX, _CN_DIGITS, _DIGITS, _NOT_AFTER_NUMBER, _NUM_ARABIC, _NUM_CHINESE
 from ner.types import Span
 
-# The Chinese currency names the normaliser reads (元, 美元, 卢比, 马克...), less 人民币, which stays
-# outside the span after 元, and the colloquial 块钱.
-CURRENCIES = tuple(sorted((w for w in CURRENCY_CODES if re.fullmatch(f"[{_CJK}]+", w) and "人民币" not in w and w != "块钱"),
-                          key=len, reverse=True))
 _CURRENCY = "(?:" + "|".join(CURRENCIES) + ")"
 _MONEY_MAG = "(?:万亿|千万|百万|十万|亿|万|千)"
 _AMOUNT_Q = rf"(?:{_NUM_ARABIC}|{_NUM_CHINESE}){_APPROX}?{_MONEY_MAG}?{_APPROX}?"

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ner.lexicon.units import COUNT_UNITS, ENERGY_UNITS, MASS_UNITS, RATE_UNITS, VOLUME_UNITS
 from ner.rules.numbers import _APPROX, _CJK, _NOT_AFTER_NUMBER, _NUM_ARABIC, _RANGE_SEP
 from ner.types import Span
 
 # Unit classes decide which context a figure needs.
-ENERGY_UNITS = (
-    "GWh", "MWh", "kWh", "KWh", "Gwh", "Mwh", "kwh", "GWp", "MWp", "kWp", "GW", "MW", "kW", "KW",
-    "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
-)
-RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时")
-MASS_UNITS = ("吨", "公斤", "千克")
-VOLUME_UNITS = ("万千升", "千升", "立方米", "标箱", "TEU", "桶")
-COUNT_UNITS = ("台", "辆", "套", "片", "只", "支", "头")
 _UNIT_CLASS = {u: c for c, units in (
     ("energy", ENERGY_UNITS), ("rate", RATE_UNITS), ("mass", MASS_UNITS), ("volume", VOLUME_UNITS),
     ("count", COUNT_UNITS)) for u in units}

@@ -14,7 +14,8 @@ from ner.lexicon.bodies import (
     _SCHOOL_WORDS,
     _alt,
 )
-from ner.lexicon.places import ADMIN_SUFFIXES, ZONE_SUFFIXES, Gazetteer, Match
+from ner.lexicon.place_words import ADMIN_SUFFIXES, ZONE_SUFFIXES
+from ner.lexicon.places import Gazetteer, Match
 from ner.rules.numbers import _CJK
 from ner.types import Span
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ner.data import io
 from ner.data.corpora.common import _corpus_files, _claimed, _finish, _flat, _trim
 from ner.errors import AnnotationError
+from ner.lexicon.units import FEWFC_CURRENCIES
 from ner.types import Article, Span
 
 FEWFC_URL = "https://github.com/TimeBurningFish/FewFC"
@@ -30,7 +31,7 @@ FEWFC_FILES = {
 }
 _NUM = "0-9０-９"
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
-_CURRENCY = r"(?:人民币|美元|欧元|港元|港币|日元|英镑|元)"
+_CURRENCY = "(?:" + "|".join(FEWFC_CURRENCIES) + ")"
 #: Money-looking strings: digits (or Chinese numerals with a magnitude) + optional magnitude + currency.
 MONEY_PATTERN = re.compile(
     rf"[{_NUM}][{_NUM},，.．]*(?:多|余)?(?:万亿|千万|百万|亿|万|千)?{_CURRENCY}"
