@@ -12,15 +12,16 @@ spans by reference (id, sha1 of the text, offsets; no text), read as a training 
 from __future__ import annotations
 
 import argparse
-import glob
 import time
+from pathlib import Path
 
 from ner.data.corpora import referenced_ids
 from ner.data.io import write_jsonl
 from ner.labels import ENTITY_TYPES
 from ner.data.weak import SilverSpec, fit_vote, lac_spans, silver_rows
 
-GOLD = "data/articles/whole_articles.refs.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+GOLD = str(REPO / "data" / "articles" / "whole_articles.refs.jsonl")
 
 
 def main() -> None:
@@ -44,7 +45,10 @@ def main() -> None:
     vote = fit_vote(args.fit, "train", names, args.model, args.threshold)
     print(f"vote fitted on {args.fit} (train part), sources {'+'.join(names)}, threshold {args.threshold}")
     print("\n".join(vote.explain()))
-    exclude = referenced_ids(sorted(glob.glob("data/heldout/*.refs.jsonl") + glob.glob("data/articles/*.refs.jsonl")))
+    # never label a text that any gold reference names (held-out news, whole articles), wherever this runs from
+    exclude = referenced_ids(sorted([*REPO.glob("data/heldout/*.refs.jsonl"), *REPO.glob("data/articles/*.refs.jsonl")]))
+    if not exclude:
+        raise SystemExit(f"{REPO}/data: no reference files found to exclude; run from a checkout of the project")
     rows, counts = silver_rows([SilverSpec.parse(s) for s in args.source], vote, names, args.model, exclude, claim, args.seed)
     write_jsonl(args.out, rows)
     claims = {t: sum(t in r["labelled"] for r in rows) for t in ENTITY_TYPES}
