@@ -22,6 +22,9 @@ class Strict(BaseModel):
 
 class ModelConfig(Strict):
     base: str = "../shared/models/me5-small-zh"  # any Hugging Face id or local path
+    # A first stage: the config that trains ``base`` (its output_dir must be ``base``). `ner train` trains it
+    # first when ``base`` holds no finished model, and reuses it (a rerun, the next cv fold) when it does.
+    base_config: str | None = None
     max_length: int = Field(MAX_LENGTH, ge=16, le=4096)  # tokens per window, special tokens included
     overlap: int = Field(OVERLAP, ge=0)  # tokens shared by consecutive windows
     types: list[str] = list(ENTITY_TYPES)

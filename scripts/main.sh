@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The main job: install, train on the annotated seeds, the dev part of the held-out news and a
-# sample of MSRA for places (configs/mix.yaml adds more public corpora),
-# then tag the seed articles into project records.
+# The main job: install, train in two stages (silver public sentences, configs/silver_pre.yaml, trained
+# once and reused; then the annotated seeds, the dev part of the held-out news and a sample of MSRA for
+# places), then tag the seed articles into project records.
 #   bash scripts/main.sh                      # default config
 #   bash scripts/main.sh configs/tiny.yaml    # a one-minute smoke run
 #   bash scripts/main.sh configs/default.yaml train.epochs=3   # dotted overrides

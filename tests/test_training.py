@@ -171,6 +171,39 @@ def test_two_stage_corpus_only_then_gold(tmp_path, tiny_base, gold_file):
     assert [(s.text, s.label) for s in ner.load(second.output_dir)(TEXTS[0])] == stage1
 
 
+def test_base_config_trains_the_first_stage_once_and_never_reuses_another(tmp_path, tiny_base, gold_file):
+    """model.base_config: `ner train` trains the first stage when model.base is empty, reuses it after, and
+    refuses a model there that another config trained, a base that is not the stage's output, and a circle."""
+    from ner.config import dump_config
+    from ner.errors import ConfigError
+
+    stage_yaml = tmp_path / "stage1.yaml"
+    stage = overfit_config(tiny_base, gold_file, tmp_path / "stage1", **{"train.epochs": 2})
+    stage_yaml.write_text(dump_config(stage), encoding="utf-8")
+    second = overfit_config(tmp_path / "stage1", gold_file, tmp_path / "stage2",
+                            **{"train.epochs": 1, "model.base_config": stage_yaml})
+    train(second, progress=False)
+    weights = tmp_path / "stage1" / "model.safetensors"
+    assert weights.exists() and (tmp_path / "stage2" / "model.safetensors").exists()
+    assert json.loads((tmp_path / "stage1" / "metrics.json").read_text())["history"][-1]["epoch"] == 2
+    before = weights.stat().st_mtime_ns
+    train(second, progress=False)  # a rerun (or the next cv fold) reuses the first stage
+    assert weights.stat().st_mtime_ns == before
+
+    stage_yaml.write_text(dump_config(overfit_config(tiny_base, gold_file, tmp_path / "stage1", **{"train.epochs": 3})),
+                          encoding="utf-8")
+    with pytest.raises(ConfigError, match="trained by another config.*delete that folder"):
+        train(second, progress=False)
+    elsewhere = overfit_config(tmp_path / "other", gold_file, tmp_path / "stage2", **{"model.base_config": stage_yaml})
+    with pytest.raises(ConfigError, match="set model.base=.*stage1"):
+        train(elsewhere, progress=False)
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(dump_config(overfit_config(tmp_path / "b", gold_file, tmp_path / "a", **{"model.base_config": b})), encoding="utf-8")
+    b.write_text(dump_config(overfit_config(tmp_path / "a", gold_file, tmp_path / "b", **{"model.base_config": a})), encoding="utf-8")
+    with pytest.raises(ConfigError, match="circle"):
+        train(overfit_config(tmp_path / "a", gold_file, tmp_path / "c", **{"model.base_config": a}), progress=False)
+
+
 def test_gold_stored_by_reference_trains_like_gold(tmp_path, tiny_base, monkeypatch):
     """A ``referenced`` corpus (data/heldout) resolves its texts from the public corpus and trains on them."""
     from ner.data.corpora import text_digest

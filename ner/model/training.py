@@ -18,8 +18,8 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from ner.config import Config, TrainConfig, dump_config
-from ner.errors import UnsettledTrainingError
+from ner.config import Config, TrainConfig, dump_config, load_config
+from ner.errors import ConfigError, UnsettledTrainingError
 from ner.evaluation.spans import span_scores
 from ner.labels import label_maps
 from ner.model.features import IGNORE
@@ -191,6 +191,7 @@ def train(cfg: Config, progress: bool = True) -> dict:
     A run stopped by ``train.max_minutes`` before it settled (``budget_verdict``) still writes its model,
     marked ``"settled": false`` in metrics.json, then raises ``UnsettledTrainingError`` unless
     ``train.accept_unsettled``."""
+    first_stage(cfg, progress)
     t0 = time.time()
     set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -346,6 +347,30 @@ def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
     tokenizer.save_pretrained(out)
     (out / "training_config.yaml").write_text(dump_config(cfg), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")  # last
+
+
+def first_stage(cfg: Config, progress: bool = True, _chain: tuple[str, ...] = ()) -> None:
+    """Train ``cfg.model.base_config`` into ``cfg.model.base`` unless a finished model trained by that same
+    config is there already; a model there from another config is an error, never silently reused."""
+    where = cfg.model.base_config
+    if not where:
+        return
+    if Path(where).resolve() in {Path(c).resolve() for c in _chain}:
+        raise ConfigError(f"{where}: model.base_config goes round in a circle ({' -> '.join([*_chain, where])})")
+    stage = load_config(where)
+    if Path(stage.output_dir).resolve() != Path(cfg.model.base).resolve():
+        raise ConfigError(f"model.base_config {where} trains into {stage.output_dir}, but model.base is "
+                          f"{cfg.model.base}: set model.base={stage.output_dir}, or model.base_config=null for one stage")
+    if is_trained(stage.output_dir):
+        saved = Path(stage.output_dir) / "training_config.yaml"
+        if saved.exists() and load_config(saved) == stage:
+            log.info("first stage %s: reusing %s", where, stage.output_dir)
+            return
+        raise ConfigError(f"{stage.output_dir}: trained by another config than {where} (compare its "
+                          "training_config.yaml); delete that folder to retrain the first stage")
+    print(f"first stage: training {where} into {stage.output_dir}", file=sys.stderr, flush=True)
+    first_stage(stage, progress, (*_chain, where))
+    train(stage, progress)
 
 
 def is_trained(output_dir: str | Path) -> bool:
