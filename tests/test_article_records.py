@@ -353,3 +353,25 @@ def test_a_figure_given_as_history_is_an_earlier_projects_record():
     assert texts(recs["6.5亿"]["amounts"]) == ["6.5亿"]
     assert texts(recs["6.5亿"]["companies"]) == ["龙建股份", "龙建股份"] and recs["6.5亿"]["regions"] == []
     assert "建投集团" in texts(recs["10.95亿"]["companies"]) and texts(recs["10.95亿"]["regions"]) == ["七台河市"]
+
+
+
+
+def test_a_place_in_the_project_name_is_its_site_and_its_short_form_joins():
+    yunnan = "公司与21家单位作为联合体，被确定为“云南省重大传染病救治能力提升工程”的第一中标候选人。该项目总投资估算80.14亿元。"
+    [rec] = build_records(yunnan, spans(yunnan, ("REGION", "云南省"), ("AMOUNT", "80.14亿元")))
+    assert texts(rec["regions"]) == ["云南省"] and "place in the project name: 云南省" in rec["links"]
+    guangzhou = "今日，阿波罗智行中标“广州市黄埔区广州开发区智慧交通项目”，项目金额4.6亿元，有望推动广州开发区建设。"
+    ents = spans(guangzhou, ("COMPANY", "阿波罗智行"), ("REGION", "广州市黄埔区广州开发区"), ("AMOUNT", "4.6亿元"),
+                 ("REGION", "广州开发区"))
+    [rec] = build_records(guangzhou, ents)
+    assert texts(rec["regions"]) == ["广州市黄埔区广州开发区", "广州开发区"]  # the site said short is the site
+
+
+def test_a_bids_fee_is_its_figure_and_a_companys_expenses_are_not():
+    bid = "经评审，豪尔赛与苏州规划设计研究院作为联合体为上述项目的预中标单位，中标费用总计人民币10496.07万元。"
+    [rec] = build_records(bid, spans(bid, ("COMPANY", "豪尔赛"), ("COMPANY", "苏州规划设计研究院"), ("AMOUNT", "10496.07万元")))
+    assert texts(rec["amounts"]) == ["10496.07万元"]
+    m = {"start": 0, "end": 0, "value": 3e8}
+    costs = "公司2019年研发费用为3亿元。"
+    assert is_background_amount(costs, {**m, "start": costs.find("3亿元"), "end": costs.find("3亿元") + 3})

@@ -37,6 +37,11 @@ def _place_of(site: Any, other: Any) -> bool:
     return other.code in _parent_codes(site.code) and _RANK[other.level] <= _RANK.get(site.level, 4)
 
 
+def _tail_of(name: str, sites: set[str]) -> bool:
+    """``name`` is how a site's full name ends (广州开发区 for 广州市黄埔区广州开发区): the same place said short."""
+    return len(name) >= 3 and any(len(site) > len(name) and site.endswith(name) for site in sites)
+
+
 def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: Sequence[str]) -> list[dict[str, Any]]:
     from ner.normalize import normalize_region
 
@@ -54,8 +59,20 @@ def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: S
         have = {(m["start"], m["end"]) for m in r["regions"]}
         names = {m["text"] for m in r["regions"]}
         extra = [s for s in places if (s.start, s.end) not in have and (
-            s.text in names or (read[s.text] is not None and any(x is not None and _place_of(x, read[s.text]) for x in sites)))]
+            s.text in names or _tail_of(s.text, names)
+            or (read[s.text] is not None and any(x is not None and _place_of(x, read[s.text]) for x in sites)))]
         out.append(_joined(r, "regions", extra, "site and parents") if extra else r)
+    return out
+
+
+def add_named_site(spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A record with no place takes the places inside its project's name (云南省重大传染病救治…工程,
+    国轩高科（唐山）…基地项目): a place that names a project is its site."""
+    out = []
+    for r in records:
+        lo, hi = r["project_span"] or (0, 0)
+        inside = [s for s in spans if s.label == "REGION" and lo <= s.start and s.end <= hi]
+        out.append(_joined(r, "regions", inside, "place in the project name") if inside and not r["regions"] else r)
     return out
 
 
