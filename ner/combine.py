@@ -5,6 +5,7 @@ policy of the ``tag`` section of a training config (``ner.config.TagConfig``: ``
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 NUMERIC = ("AMOUNT", "CAPACITY")
 MIN_LENGTH = 2  # characters: the guidelines tag no one-character entity
 # load() arguments for the model alone: no rules and no score threshold
-MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score": {}}
+MODEL_ONLY = {"rules_only": (), "rules_first": (), "rules_fill": (), "min_score": {}, "shapes": False}
 
 
 def _rule_spans(text: str, rule_types: Sequence[str], rules: Sequence[Span] | None) -> list[Span]:
@@ -63,6 +64,59 @@ def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclus
     return sorted(kept + winners)
 
 
+_MAGNITUDE = "万萬亿億"
+_NO_NUMBER = ("几", "数")  # 几百万元, 数千万人民币: ANNOTATION.md "No number, no AMOUNT"
+_MIN_PLAIN_VALUE = 100_000  # an amount without 万/亿 below this is a price (10.77元/股, 666元 prizes, 160.88元/t)
+# a person's or a shareholder's role, or a deal role, written after a company name (万里马控股股东, 百亚股份董事,
+# 北方华创展台人士, 紫光集团联席, 中科恒运中选, 晨兴资本（领投）): not part of the name
+_ROLE_AFTER = re.compile(r"(?:控股股东|大股东|股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
+
+
+def _amount_form(body: str) -> str | None:
+    """``body`` cut back to its currency or magnitude, or None where it is no amount in ANNOTATION.md's form."""
+    from ner.lexicon.units import CURRENCY_CODES
+    from ner.normalize import normalize_amount
+
+    if body.endswith("元人民币"):  # 人民币 after 元 stays out
+        body = body[:-3]
+    cut = max([body.rfind(c) + 1 for c in _MAGNITUDE] + [body.rfind(c) + len(c) for c in CURRENCY_CODES if c in body])
+    if cut <= 0 or body.startswith(_NO_NUMBER) or not any(ch.isdigit() or ch in "一二两三四五六七八九十百千" for ch in body[:cut]):
+        return None
+    body = body[:cut]
+    if not any(c in body for c in _MAGNITUDE):
+        try:
+            value = normalize_amount(body).value
+        except ValueError:
+            return None
+        if value is None or value < _MIN_PLAIN_VALUE:
+            return None
+    return body
+
+
+def model_shapes(text: str, spans: list[Span]) -> list[Span]:
+    """Model spans held to the forms ANNOTATION.md gives (rule spans, score None, are left as they are).
+
+    * AMOUNT: a number, a magnitude (万/亿) and a currency, or a magnitude alone where the context makes it
+      money (投资85亿). A span running past its currency or magnitude is cut back to it (60亿元大 -> 60亿元,
+      60亿元人民币 -> 60亿元); one with neither (2305, a stock quote) or with no number (几百万元) is
+      dropped, and so is one without a magnitude worth less than 100,000 (a price: 10.77元/股, 666元; a
+      contract's full-digit 51,080,000.00元 stays).
+    * COMPANY: a role written after the name (万里马控股股东, 百亚股份董事, 晨兴资本（领投）) is cut off.
+    """
+    out = []
+    for s in spans:
+        body: str | None = s.text
+        if s.score is not None and s.label == "AMOUNT":
+            body = _amount_form(s.text)
+        elif s.score is not None and s.label == "COMPANY" and (m := _ROLE_AFTER.search(s.text)) and m.start() >= 2:
+            body = s.text[:m.start()]
+        if body == s.text:
+            out.append(s)
+        elif body:
+            out.append(Span(s.start, s.start + len(body), s.label, body, s.score))
+    return out
+
+
 def veto_non_companies(spans: list[Span]) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
     南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped."""
@@ -81,10 +135,11 @@ def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[
 def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
-             policy: TagConfig | None = None) -> list[Span]:
+             policy: TagConfig | None = None, shapes: bool = True) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
-    a unit) and model spans scoring below ``min_score`` of their type, then combine with the rules
+    a unit), model spans scoring below ``min_score`` of their type and, with ``shapes``, model amounts
+    and companies not in the guidelines' form (``model_shapes``), then combine with the rules
     (``ner.rules``), per type:
 
     * ``rules_only``: the rules alone decide the type, and win overlaps with model spans;
@@ -96,14 +151,16 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     ``policy``: the typed policy (``ner.config.TagConfig``, checked where it was built) in place of the
-    four keyword arguments.
+    five keyword arguments.
     """
     if policy is not None:
         rules_only, rules_first = policy.rules_only, policy.rules_first
-        rules_fill, min_score = policy.rules_fill, policy.min_score
+        rules_fill, min_score, shapes = policy.rules_fill, policy.min_score, policy.shapes
     floor = min_score or {}
     spans = [s for s in spans if s.end - s.start >= min_length
              and (s.score is None or s.score >= floor.get(s.label, 0.0))]
+    if shapes:
+        spans = [s for s in model_shapes(text, spans) if s.end - s.start >= min_length]
     if rules is None and (rules_only or rules_first or rules_fill):
         from ner.rules import preannotate
 
@@ -120,9 +177,12 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
 
 
 def describe_policy(policy: Mapping[str, Any]) -> str:
-    """'rules_only REGION,AMOUNT; rules_first COMPANY; min_score COMPANY>=0.9' (the tag section, in words)."""
+    """'rules_only REGION,AMOUNT; rules_first COMPANY; min_score COMPANY>=0.9; shapes' (the tag
+    section, in words)."""
     floors = policy.get("min_score") or {}
-    parts = [f"{k} {','.join(v)}" for k, v in policy.items() if v and k != "min_score"]
+    parts = [f"{k} {','.join(v)}" for k, v in policy.items() if v and k not in ("min_score", "shapes")]
     if floors:
         parts.append("min_score " + ",".join(f"{t}>={p:g}" for t, p in floors.items()))
+    if policy.get("shapes", True):
+        parts.append("shapes")
     return "; ".join(parts) or "model alone"

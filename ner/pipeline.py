@@ -48,7 +48,7 @@ class Tagger:
                  overlap: int = DEFAULT_OVERLAP, batch_size: int = DEFAULT_BATCH_SIZE, device: str | None = "auto",
                  rules_only: Sequence[str] = (), rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
                  min_length: int = MIN_LENGTH, constrained: bool = True, min_score: Mapping[str, float] | None = None,
-                 background_rules: bool = True):
+                 background_rules: bool = True, shapes: bool = True):
         import torch
 
         self.encoder = TorchEncoder(model, device) if isinstance(model, torch.nn.Module) else model
@@ -64,7 +64,7 @@ class Tagger:
         self.id2label = {int(k): v for k, v in config.id2label.items()}
         # The rule policy, typed and checked (ner.config.TagConfig): an unknown type is an error, not a no-op.
         self.policy = tag_policy({"rules_only": rules_only, "rules_first": rules_first, "rules_fill": rules_fill,
-                                  "min_score": dict(min_score or {})}, "Tagger")
+                                  "min_score": dict(min_score or {}), "shapes": shapes}, "Tagger")
         self.min_length = min_length
         self.constrained = constrained  # valid-IOB2 Viterbi decoding; False: per-token argmax (as pipeline)
         self.background_rules = background_rules
