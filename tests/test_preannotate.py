@@ -330,3 +330,17 @@ def test_company_is_not_vetoed(name):
                                   "吉林省公共资源交易中心网公示"])
 def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     assert [s for s in preannotate(text) if s.label == "REGION"] == []
+
+
+@pytest.mark.parametrize("text, places", [
+    ("项目落户江苏如东，总投资15亿元", ["江苏如东"]),                 # a county short form after its own province
+    ("三峡新能源江苏如东800MW海上风电", ["江苏如东"]),
+    ("江苏新平台上线", ["江苏"]),                                    # 新平 is no county of 江苏
+    ("中标七台河市桃山湖生态工程", ["七台河市"]),                     # 桃山湖 is a lake, not 桃山区
+    ("位于湖南省常德市西洞庭管理区", ["湖南省常德市西洞庭管理区"]),     # a management unit after the chain
+    ("江苏省南通市通州湾示范区的项目", ["江苏省南通市通州湾示范区"]),
+    ("位于天府新区仁寿县的基地", ["天府新区仁寿县"]),                  # a new area before the chain
+    ("江苏省南通市的开发区", ["江苏省南通市"]),
+])
+def test_place_chains_through_named_units_and_county_short_forms(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

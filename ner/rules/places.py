@@ -45,6 +45,11 @@ _ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
 _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
                             r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
+# A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区), or a
+# new area right before one (天府新区仁寿县): the chain goes on through it.
+_NAME = r"[^\W\d_a-zA-Z的和与及在等各全该本每个]"
+_UNIT_AFTER_RE = re.compile(rf"{_NAME}{{2,4}}?(?:管理区|示范区|试验区|新区|开发区|高新区|经开区)")
+_AREA_BEFORE_RE = re.compile(rf"{_NAME}{{2}}新区")
 
 
 def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
@@ -70,8 +75,11 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         zone = _ZONE_RE.match(text, m.end) if m.level != "macro" else None
         if zone:
             m = Match(m.start, zone.end(), "zone")
-        elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name):
-            continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name
+        elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
+                and not (pieces and pieces[-1].end == m.start and not _UNIT_AFTER_RE.match(text, m.start)
+                         and not re.match(_NAME, text[m.end:m.end + 1]) and _short_under(text[pieces[-1].start:m.end])):
+            continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
+            # or right after its own province or city, ending a word (江苏如东800MW; not 七台河市桃山湖)
         if _inside_company_brackets(text, m, pieces):
             continue
         pieces.append(m)
@@ -84,6 +92,12 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             chains.append(m)
     out = []
     for m in chains:
+        unit = _UNIT_AFTER_RE.match(text, m.end) if m.level != "macro" else None
+        if unit and not _is_body_after(text, unit.end()):
+            m = Match(m.start, unit.end(), "zone")
+        area = _AREA_BEFORE_RE.fullmatch(text, max(0, m.start - 4), m.start) if m.level != "macro" else None
+        if area and not (out and out[-1].end > area.start()):
+            m = Match(area.start(), m.end, m.level)
         town = _TOWN_AFTER_RE.match(text, m.end) if m.level != "macro" else None
         if town:  # 乐平市接渡镇, 黄浦区淮海中路街道: a town after an administrative name ends the chain
             m = Match(m.start, town.end(), "town")
@@ -91,6 +105,18 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
     return out
+
+
+def _short_under(chain: str) -> bool:
+    """Whether ``chain`` (a place and a county short form after it: 江苏如东) reads as that county of that
+    place (``ner.normalize.normalize_region``); 江苏新平 does not."""
+    from ner.normalize import normalize_region
+
+    try:
+        place = normalize_region(chain)
+    except ValueError:
+        return False
+    return place is not None and place.level == "district"
 
 
 def _has_full_form(text: str, short: str) -> bool:
