@@ -344,3 +344,13 @@ def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
 ])
 def test_place_chains_through_named_units_and_county_short_forms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("磷酸铁锂电池规模预估量为2GWH。", "2GWH"),                       # upper-case H
+    ("项目已建成投产，供热能力 450蒸吨/小时，", "450蒸吨/小时"),          # boiler steam per hour
+    ("一期项目为建设4座日熔化量1200吨光伏组件玻璃生产线", "1200吨"),     # daily melting capacity
+    ("管理区内投资2亿元，建设200万吨精制烘干砂生产线", "200万吨"),      # the line's product between
+])
+def test_capacity_units_and_contexts_of_whole_articles(text, surface):
+    assert surface in [s.text for s in preannotate(text) if s.label == "CAPACITY"]

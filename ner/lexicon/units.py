@@ -56,10 +56,10 @@ assert set(FEWFC_CURRENCIES) <= set(CURRENCY_CODES) and set(AUGMENT_MONEY_CURREN
 
 # The rules' units by class (``ner.rules.capacities``): the class decides which context a figure needs.
 ENERGY_UNITS = (
-    "GWh", "MWh", "kWh", "KWh", "Gwh", "Mwh", "kwh", "GWp", "MWp", "kWp", "GW", "MW", "kW", "KW",
+    "GWh", "MWh", "kWh", "KWh", "Gwh", "Mwh", "kwh", "GWH", "MWH", "KWH", "GWp", "MWp", "kWp", "GW", "MW", "kW", "KW",
     "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
 )
-RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时")
+RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时", "蒸吨/小时", "蒸吨/时")  # 蒸吨: boiler steam
 MASS_UNITS = ("吨", "公斤", "千克")
 VOLUME_UNITS = ("万千升", "千升", "立方米", "标箱", "TEU", "桶")
 COUNT_UNITS = ("台", "辆", "套", "片", "只", "支", "头")

@@ -20,7 +20,7 @@ CAPACITY_RE = re.compile(
 )
 PRODUCTION_WORDS = ("年产(?!值)", "产能", "生产", "产量", "日产", "月产", "量产", "达产", "下线", "年加工", "加工", "出栏")
 HANDLING_WORDS = PRODUCTION_WORDS + (
-    "处理", "吞吐", "炼化", "炼油", "冶炼", "规模", "储存", "仓储", "运力", "装卸", "消纳", "设计", "储能",
+    "处理", "吞吐", "炼化", "炼油", "冶炼", "规模", "储存", "仓储", "运力", "装卸", "消纳", "设计", "储能", "熔化",
 )
 SAVINGS_WORDS = ("降低", "减少", "节约", "节省", "减排", "排放", "节能", "节电", "降耗", "替代", "消耗", "耗")
 _PRODUCTION_RE = re.compile("|".join(PRODUCTION_WORDS))
@@ -28,7 +28,7 @@ _HANDLING_RE = re.compile("|".join(HANDLING_WORDS))
 _SAVINGS_RE = re.compile("|".join(SAVINGS_WORDS))
 _SAVINGS_AFTER_RE = re.compile(r"(?:标准煤|标煤|煤耗|能耗|二氧化碳|碳排放|排放)")
 _HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)"
-                                rf"|[{_CJK}]{{1,5}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能
+                                rf"|[{_CJK}]{{1,8}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能, 200万吨精制烘干砂生产线
 # A count figure followed by what it counts as output: 3万辆的年产量.
 _COUNT_AFTER_RE = re.compile(r"(?:的)?(?:年?产量|产能|生产能力)")
 # Between two items of a list of outputs: a product name and a list comma (3.3万吨电解铝、1万吨铜材).
