@@ -25,12 +25,13 @@ from ner.rules import preannotate
 
 FILES = {"articles": "data/articles/whole_articles.refs.jsonl", "news": "data/heldout/investment_news.refs.jsonl"}
 FLOOR = {"COMPANY": 0.9}
-POLICIES = {
-    "rules REGION+CAPACITY": dict(rules_only=["REGION", "CAPACITY"], min_score=FLOOR),
-    "rules CAPACITY, model REGION": dict(rules_only=["CAPACITY"], min_score=FLOOR),
-    "rules CAPACITY, rules_first REGION": dict(rules_only=["CAPACITY"], rules_first=["REGION"], min_score=FLOOR),
-    "rules CAPACITY, rules_fill REGION": dict(rules_only=["CAPACITY"], rules_fill=["REGION"], min_score=FLOOR),
-    "model all": dict(min_score=FLOOR),
+POLICIES = {  # each with the default's company floor and model shapes (ner.combine.model_shapes)
+    "rules REGION+CAPACITY": dict(rules_only=["REGION", "CAPACITY"]),
+    "rules CAPACITY, model REGION": dict(rules_only=["CAPACITY"]),
+    "rules CAPACITY, rules_first REGION": dict(rules_only=["CAPACITY"], rules_first=["REGION"]),
+    "rules CAPACITY, rules_fill REGION": dict(rules_only=["CAPACITY"], rules_fill=["REGION"]),
+    "model all": dict(),
+    "model all, no shapes": dict(shapes=False),
 }
 
 
@@ -60,6 +61,7 @@ def main() -> None:
             texts, gold = [a.text for a in arts], [a.entities for a in arts]
             alone = tagger.tag(texts)
             for policy, kw in {"model alone": None, **POLICIES}.items():
+                kw = None if kw is None else {"min_score": FLOOR, "shapes": True, **kw}
                 spans = alone if kw is None else [finalize(t, m, rules=r, **kw) for t, m, r in zip(texts, alone, rules[name])]
                 scores = span_scores(gold, spans)
                 rec = ""

@@ -65,11 +65,15 @@ def prefer_rules(text: str, spans: list[Span], rule_types: Sequence[str], exclus
 
 
 _MAGNITUDE = "万萬亿億"
-_NO_NUMBER = ("几", "数")  # 几百万元, 数千万人民币: ANNOTATION.md "No number, no AMOUNT"
+_NO_NUMBER = ("几", "数")  # 几百万元, 数千万人民币: no number (ANNOTATION.md: "No number, no AMOUNT")
 _MIN_PLAIN_VALUE = 100_000  # an amount without 万/亿 below this is a price (10.77元/股, 666元 prizes, 160.88元/t)
-# a person's or a shareholder's role, or a deal role, written after a company name (万里马控股股东, 百亚股份董事,
-# 北方华创展台人士, 紫光集团联席, 中科恒运中选, 晨兴资本（领投）): not part of the name
-_ROLE_AFTER = re.compile(r"(?:控股股东|大股东|股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
+# a unit right after a magnitude with no currency: the figure counts shares, tonnes, area... (2000万股, 1.5万吨)
+_NOT_MONEY_AFTER = re.compile(r"股|吨|平|亩|人|辆|台|套|千瓦|瓦|度|片|只|头|户|个|家|次|桶|立方|公里|米|[kKMGT]?[Ww]|t\b")
+# a person's, a shareholder's or a deal's role written after a company name (百亚股份董事, 北方华创展台人士,
+# 紫光集团联席, 中科恒运中选, 晨兴资本（领投）, 泛海控股股东): not part of the name. Only 股东 is cut from
+# …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
+_ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
+_NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})
 
 
 def _amount_form(body: str) -> str | None:
@@ -77,12 +81,16 @@ def _amount_form(body: str) -> str | None:
     from ner.lexicon.units import CURRENCY_CODES
     from ner.normalize import normalize_amount
 
-    if body.endswith("元人民币"):  # 人民币 after 元 stays out
-        body = body[:-3]
-    cut = max([body.rfind(c) + 1 for c in _MAGNITUDE] + [body.rfind(c) + len(c) for c in CURRENCY_CODES if c in body])
+    currency = max((body.rfind(c) + len(c) for c in CURRENCY_CODES if c in body), default=0)
+    magnitude = max(body.rfind(c) + 1 for c in _MAGNITUDE)
+    cut = max(currency, magnitude)
     if cut <= 0 or body.startswith(_NO_NUMBER) or not any(ch.isdigit() or ch in "一二两三四五六七八九十百千" for ch in body[:cut]):
         return None
+    if currency < magnitude and _NOT_MONEY_AFTER.match(body, cut):
+        return None  # 2000万股, 1.5万吨: no money
     body = body[:cut]
+    if body.endswith("元人民币"):  # 人民币 after 元 stays out
+        body = body[:-3]
     if not any(c in body for c in _MAGNITUDE):
         try:
             value = normalize_amount(body).value
@@ -93,23 +101,34 @@ def _amount_form(body: str) -> str | None:
     return body
 
 
+def _company_form(name: str) -> str | None:
+    """``name`` without a role written after it, or None where only a role is left (大股东, 中小股东)."""
+    m = _ROLE_AFTER.search(name)
+    if m is None:
+        return name
+    rest = name[:m.start()]
+    return rest if len(rest) >= 2 and rest not in _NOT_A_NAME else None
+
+
 def model_shapes(text: str, spans: list[Span]) -> list[Span]:
     """Model spans held to the forms ANNOTATION.md gives (rule spans, score None, are left as they are).
 
-    * AMOUNT: a number, a magnitude (万/亿) and a currency, or a magnitude alone where the context makes it
-      money (投资85亿). A span running past its currency or magnitude is cut back to it (60亿元大 -> 60亿元,
-      60亿元人民币 -> 60亿元); one with neither (2305, a stock quote) or with no number (几百万元) is
+    * AMOUNT: a number, a magnitude (万/亿) and a currency, or a number and a magnitude with no currency
+      (投资85亿: the model's span says the context made it money). A span running past its currency or
+      magnitude is cut back to it (60亿元大 -> 60亿元, 60亿元人民币 -> 60亿元); one with neither (2305, a stock
+      quote), with no number (几百万元) or with another unit after its magnitude (2000万股, 1.5万吨) is
       dropped, and so is one without a magnitude worth less than 100,000 (a price: 10.77元/股, 666元; a
       contract's full-digit 51,080,000.00元 stays).
-    * COMPANY: a role written after the name (万里马控股股东, 百亚股份董事, 晨兴资本（领投）) is cut off.
+    * COMPANY: a role written after the name is cut off (百亚股份董事 -> 百亚股份, 晨兴资本（领投） -> 晨兴资本);
+      a span that is only a role (大股东, 中小股东) is dropped.
     """
     out = []
     for s in spans:
         body: str | None = s.text
         if s.score is not None and s.label == "AMOUNT":
             body = _amount_form(s.text)
-        elif s.score is not None and s.label == "COMPANY" and (m := _ROLE_AFTER.search(s.text)) and m.start() >= 2:
-            body = s.text[:m.start()]
+        elif s.score is not None and s.label == "COMPANY":
+            body = _company_form(s.text)
         if body == s.text:
             out.append(s)
         elif body:
@@ -135,7 +154,7 @@ def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[
 def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
-             policy: TagConfig | None = None, shapes: bool = True) -> list[Span]:
+             policy: TagConfig | None = None, shapes: bool = False) -> list[Span]:
     """The tagger's post-processing: drop spans shorter than ``min_length`` characters (the guidelines
     tag no one-character entity: abbreviations like 肇 are not tagged and a figure needs a number and
     a unit), model spans scoring below ``min_score`` of their type and, with ``shapes``, model amounts

@@ -19,7 +19,7 @@ from typing import Any, NoReturn, overload
 import numpy as np
 
 from ner.combine import MIN_LENGTH, MODEL_ONLY, finalize
-from ner.config import MAX_LENGTH, OVERLAP, tag_policy
+from ner.config import MAX_LENGTH, OVERLAP, TagConfig, tag_policy
 from ner.errors import UnsettledModelWarning
 from ner.model.backends import TorchEncoder
 from ner.model.decode import decode_tokens
@@ -212,6 +212,7 @@ def _saved_window(model_dir: Path) -> dict:
 
 
 def saved_policy(model_dir: str | Path) -> dict:
-    """The rule policy a model was saved with, as ``finalize`` arguments (``{}`` for none saved):
-    ``finalize(text, model_only_spans, **saved_policy(dir))`` is what ``load(dir)`` returns."""
-    return {k: v for k, v in _saved_window(Path(model_dir)).items() if k in MODEL_ONLY}
+    """The rule policy a model was saved with, as ``finalize`` arguments (``TagConfig``'s defaults for keys
+    not saved): ``finalize(text, model_only_spans, **saved_policy(dir))`` is what ``load(dir)`` returns."""
+    saved = {k: v for k, v in _saved_window(Path(model_dir)).items() if k in MODEL_ONLY}
+    return {"shapes": TagConfig().shapes, **saved}

@@ -356,7 +356,6 @@ def test_a_figure_given_as_history_is_an_earlier_projects_record():
 
 
 
-
 def test_a_place_in_the_project_name_is_its_site_and_its_short_form_joins():
     yunnan = "公司与21家单位作为联合体，被确定为“云南省重大传染病救治能力提升工程”的第一中标候选人。该项目总投资估算80.14亿元。"
     [rec] = build_records(yunnan, spans(yunnan, ("REGION", "云南省"), ("AMOUNT", "80.14亿元")))
@@ -366,6 +365,10 @@ def test_a_place_in_the_project_name_is_its_site_and_its_short_form_joins():
                  ("REGION", "广州开发区"))
     [rec] = build_records(guangzhou, ents)
     assert texts(rec["regions"]) == ["广州市黄埔区广州开发区", "广州开发区"]  # the site said short is the site
+    stated = "华为签约“长三角数据中心项目”，总投资30亿元。项目位于芜湖市。"
+    [rec] = build_records(stated, spans(stated, ("COMPANY", "华为"), ("REGION", "长三角"), ("AMOUNT", "30亿元"),
+                                        ("REGION", "芜湖市")))
+    assert texts(rec["regions"]) == ["芜湖市"]  # the stated site; a macro region in the name is a market
 
 
 def test_a_bids_fee_is_its_figure_and_a_companys_expenses_are_not():

@@ -341,6 +341,10 @@ def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     ("江苏省南通市通州湾示范区的项目", ["江苏省南通市通州湾示范区"]),
     ("位于天府新区仁寿县的基地", ["天府新区仁寿县"]),                  # a new area before the chain
     ("江苏省南通市的开发区", ["江苏省南通市"]),
+    ("江苏新平，", ["江苏"]),                                        # reaches the normaliser, which says no
+    ("从长沙市到株洲新区", ["长沙市", "株洲新区"]),                    # 到 links two places
+    ("在长沙市建设新区", ["长沙市"]), ("湖南省国家级新区", ["湖南省"]),  # a verb or a rank names no unit
+    ("这是国家级新区长沙县", ["长沙县"]),                              # 家级新区 starts in mid-word
 ])
 def test_place_chains_through_named_units_and_county_short_forms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
@@ -351,6 +355,7 @@ def test_place_chains_through_named_units_and_county_short_forms(text, places):
     ("项目已建成投产，供热能力 450蒸吨/小时，", "450蒸吨/小时"),          # boiler steam per hour
     ("一期项目为建设4座日熔化量1200吨光伏组件玻璃生产线", "1200吨"),     # daily melting capacity
     ("管理区内投资2亿元，建设200万吨精制烘干砂生产线", "200万吨"),      # the line's product between
+    ("新建20万吨锂电池正极材料生产线", "20万吨"),
 ])
 def test_capacity_units_and_contexts_of_whole_articles(text, surface):
     assert surface in [s.text for s in preannotate(text) if s.label == "CAPACITY"]

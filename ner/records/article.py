@@ -238,8 +238,8 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = join_project_company(text, attach_unnamed(records, same, text))
     # the stated site, the parties and the client are the article's project's, not an earlier one's
     earlier = [is_earlier(text, r) for r in records]
-    now = iter(add_clients(text, spans, add_partners(text, spans, add_stated_site(
-        text, spans, add_named_site(spans, [r for r, e in zip(records, earlier) if not e])), same)))  # one to one
+    now = iter(add_clients(text, spans, add_partners(text, spans, add_named_site(spans, add_stated_site(
+        text, spans, [r for r, e in zip(records, earlier) if not e])), same)))  # each maps records one to one
     records = [r if e else next(now) for r, e in zip(records, earlier)]
     sentences = split_sentences(text)
     records = [settle_roles_and_stage(text, sentences, r) for r in records]

@@ -12,7 +12,7 @@ from ner.records.text import _clause_before, _sentence_before
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
-    r"(?<!中标|合同|投标|项目|运营|服务)费用|收益|估值|总值|管理规模|基金规模|资产规模"  # a bid's or a contract's fee is its figure
+    r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理规模|基金规模|资产规模"  # a bid's or a contract's fee is its figure
 )
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")

@@ -66,12 +66,13 @@ def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: S
 
 
 def add_named_site(spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A record with no place takes the places inside its project's name (云南省重大传染病救治…工程,
-    国轩高科（唐山）…基地项目): a place that names a project is its site."""
+    """A record still without a place (after the stated site) takes the places inside its project's name
+    (云南省重大传染病救治…工程, 国轩高科（唐山）…基地项目): a place that names a project is its site; a country
+    or a macro region (长三角数据中心) names a market, not a site."""
     out = []
     for r in records:
         lo, hi = r["project_span"] or (0, 0)
-        inside = [s for s in spans if s.label == "REGION" and lo <= s.start and s.end <= hi]
+        inside = [s for s in spans if s.label == "REGION" and lo <= s.start and s.end <= hi and not _is_country(s.text)]
         out.append(_joined(r, "regions", inside, "place in the project name") if inside and not r["regions"] else r)
     return out
 

@@ -48,7 +48,7 @@ def find_capacities(text: str) -> list[Span]:
         unit = m.group("unit")
         kind = _UNIT_CLASS[unit]
         left = _clause_left(text, s)
-        right = text[e:e + 8]
+        right = text[e:e + 12]  # room for a product name before 生产线 (200万吨精制烘干砂生产线)
         if _SAVINGS_RE.search(left) or _SAVINGS_AFTER_RE.match(right):
             continue
         if unit == "度" and not re.search("[万亿]", m.group("q")):

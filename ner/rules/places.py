@@ -47,9 +47,12 @@ _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及�
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 # A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区), or a
 # new area right before one (天府新区仁寿县): the chain goes on through it.
-_NAME = r"[^\W\d_a-zA-Z的和与及在等各全该本每个]"
-_UNIT_AFTER_RE = re.compile(rf"{_NAME}{{2,4}}?(?:管理区|示范区|试验区|新区|开发区|高新区|经开区)")
-_AREA_BEFORE_RE = re.compile(rf"{_NAME}{{2}}新区")
+# The unit's own name: no link word (到, 至: 从长沙市到株洲新区 is two places) and no verb or rank before it
+# (在长沙市建设新区, 湖南省国家级新区 name no unit).
+_NAME = r"[^\W\d_a-zA-Z的和与及在等各全该本每个到至从向经]"
+_UNIT_AFTER_RE = re.compile(rf"(?!建设|打造|设立|创建|获批|国家|成立|规划|新建|组建|设|建){_NAME}{{2,4}}?"
+                            r"(?:管理区|示范区|试验区|新区|开发区|高新区|经开区)")
+_AREA_BEFORE_RE = re.compile(rf"(?!国家|家级){_NAME}{{2}}新区")
 
 
 def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
@@ -76,8 +79,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if zone:
             m = Match(m.start, zone.end(), "zone")
         elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
-                and not (pieces and pieces[-1].end == m.start and not _UNIT_AFTER_RE.match(text, m.start)
-                         and not re.match(_NAME, text[m.end:m.end + 1]) and _short_under(text[pieces[-1].start:m.end])):
+                and not (pieces and pieces[-1].end == m.start and not re.match(_NAME, text[m.end:m.end + 1])
+                         and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
             # or right after its own province or city, ending a word (江苏如东800MW; not 七台河市桃山湖)
         if _inside_company_brackets(text, m, pieces):
@@ -93,7 +96,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     out = []
     for m in chains:
         unit = _UNIT_AFTER_RE.match(text, m.end) if m.level != "macro" else None
-        if unit and not _is_body_after(text, unit.end()):
+        if unit and not _is_body_after(text, unit.end()):  # a place inside the unit (安新 in 雄安新区) goes with it
             m = Match(m.start, unit.end(), "zone")
         area = _AREA_BEFORE_RE.fullmatch(text, max(0, m.start - 4), m.start) if m.level != "macro" else None
         if area and not (out and out[-1].end > area.start()):
