@@ -69,6 +69,8 @@ _NO_NUMBER = ("几", "数")  # 几百万元, 数千万人民币: no number (ANNO
 _MIN_PLAIN_VALUE = 100_000  # an amount without 万/亿 below this is a price (10.77元/股, 666元 prizes, 160.88元/t)
 # a unit right after a magnitude with no currency: the figure counts shares, tonnes, area... (2000万股, 1.5万吨)
 _NOT_MONEY_AFTER = re.compile(r"股|吨|平|亩|人|辆|台|套|千瓦|瓦|度|片|只|头|户|个|家|次|桶|立方|公里|米|[kKMGT]?[Ww]|t\b")
+# what ends a currency's name, for currencies CURRENCY_CODES lacks (比索, 埃镑, 第纳尔, 林吉特)
+_CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|姆|铢|比|币|元)")
 # a person's, a shareholder's or a deal's role written after a company name (百亚股份董事, 北方华创展台人士,
 # 紫光集团联席, 中科恒运中选, 晨兴资本（领投）, 泛海控股股东): not part of the name. Only 股东 is cut from
 # …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
@@ -88,6 +90,8 @@ def _amount_form(body: str) -> str | None:
         return None
     if currency < magnitude and _NOT_MONEY_AFTER.match(body, cut):
         return None  # 2000万股, 1.5万吨: no money
+    if currency < magnitude and _CURRENCY_LIKE.fullmatch(body, cut):
+        return body  # a currency the list lacks (5250亿比索, 250亿埃镑): the span stands
     body = body[:cut]
     if body.endswith("元人民币"):  # 人民币 after 元 stays out
         body = body[:-3]
