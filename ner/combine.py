@@ -114,7 +114,7 @@ def _company_form(name: str) -> str | None:
     return rest if len(rest) >= 2 and rest not in _NOT_A_NAME else None
 
 
-def model_shapes(text: str, spans: list[Span]) -> list[Span]:
+def model_shapes(spans: list[Span]) -> list[Span]:
     """Model spans held to the forms ANNOTATION.md gives (rule spans, score None, are left as they are).
 
     * AMOUNT: a number, a magnitude (万/亿) and a currency, or a number and a magnitude with no currency
@@ -183,7 +183,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     spans = [s for s in spans if s.end - s.start >= min_length
              and (s.score is None or s.score >= floor.get(s.label, 0.0))]
     if shapes:
-        spans = [s for s in model_shapes(text, spans) if s.end - s.start >= min_length]
+        spans = [s for s in model_shapes(spans) if s.end - s.start >= min_length]
     if rules is None and (rules_only or rules_first or rules_fill):
         from ner.rules import preannotate
 

@@ -383,7 +383,7 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
     from ner.types import Span
 
     text = f"据悉{found}。"
-    out = model_shapes(text, [Span(2, 2 + len(found), "AMOUNT", found, 0.9), Span(0, 2, "AMOUNT", "据悉")])
+    out = model_shapes([Span(2, 2 + len(found), "AMOUNT", found, 0.9), Span(0, 2, "AMOUNT", "据悉")])
     assert [s.text for s in out if s.score is not None] == ([kept] if kept else [])
     assert [s.text for s in out if s.score is None] == ["据悉"]  # rule spans are not the model's to cut
     assert all(text[s.start:s.end] == s.text for s in out)
@@ -396,5 +396,5 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.types import Span
 
     spans = [Span(0, len(found), "COMPANY", found, 0.95)]
-    assert [s.text for s in model_shapes(found, spans)] == ([kept] if kept else [])
+    assert [s.text for s in model_shapes(spans)] == ([kept] if kept else [])
     assert [s.text for s in finalize(found, spans)] == [found]  # only with the policy's shapes

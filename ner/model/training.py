@@ -190,8 +190,13 @@ def train(cfg: Config, progress: bool = True) -> dict:
 
     A run stopped by ``train.max_minutes`` before it settled (``budget_verdict``) still writes its model,
     marked ``"settled": false`` in metrics.json, then raises ``UnsettledTrainingError`` unless
-    ``train.accept_unsettled``."""
+    ``train.accept_unsettled``. A first stage named by ``model.base_config`` is trained first (``first_stage``)."""
     first_stage(cfg, progress)
+    return _train_stage(cfg, progress)
+
+
+def _train_stage(cfg: Config, progress: bool) -> dict:
+    """``train`` of ``cfg`` alone, its first stage (if any) already in place."""
     t0 = time.time()
     set_seed(cfg.train.seed)
     if cfg.train.threads:
@@ -370,7 +375,7 @@ def first_stage(cfg: Config, progress: bool = True, _chain: tuple[str, ...] = ()
                           "training_config.yaml); delete that folder to retrain the first stage")
     print(f"first stage: training {where} into {stage.output_dir}", file=sys.stderr, flush=True)
     first_stage(stage, progress, (*_chain, where))
-    train(stage, progress)
+    _train_stage(stage, progress)
 
 
 def is_trained(output_dir: str | Path) -> bool:
