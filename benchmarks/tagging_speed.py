@@ -86,9 +86,9 @@ def child(args) -> dict:
             "saved": [[(s.start, s.end, s.label) for s in doc] for doc in saved]}), encoding="utf-8")
     else:  # ner tag, as the command runs: JSONL in, JSONL out
         import ner
-        from ner.batch.run import tag_documents
+        from ner.batch.run import DOCS_PER_CALL, tag_documents
 
-        per_call = 1 if kind == "ner-tag-1" else 64
+        per_call = 1 if kind == "ner-tag-1" else DOCS_PER_CALL  # as `ner tag` runs by default
         tagger = ner.load(args.dir, backend=backend, background_rules=kind != "ner-tag-inline")
         loaded = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:

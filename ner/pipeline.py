@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, NoReturn, overload
 
@@ -122,10 +123,17 @@ class Tagger:
         entities = self._entities(text, tokens, probs)
         return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
 
-    def _run(self, texts: list[str], finish: Callable[[str, Any, np.ndarray], Any]) -> list:
+    def _run(self, texts: list[str], finish: Callable[[str, Any, np.ndarray], Any], wait: bool = True) -> list:
         """``finish(text, tokens, probs)`` of every text, in input order (``ner.model.inference.run_texts``)."""
         return run_texts(self.encoder, self.tokenizer, texts, self.max_length, self.overlap, self.batch_size, finish,
-                         self.background_rules)
+                         self.background_rules, wait)
+
+    def submit(self, texts: Sequence[str]) -> list[Future]:
+        """``extract`` of several texts that returns once the model has read them all: a future of each
+        text's ``{"entities", "records"}``, in input order, built on the background thread while the caller
+        goes on, e.g. with the model on the next texts (``ner tag`` does so). A text that cannot be
+        finished raises from its future's ``result()``."""
+        return self._run(_check_texts(texts), self._extracted, wait=False)
 
     @overload
     def extract(self, text: str) -> Extracted: ...

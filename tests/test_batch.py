@@ -304,3 +304,72 @@ def test_parquet_rows_are_documents(tmp_path):
     assert counts["tagged"] == 1 and counts["failed"] == 2
     assert got["d.parquet:1"]["entities"][0]["text"] == "5亿元" and got["d.parquet:1"]["id"] == "p1"
     assert "empty 'text'" in got["d.parquet:2"]["error"] and "cannot read it as parquet" in got["bad.parquet"]["error"]
+
+
+# --- issue 17: the model reads the next documents while the last ones' records are built ----------------
+
+def test_submitted_batches_keep_order_and_lose_nothing(char_tokenizer, tmp_path, monkeypatch):
+    """``ner tag`` with a real Tagger: each flush's documents go to the model (``Tagger.submit``) while the
+    previous flush's records are built; the rows equal one ``extract`` per document, in input order; a
+    document whose records fail is one error line; an interrupted model still writes what was done."""
+    import threading
+
+    from ner.pipeline import Tagger
+    from tests.test_tagger import OracleModel
+
+    ids = char_tokenizer.convert_tokens_to_ids(char_tokenizer.tokenize("75亿元"))
+    tagger = Tagger(OracleModel(ids), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu")
+    texts = [f"第{k}个项目在长沙市建设，总投资75亿元。" * (1 + k % 3) for k in range(9)] + ["BAD 75亿元"]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": f"d{k}", "text": t}, ensure_ascii=False) + "\n"
+                                               for k, t in enumerate(texts)), encoding="utf-8")
+    extracted = tagger._extracted
+    threads = set()
+
+    def records(text, tokens, probs):
+        threads.add(threading.current_thread().name)
+        if text.startswith("BAD"):
+            raise ValueError("no records")
+        return extracted(text, tokens, probs)
+
+    monkeypatch.setattr(tagger, "_extracted", records)
+    events = []
+    forward = tagger.encoder.__class__.__call__
+
+    def logged(self, *a):
+        events.append("model")
+        return forward(self, *a)
+
+    monkeypatch.setattr(tagger.encoder.__class__, "__call__", logged)
+    out = tmp_path / "out.jsonl"
+    counts = tag_documents(tagger, [str(tmp_path / "in.jsonl")], out, batch_size=3,
+                           sink=lambda row, text: events.append("row"))
+    assert events[:4] == ["model", "model", "row", "row"]  # the second batch was read before the first written
+    got = lines(out)
+    assert [r["id"] for r in got] == [f"d{k}" for k in range(10)] and counts == {
+        "tagged": 9, "failed": 1, "skipped": 0, "duplicate_ids": 0}
+    assert [{"entities": r["entities"], "records": r["records"]} for r in got[:9]] == [
+        extracted(t, *_probs(tagger, t)) for t in texts[:9]]
+    assert "ValueError: no records" in got[9]["error"] and got[9]["entities"] == []
+    assert any(name.startswith("ner-rules") for name in threads)  # built beside the model
+
+    calls = 0
+
+    def interrupted(self, *a):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return forward(self, *a)
+
+    monkeypatch.setattr(tagger.encoder.__class__, "__call__", interrupted)
+    again = tmp_path / "again.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        tag_documents(tagger, [str(tmp_path / "in.jsonl")], again, batch_size=3)
+    assert len(done_keys(again)) == 6  # both flushes the model had read are written, none lost
+
+
+def _probs(tagger, text):
+    """(tokens, probs) of one text, as the tagger hands them to ``_extracted``."""
+    got = []
+    tagger._run([text], lambda t, tokens, probs: got.append((tokens, probs)))
+    return got[0]

@@ -15,8 +15,11 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ner.data.io import atomic_write
 from ner.errors import NerError
@@ -29,7 +32,7 @@ from ner.batch.inputs import Document, check_inputs, iter_documents, printable
 
 log = logging.getLogger(__name__)
 
-DOCS_PER_CALL = 64  # documents tagged in one call and journalled together
+DOCS_PER_CALL = 512  # documents the model reads in one call (windows sorted by length) and journalled together
 MAX_WARNINGS = 10  # duplicate ids named one by one; the rest are counted
 
 
@@ -164,9 +167,10 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
     bar = tqdm(desc="tag", unit="doc", disable=not progress)
     with journal.open("a", encoding="utf-8") as out:
         pending: list[Document] = []
+        in_flight: list = []  # (documents, their rows when ready): submitted to the model, not yet written
 
-        def flush():
-            for d, row in zip(pending, tag_rows(tagger, pending, with_text=fmt == "html")):
+        def write(docs: list[Document], ready: Callable[[], list[dict]]) -> None:
+            for d, row in zip(docs, ready()):
                 if row.get("error"):
                     counts["failed"] += 1
                 else:
@@ -175,8 +179,19 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
                         sink(row, d.text)
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
-            bar.update(len(pending))
+            bar.update(len(docs))
+
+        def flush():
+            """The model reads the pending documents while the previous ones' records are still being built;
+            then those are written (also when this is interrupted), and these wait for the next flush."""
+            docs = list(pending)
             pending.clear()
+            try:
+                submitted = [(docs, submit_rows(tagger, docs, with_text=fmt == "html"))] if docs else []
+            finally:
+                while in_flight:
+                    write(*in_flight.pop(0))
+            in_flight.extend(submitted)
 
         for doc in iter_documents(inputs):
             if first_source.setdefault(doc.id, doc.source) != doc.source:
@@ -192,6 +207,7 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
             if len(pending) >= batch_size:
                 flush()
         flush()
+        flush()  # the last documents submitted
     bar.close()
     if counts["duplicate_ids"] > MAX_WARNINGS:
         log.warning("%d documents in all share an id with an earlier one; each is kept", counts["duplicate_ids"])
@@ -203,31 +219,58 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
 def tag_rows(tagger, docs: list[Document], with_text: bool = False) -> list[dict]:
     """One output row per document, in order: ``{"id", "source", "entities", "records"}`` (with ``text``
     for the HTML page), or ``{"id", "source", "error", "entities": [], "records": []}`` for a document
-    that could not be read or tagged. The readable ones go to ``tagger.extract`` in one call; if that
-    call fails, they are tagged one by one so that only the bad document fails."""
+    that could not be read or tagged (``submit_rows``, waited for)."""
+    return submit_rows(tagger, docs, with_text)()
+
+
+def submit_rows(tagger, docs: list[Document], with_text: bool = False) -> Callable[[], list[dict]]:
+    """Start tagging ``docs``; return the function that gives their rows (``tag_rows``) once ready.
+
+    The readable documents go to the tagger in one call (``Tagger.submit``: it returns once the model has
+    read them, their records being built in the background; a tagger with only ``extract`` is waited for).
+    If that call fails, they are tagged one by one, so that only the bad document fails."""
     ok = [d for d in docs if d.error is None]
+    texts = [d.text for d in ok]
     try:  # one call: the windows of all these documents are batched by length
-        results = tagger.extract([d.text for d in ok]) if ok else []
+        if not ok:
+            results = []
+        elif hasattr(tagger, "submit"):
+            results = tagger.submit(texts)
+        else:
+            results = [_settled(lambda r=r: r) for r in tagger.extract(texts)]
     except Exception:  # noqa: BLE001 - one bad batch: retry one by one
-        results = []
-        for d in ok:
+        results = [_settled(lambda d=d: tagger.extract(d.text)) for d in ok]
+
+    def rows() -> list[dict]:
+        by_doc = {}
+        for d, future in zip(ok, results):
             try:
-                results.append(tagger.extract(d.text))
+                by_doc[id(d)] = future.result()
             except Exception as e:  # noqa: BLE001 - recorded as an error line, run goes on
                 d.error = f"{d.source}: tagging failed ({e.__class__.__name__}: {printable(str(e))})"
-                results.append(None)
-    by_doc = {id(d): r for d, r in zip(ok, results)}
-    rows = []
-    for d in docs:
-        res = by_doc.get(id(d))
-        if d.error is not None or res is None:
-            rows.append({"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []})
-            continue
-        row = {"id": d.id, "source": d.source, **res}
-        if with_text:  # the page shows the text; JSONL and CSV stay compact
-            row["text"] = d.text
-        rows.append(row)
+        out = []
+        for d in docs:
+            res = by_doc.get(id(d))
+            if d.error is not None or res is None:
+                out.append({"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []})
+                continue
+            row = {"id": d.id, "source": d.source, **res}
+            if with_text:  # the page shows the text; JSONL and CSV stay compact
+                row["text"] = d.text
+            out.append(row)
+        return out
+
     return rows
+
+
+def _settled(work: Callable[[], Any]) -> Future:
+    """A future holding ``work()``'s result, or the exception it raised (not KeyboardInterrupt)."""
+    future: Future = Future()
+    try:
+        future.set_result(work())
+    except Exception as e:  # noqa: BLE001 - raised again by future.result(), where the row is made
+        future.set_exception(e)
+    return future
 
 
 def write_jsonl_rows(output: Path, rows: list[dict]) -> None:

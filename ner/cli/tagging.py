@@ -21,7 +21,8 @@ from ner.model.backends import BACKENDS
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
 @click.option("--batch-size", default=DOCS_PER_CALL, show_default=True,
-              help="Documents per call to the tagger (their windows are batched by length) and per journal write.")
+              help="Documents per call to the tagger (their windows are batched by length; the model reads the next call's "
+              "while this one's records are built) and per journal write.")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
               help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "
               "within the quality limits here (torch-bf16 on a CPU with bf16, else onnx where exported, else torch).")

@@ -17,10 +17,12 @@ from ner.model.features import featurize
 
 def run_texts(encoder: Callable[[np.ndarray, np.ndarray], Any], tokenizer, texts: Sequence[str], max_length: int,
               overlap: int, batch_size: int, finish: Callable[[str, Any, np.ndarray], Any],
-              background: bool = True) -> list:
+              background: bool = True, wait: bool = True) -> list:
     """``finish(text, tokens, probs)`` of every text, in input order. The windows of all texts are
     sorted by length and batched (``batch_size`` windows); a text is finished (on the background thread
-    with ``background``) once its last window has been through the model."""
+    with ``background``) once its last window has been through the model. ``wait=False`` returns as soon
+    as the model has read every window: a future of each text's ``finish``, finished in the background
+    while the caller goes on (``Tagger.submit``)."""
     feats = [featurize(t, tokenizer, max_length, overlap) for t in texts]
     jobs = [(d, w) for d, f in enumerate(feats) for w in range(len(f.windows))]
     jobs.sort(key=lambda j: len(feats[j[0]].input_ids[j[1]]))
@@ -39,6 +41,7 @@ def run_texts(encoder: Callable[[np.ndarray, np.ndarray], Any], tokenizer, texts
             futures[d] = pool.submit(finish, texts[d], feats[d].tokens, probs)
         window_probs[d] = []
 
+    finished = False
     try:
         for d, n in enumerate(left):
             if n == 0:
@@ -58,10 +61,11 @@ def run_texts(encoder: Callable[[np.ndarray, np.ndarray], Any], tokenizer, texts
                 left[d] -= 1
                 if left[d] == 0:
                     done(d)
-        return [f.result() for f in futures]
+        finished = True
+        return [f.result() for f in futures] if wait else futures
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:  # a failed run cancels its queued texts; a submitted one lets them finish
+            pool.shutdown(wait=wait or not finished, cancel_futures=not finished)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
