@@ -378,3 +378,39 @@ def test_a_bids_fee_is_its_figure_and_a_companys_expenses_are_not():
     m = {"start": 0, "end": 0, "value": 3e8}
     costs = "公司2019年研发费用为3亿元。"
     assert is_background_amount(costs, {**m, "start": costs.find("3亿元"), "end": costs.find("3亿元") + 3})
+
+
+ROUND = ("海通证券领投柏睿数据2亿融资\n\n"
+         "柏睿数据完成了新一轮约2亿元人民币C轮融资。本轮融资由海通证券旗下南方融合基金与盛石资本旗下长三角产业创新基金联合领投，"
+         "东方嘉富追加投资。今年6月，柏睿数据曾宣布融资7000万元，由方源资本（FountainVest Partners）领投。"
+         "柏睿数据寻求约20亿元的估值。")
+ROUND_ENTS = (("COMPANY", "海通证券"), ("COMPANY", "柏睿数据"), ("AMOUNT", "2亿"), ("COMPANY", "柏睿数据"),
+              ("AMOUNT", "2亿元"), ("COMPANY", "海通证券"), ("COMPANY", "南方融合基金"), ("COMPANY", "盛石资本"),
+              ("COMPANY", "长三角产业创新基金"), ("COMPANY", "东方嘉富"), ("COMPANY", "柏睿数据"), ("AMOUNT", "7000万元"),
+              ("COMPANY", "方源资本"), ("COMPANY", "FountainVest Partners"), ("COMPANY", "柏睿数据"), ("AMOUNT", "20亿元"))
+
+
+def test_a_rounds_investors_join_its_record_and_a_valuation_is_no_figure():
+    """Investors named in the sentence before 领投/追加投资 join the round they fund: the one whose figure
+    the sentence states (7000万元), else the nearest record of the sentence's or the headline's company
+    (2亿元); another name in brackets is an alias (方源资本（FountainVest Partners）); 的估值 is no figure."""
+    recs = build_records(ROUND, spans(ROUND, *ROUND_ENTS))
+    by_amount = {a["text"]: r for r in recs for a in r["amounts"]}
+    assert set(by_amount) == {"2亿", "2亿元", "7000万元"}  # the valuation is in no record
+    now, june = by_amount["2亿元"], by_amount["7000万元"]
+    assert set(texts(now["companies"])) == {"海通证券", "柏睿数据", "南方融合基金", "盛石资本", "长三角产业创新基金", "东方嘉富"}
+    assert any(link.startswith("investors: ") for link in now["links"])
+    assert set(texts(june["companies"])) == {"柏睿数据", "方源资本", "FountainVest Partners"}
+    assert defined_aliases(ROUND, spans(ROUND, *ROUND_ENTS))["方源资本"] == {"FountainVest Partners"}
+
+
+ROUNDUP = ("霍尼韦尔任命新总裁；ABB收购上海联桩\n"
+          "力拓启动1000万美元的试点项目。该公司已拨出1000万美元，用于建设一个年产10吨碳酸锂的试点工厂。")
+
+
+def test_this_company_is_the_one_named_last_not_the_headlines():
+    """该公司 refers to the company named last in its paragraph (力拓), so the headline's companies stay out."""
+    ents = spans(ROUNDUP, ("COMPANY", "霍尼韦尔"), ("COMPANY", "ABB"), ("COMPANY", "上海联桩"), ("COMPANY", "力拓"),
+                 ("AMOUNT", "1000万美元"), ("AMOUNT", "1000万美元"), ("CAPACITY", "10吨"))
+    [rec] = build_records(ROUNDUP, ents)
+    assert set(texts(rec["companies"])) == {"力拓"}

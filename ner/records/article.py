@@ -17,8 +17,9 @@ that describe no project. ``consolidate`` turns them into what ANNOTATION.md ask
    no project figure; a record left with no figure, project name or company is dropped.
 4. ``add_protagonists``, ``attach_unnamed``, ``join_project_company``: the headline's (or a digest
    item's) company joins its own records; figure-only records join the project they belong to.
-5. ``add_stated_site``, ``add_partners``, ``add_clients``: the stated site, a consortium's members and
-   joint investors, and a bid's client.
+5. ``add_stated_site``, ``add_partners``, ``add_clients``, ``add_investors``: the stated site, a
+   consortium's members and joint investors, a bid's client, and a financing round's investors (领投,
+   跟投, 追加投资, 参与…融资).
 6. ``companies``: every mention in the article of a record's companies, each surface form: a
    company mention joins when one name contains the other (德赛电池 / 湖南德赛电池), after the legal
    form is removed (有限公司, 股份有限公司, …), or when the article defines one as the other's short name
@@ -40,8 +41,8 @@ from typing import Any
 from ner.records.background import drop_background, in_history, is_earlier, split_history
 from ner.records.cues import settle_roles_and_stage
 from ner.records.edits import _joined, _mention, _union
-from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_partners, add_protagonists, article_alias,
-                                 company_alias, expand_companies, is_agent)
+from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
+                                 article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
 from ner.records.text import _sentence_before, find_project_names, split_sentences
 from ner.types import Span
@@ -240,7 +241,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     earlier = [is_earlier(text, r) for r in records]
     now = iter(add_clients(text, spans, add_partners(text, spans, add_named_site(spans, add_stated_site(
         text, spans, [r for r, e in zip(records, earlier) if not e])), same)))  # each maps records one to one
-    records = [r if e else next(now) for r, e in zip(records, earlier)]
+    records = add_investors(text, spans, [r if e else next(now) for r, e in zip(records, earlier)], same)
     sentences = split_sentences(text)
     records = [settle_roles_and_stage(text, sentences, r) for r in records]
     return expand_regions(expand_companies(text, records, spans, same), spans, hint)

@@ -17,7 +17,7 @@ _BACKGROUND = re.compile(
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
 # a figure that names itself a market or a sector (4390亿美元的全球产业规模, IBS预测的1.1万亿美元市场)
-_SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)")
+_SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)|的?(?:估值|市值)")
 _PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
@@ -31,7 +31,7 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     capital too, unless it is the project company's or that of a capital increase; the words before a
     list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元), a price, a sector target
     (到2025年…产业规模将达500亿元), a figure that calls itself a market's or a sector's (4390亿美元的全球产业
-    规模) or an output value that no project is said to reach (a project's 达产后年产值 stays)."""
+    规模) or a company's value (寻求约100亿美元的估值), or an output value that no project is said to reach (a project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True

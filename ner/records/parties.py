@@ -47,12 +47,14 @@ _DEFINES = re.compile(r"[（(][^（()）]{0,20}?(?:以下简称|以下称|下称
 
 def defined_aliases(text: str, spans: Sequence[Span]) -> dict[str, set[str]]:
     """Short names the article defines for a company (海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）,
-    中广核电力销售有限公司（下称：中广核售电）, 数字政通（证券代码：杭州园林）): ``{name: {its other names}}``,
-    both ways. The definition starts right after the company (a bracket, then 以下简称/下称/简称/证券代码)."""
+    中广核电力销售有限公司（下称：中广核售电）, 数字政通（证券代码：杭州园林）) and other names it gives in
+    brackets (方源资本（FountainVest Partners））: ``{name: {its other names}}``, both ways. The definition
+    starts right after the company (a bracket, then 以下简称/下称/简称/证券代码, or the other name alone)."""
     companies = sorted((s for s in spans if s.label == "COMPANY"), key=lambda s: s.start)
     out: dict[str, set[str]] = {}
     for a, b in zip(companies, companies[1:]):
-        if b.start - a.end <= 24 and _DEFINES.match(text[a.end:b.start]) and a.text != b.text:
+        bracketed = text[a.end:b.start] in ("（", "(") and text[b.end:b.end + 1] in ("）", ")")  # 方源资本（FountainVest）
+        if b.start - a.end <= 24 and (bracketed or _DEFINES.match(text[a.end:b.start])) and a.text != b.text:
             out.setdefault(a.text, set()).add(b.text)
             out.setdefault(b.text, set()).add(a.text)
     return out
@@ -156,7 +158,8 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
     def theirs(r: dict[str, Any], heads: list[Span]) -> bool:
         """No company of its own, or one the article calls a subsidiary, or a figure's or the project
         name's sentence says 公司 or 双方 (the company, the parties) before it, outside a company name,
-        the company named last before that word being none or the heads (据宝丰预计，公司100兆瓦项目: 宝丰's)."""
+        the company named last before that word being none or the heads (据宝丰预计，公司100兆瓦项目: 宝丰's;
+        for 该公司, this company, the one named last in the paragraph)."""
         if not r["companies"] or any(same(m["text"], o) for m in r["companies"] for o in owned):
             return True
         points = [m["start"] for m in (*r["amounts"], *r["capacities"])] + (r["project_span"] or [])[:1]
@@ -165,7 +168,9 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
             for k in _THE_COMPANY.finditer(text, lo, p):
                 if any(c.start <= k.start() < c.end for c in companies):
                     continue
-                named = [c for c in companies if lo <= c.start and c.end <= k.start()]
+                # 该公司 (this company) is the one named last before it in the paragraph, not the headline's
+                start = text.rfind("\n", 0, k.start()) + 1 if text[k.start() - 1:k.start()] == "该" else lo
+                named = [c for c in companies if start <= c.start and c.end <= k.start()]
                 if not named or any(same(named[-1].text, h.text) for h in heads):
                     return True
         return False
@@ -255,3 +260,52 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
         extra = [c for c in found if c.text not in have]
         out.append(_joined(r, "companies", extra, "client") if extra and not _is_aggregate(text, r) else r)
     return out
+
+
+_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?[^，,。；;！？!?\n]{0,12}?(?:融资|投资)")
+
+
+def investors(text: str, spans: Sequence[Span]) -> list[tuple[int, list[Span]]]:
+    """The investors of a financing round (本轮融资由A旗下B与C联合领投，D追加投资; 包括A、B在内的现有投资者
+    正计划参与X的新一轮投资): the companies of the sentence before each round word (领投, 跟投, 参投, 追加投资,
+    参与…融资), agents aside; ``[(where the word is, the investors)]``."""
+    companies = [s for s in spans if s.label == "COMPANY"]
+    out = []
+    for m in _ROUND.finditer(text):
+        lo = m.start() - len(_sentence_before(text, m.start()))
+        found = [c for c in companies if lo <= c.start and c.end <= m.start() and not is_agent(text, _mention(c))]
+        if found:
+            out.append((m.start(), found))
+    return out
+
+
+def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
+                  same: Alias = company_alias) -> list[dict[str, Any]]:
+    """ANNOTATION.md (docs/annotation.md): a financing lists the investors with the company financed. A
+    round's investors (``investors``) join the record of the round: the one with a figure in the
+    round word's sentence, else, of the records that have a company of that sentence (or, when it names
+    none but the investors, of the headline), the one with the nearest figure before it (or after it)."""
+    rounds = investors(text, spans)
+    if not rounds or not records:
+        return records
+    heads = protagonists(text, spans)
+    extra: dict[int, dict[tuple[int, int], Span]] = {}
+    for at, found in rounds:
+        lo = at - len(_sentence_before(text, at))
+        hi = next((k + 1 for k in range(at, len(text)) if text[k] in "。！？!?\n"), len(text))
+        names = [c for c in spans if c.label == "COMPANY" and lo <= c.start < hi and c not in found] or heads
+
+        def distance(k: int) -> tuple[bool, int]:
+            """Nearest figure before the round word first (本轮 is the round told before), else after it."""
+            figs = [m["start"] for m in (*records[k]["amounts"], *records[k]["capacities"])]
+            before = [at - f for f in figs if f < at]
+            return (not before, min(before or [abs(f - at) for f in figs] or [len(text)]))
+        mine = [k for k, r in enumerate(records) if any(lo <= m["start"] < hi for m in (*r["amounts"], *r["capacities"]))]
+        if not mine:
+            mine = [k for k, r in enumerate(records) if any(same(m["text"], c.text) for m in r["companies"] for c in names)]
+            mine = sorted(mine, key=distance)[:1]
+        for k in mine:
+            have = {(m["start"], m["end"]) for m in records[k]["companies"]}
+            extra.setdefault(k, {}).update({(c.start, c.end): c for c in found if (c.start, c.end) not in have})
+    return [_joined(r, "companies", list(extra[k].values()), "investors") if extra.get(k) else r
+            for k, r in enumerate(records)]
