@@ -415,3 +415,19 @@ def test_this_company_is_the_one_named_last_not_the_headlines():
                  ("AMOUNT", "1000万美元"), ("AMOUNT", "1000万美元"), ("CAPACITY", "10吨"))
     [rec] = build_records(ROUNDUP, ents)
     assert set(texts(rec["companies"])) == {"力拓"}
+
+
+def test_a_parent_in_brackets_is_no_alias_and_a_past_or_generic_round_joins_no_project():
+    """Only a Latin name in brackets is another name (a Chinese one may be the parent: 中交一公局（中国交建）);
+    a round the article tells as history (曾获…领投) or a generic 参与…投资 joins no project record."""
+    text = "长沙地铁6号线项目中标金额50亿元，中标单位为中交一公局（中国交建）。另外，中国交建在广州投资30亿元建设港口。"
+    ents = spans(text, ("REGION", "长沙"), ("AMOUNT", "50亿元"), ("COMPANY", "中交一公局"), ("COMPANY", "中国交建"),
+                 ("COMPANY", "中国交建"), ("REGION", "广州"), ("AMOUNT", "30亿元"))
+    assert defined_aliases(text, ents) == {}
+    assert len(build_records(text, ents)) == 2
+    text = ("宁德时代将在长沙投资100亿元建设电池工厂。2018年，宁德时代上市前曾获红杉资本领投的融资。"
+            "长沙市政府表示将积极参与新能源产业投资。")
+    ents = spans(text, ("COMPANY", "宁德时代"), ("REGION", "长沙"), ("AMOUNT", "100亿元"), ("COMPANY", "宁德时代"),
+                 ("COMPANY", "红杉资本"))
+    [rec] = build_records(text, ents)
+    assert set(texts(rec["companies"])) == {"宁德时代"} and not any(link.startswith("investors") for link in rec["links"])

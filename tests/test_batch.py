@@ -373,3 +373,66 @@ def _probs(tagger, text):
     got = []
     tagger._run([text], lambda t, tokens, probs: got.append((tokens, probs)))
     return got[0]
+
+
+def test_a_records_failure_with_rules_inline_fails_one_document(char_tokenizer, tmp_path, monkeypatch):
+    """With the rules on the model's thread (``background_rules=False``) a failing document is one error
+    line and the model reads the batch once (no retry one by one); an interrupt while the last batch is
+    written cancels what is not built, journals what was, and is raised."""
+    from ner.pipeline import Tagger
+    from tests.test_tagger import OracleModel
+
+    ids = char_tokenizer.convert_tokens_to_ids(char_tokenizer.tokenize("75亿元"))
+    tagger = Tagger(OracleModel(ids), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu",
+                    background_rules=False)
+    texts = ["总投资75亿元。", "BAD 75亿元", "在长沙投资75亿元。"]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"id": f"d{k}", "text": t}, ensure_ascii=False) + "\n"
+                                               for k, t in enumerate(texts)), encoding="utf-8")
+    extracted, calls = tagger._extracted, []
+
+    def records(text, tokens, probs):
+        if text.startswith("BAD"):
+            raise ValueError("no records")
+        return extracted(text, tokens, probs)
+
+    forward = tagger.encoder.__class__.__call__
+
+    def counted(self, *a):
+        calls.append(1)
+        return forward(self, *a)
+
+    monkeypatch.setattr(tagger, "_extracted", records)
+    monkeypatch.setattr(tagger.encoder.__class__, "__call__", counted)
+    counts = tag_documents(tagger, [str(tmp_path / "in.jsonl")], tmp_path / "out.jsonl")
+    assert counts["failed"] == 1 and counts["tagged"] == 2 and len(calls) == 1
+    assert "ValueError: no records" in lines(tmp_path / "out.jsonl")[1]["error"]
+
+    def interrupt(row, text):
+        if row["id"] == "d2":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        tag_documents(tagger, [str(tmp_path / "in.jsonl")], tmp_path / "again.jsonl", batch_size=1, sink=interrupt)
+    assert len(done_keys(tmp_path / "again.jsonl")) == 2  # d0 and d1 written before d2's write was interrupted
+
+
+def test_an_interrupted_wait_cancels_the_queued_texts(char_tokenizer):
+    """``Tagger.tag`` interrupted while it waits for the records thread cancels the texts still queued
+    there, instead of building all of them first."""
+    import time
+
+    from ner.pipeline import Tagger
+    from tests.test_tagger import OracleModel
+
+    tagger = Tagger(OracleModel([]), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu")
+    done = []
+
+    def finish(text, tokens, probs):
+        if text == "t0":
+            raise KeyboardInterrupt
+        time.sleep(0.05)
+        done.append(text)
+
+    with pytest.raises(KeyboardInterrupt):
+        tagger._run([f"t{k}" for k in range(40)], finish)
+    assert len(done) < 20

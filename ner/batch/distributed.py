@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ner.batch.inputs import SUFFIXES, Document, check_inputs, printable
-from ner.batch.run import DOCS_PER_CALL
 from ner.data.io import atomic_write
 from ner.errors import NerError
 
 FORMATS = ("jsonl", "parquet")
 BLOCK_BYTES = 1 << 20  # documents per Ray block: about a megabyte of them
 
+
+DOCS_PER_BATCH = 64  # documents per map_batches call: small, so that small inputs still spread over the actors
 
 def _ray():
     try:
@@ -97,7 +98,7 @@ class TaggerActor:
 
 def tag_dataset(model_dir: str | Path, inputs: list[str], output: str | Path, address: str = "local",
                 workers: int | None = None, fmt: str = "jsonl", backend: str = "auto", device: str = "auto",
-                batch_size: int = DOCS_PER_CALL, load_kwargs: dict | None = None) -> dict:
+                batch_size: int = DOCS_PER_BATCH, load_kwargs: dict | None = None) -> dict:
     """Tag ``inputs`` on a Ray cluster into the folder ``output`` (one file per input file); return counts
     {"tagged", "failed", "skipped" (shards already done), "shards"}.
 

@@ -183,14 +183,23 @@ def _tag_owned(tagger, inputs, output: Path, fmt, resume, batch_size, progress, 
 
         def flush():
             """The model reads the pending documents while the previous ones' records are still being built;
-            then those are written (also when this is interrupted), and these wait for the next flush."""
+            then those are written (also when the model is interrupted), and these wait for the next flush.
+            If writing is interrupted, the records not yet built are cancelled (resume redoes them)."""
             docs = list(pending)
             pending.clear()
+            submitted = []
             try:
-                submitted = [(docs, submit_rows(tagger, docs, with_text=fmt == "html"))] if docs else []
+                if docs:
+                    submitted.append((docs, submit_rows(tagger, docs, with_text=fmt == "html")))
             finally:
-                while in_flight:
-                    write(*in_flight.pop(0))
+                try:
+                    while in_flight:
+                        write(*in_flight[0])
+                        in_flight.pop(0)
+                except BaseException:
+                    for _, ready in [*in_flight, *submitted]:
+                        ready.cancel()
+                    raise
             in_flight.extend(submitted)
 
         for doc in iter_documents(inputs):
@@ -241,7 +250,7 @@ def submit_rows(tagger, docs: list[Document], with_text: bool = False) -> Callab
     except Exception:  # noqa: BLE001 - one bad batch: retry one by one
         results = [_settled(lambda d=d: tagger.extract(d.text)) for d in ok]
 
-    def rows() -> list[dict]:
+    def rows() -> list[dict]:  # rows.cancel(): drop the texts whose records are not yet being built
         by_doc = {}
         for d, future in zip(ok, results):
             try:
@@ -260,6 +269,7 @@ def submit_rows(tagger, docs: list[Document], with_text: bool = False) -> Callab
             out.append(row)
         return out
 
+    rows.cancel = lambda: [future.cancel() for future in results]  # type: ignore[attr-defined]
     return rows
 
 

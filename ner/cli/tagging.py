@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ner.batch.distributed import DOCS_PER_BATCH
 from ner.batch.run import DOCS_PER_CALL
 from ner.cli.base import DEFAULT_DB, EXIT_SOME_FAILED, main, user_errors
 from ner.errors import NerError
@@ -20,9 +21,10 @@ from ner.model.backends import BACKENDS
               type=click.Choice(["jsonl", "csv", "xlsx", "html", "parquet"]), help="parquet: with --ray only.")
 @click.option("--resume", is_flag=True, help="Skip documents already in the output or its .partial journal.")
 @click.option("--overwrite", is_flag=True, help="Start over, deleting an interrupted run's .partial journal.")
-@click.option("--batch-size", default=DOCS_PER_CALL, show_default=True,
-              help="Documents per call to the tagger (their windows are batched by length; the model reads the next call's "
-              "while this one's records are built) and per journal write.")
+@click.option("--batch-size", type=int, default=None,
+              help=f"Documents per call to the tagger (their windows are batched by length; the model reads the next call's "
+              f"while this one's records are built) and per journal write [default: {DOCS_PER_CALL}; with --ray "
+              f"{DOCS_PER_BATCH} per actor call].")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
               help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "
               "within the quality limits here (torch-bf16 on a CPU with bf16, else onnx where exported, else torch).")
@@ -45,7 +47,7 @@ from ner.model.backends import BACKENDS
               "CNY column per amount; without rates they have none.")
 @user_errors
 def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, resume: bool, overwrite: bool,
-        batch_size: int, backend: str, device: str, ray_address: str | None, workers: int | None,
+        batch_size: int | None, backend: str, device: str, ray_address: str | None, workers: int | None,
         rules_only: str | None, rules_first: str | None, rules_fill: str | None,
         min_score: str | None, db_url: str | None, fx: tuple[str, ...]) -> None:
     """Tag files, folders, globs, JSONL of {"id","text"} or - (stdin) into entities and project records.
@@ -76,7 +78,7 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         if output is None:
             raise NerError("--ray needs --output (a folder of JSONL or parquet files)")
         counts = tag_dataset(model_dir, list(inputs), output, address=ray_address, workers=workers, fmt=fmt,
-                             backend=backend, device=device, batch_size=batch_size, load_kwargs=policy)
+                             backend=backend, device=device, batch_size=batch_size or DOCS_PER_BATCH, load_kwargs=policy)
         click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} shard(s) skipped "
                    f"-> {output}")
         if counts["failed"]:
@@ -96,11 +98,11 @@ def tag(model_dir: str, inputs: tuple[str, ...], output: str | None, fmt: str, r
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            counts = tag_documents(tagger, list(inputs), Path(tmp) / "out.jsonl", "jsonl", batch_size=batch_size,
-                                   sink=sink)
+            counts = tag_documents(tagger, list(inputs), Path(tmp) / "out.jsonl", "jsonl",
+                                   batch_size=batch_size or DOCS_PER_CALL, sink=sink)
     else:
-        counts = tag_documents(tagger, list(inputs), output, fmt, resume, batch_size, overwrite=overwrite, sink=sink,
-                               writer_options=options)
+        counts = tag_documents(tagger, list(inputs), output, fmt, resume, batch_size or DOCS_PER_CALL,
+                               overwrite=overwrite, sink=sink, writer_options=options)
     click.echo(f"{counts['tagged']} tagged, {counts['failed']} failed, {counts['skipped']} skipped -> {output or db_url}")
     if sink is not None:
         click.echo(f"database {db_url}: {sink.added} document(s) added, {sink.unchanged} already there (same text)")

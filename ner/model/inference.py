@@ -34,9 +34,12 @@ def run_texts(encoder: Callable[[np.ndarray, np.ndarray], Any], tokenizer, texts
 
     def done(d: int) -> None:
         probs = merge_window_probs(len(feats[d].tokens.input_ids), feats[d].windows, window_probs[d])
-        if pool is None:
+        if pool is None:  # finished here; a failure is this text's, raised by its future
             futures[d] = Future()
-            futures[d].set_result(finish(texts[d], feats[d].tokens, probs))
+            try:
+                futures[d].set_result(finish(texts[d], feats[d].tokens, probs))
+            except Exception as e:  # noqa: BLE001 - raised again from result()
+                futures[d].set_exception(e)
         else:
             futures[d] = pool.submit(finish, texts[d], feats[d].tokens, probs)
         window_probs[d] = []
@@ -61,8 +64,9 @@ def run_texts(encoder: Callable[[np.ndarray, np.ndarray], Any], tokenizer, texts
                 left[d] -= 1
                 if left[d] == 0:
                     done(d)
-        finished = True
-        return [f.result() for f in futures] if wait else futures
+        results = [f.result() for f in futures] if wait else futures
+        finished = True  # an interrupt while waiting above still cancels the queued texts
+        return results
     finally:
         if pool is not None:  # a failed run cancels its queued texts; a submitted one lets them finish
             pool.shutdown(wait=wait or not finished, cancel_futures=not finished)

@@ -42,18 +42,21 @@ def company_alias(a: str, b: str) -> bool:
     return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
 
 
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 .,&'’-]*")
 _DEFINES = re.compile(r"[（(][^（()）]{0,20}?(?:以下简称|以下称|下称|简称|证券代码)[为：:\s“”\"「」]*$")
 
 
 def defined_aliases(text: str, spans: Sequence[Span]) -> dict[str, set[str]]:
     """Short names the article defines for a company (海南钧达汽车饰件股份有限公司（以下简称“钧达股份”）,
     中广核电力销售有限公司（下称：中广核售电）, 数字政通（证券代码：杭州园林）) and other names it gives in
-    brackets (方源资本（FountainVest Partners））: ``{name: {its other names}}``, both ways. The definition
-    starts right after the company (a bracket, then 以下简称/下称/简称/证券代码, or the other name alone)."""
+    brackets in Latin letters (方源资本（FountainVest Partners））: ``{name: {its other names}}``, both ways. The
+    definition starts right after the company (a bracket, then 以下简称/下称/简称/证券代码, or the Latin name alone)."""
     companies = sorted((s for s in spans if s.label == "COMPANY"), key=lambda s: s.start)
     out: dict[str, set[str]] = {}
     for a, b in zip(companies, companies[1:]):
-        bracketed = text[a.end:b.start] in ("（", "(") and text[b.end:b.end + 1] in ("）", ")")  # 方源资本（FountainVest）
+        # a Latin name in brackets (方源资本（FountainVest Partners）); a Chinese one may be the parent (中交一公局（中国交建）)
+        bracketed = (text[a.end:b.start] in ("（", "(") and text[b.end:b.end + 1] in ("）", ")")
+                     and _LATIN_NAME.fullmatch(b.text) is not None)
         if b.start - a.end <= 24 and (bracketed or _DEFINES.match(text[a.end:b.start])) and a.text != b.text:
             out.setdefault(a.text, set()).add(b.text)
             out.setdefault(b.text, set()).add(a.text)
@@ -262,7 +265,9 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     return out
 
 
-_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?[^，,。；;！？!?\n]{0,12}?(?:融资|投资)")
+_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?[^，,。；;！？!?\n]{0,12}?(?:融资|轮)")
+_FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投")  # a record's figure is a round's
+_PAST = re.compile(r"曾|此前|早年|先后|过去|上市前")  # a round the article tells as history
 
 
 def investors(text: str, spans: Sequence[Span]) -> list[tuple[int, list[Span]]]:
@@ -283,8 +288,9 @@ def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]
                   same: Alias = company_alias) -> list[dict[str, Any]]:
     """ANNOTATION.md (docs/annotation.md): a financing lists the investors with the company financed. A
     round's investors (``investors``) join the record of the round: the one with a figure in the
-    round word's sentence, else, of the records that have a company of that sentence (or, when it names
-    none but the investors, of the headline), the one with the nearest figure before it (or after it)."""
+    round word's sentence, else (unless the sentence tells a past round: 曾, 此前, 上市前) of the financing
+    records (a figure's sentence says 融资, 轮, 募资, 投资方) that have a company of that sentence (or, when it
+    names none but the investors, of the headline), the one with the nearest figure before it (or after)."""
     rounds = investors(text, spans)
     if not rounds or not records:
         return records
@@ -301,11 +307,12 @@ def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]
             before = [at - f for f in figs if f < at]
             return (not before, min(before or [abs(f - at) for f in figs] or [len(text)]))
         mine = [k for k, r in enumerate(records) if any(lo <= m["start"] < hi for m in (*r["amounts"], *r["capacities"]))]
-        if not mine:
-            mine = [k for k, r in enumerate(records) if any(same(m["text"], c.text) for m in r["companies"] for c in names)]
+        if not mine and not _PAST.search(text, lo, at):  # else a round of its sentence's or the headline's company
+            mine = [k for k, r in enumerate(records) if any(same(m["text"], c.text) for m in r["companies"] for c in names)
+                    and any(_FINANCING.search(_sentence_before(text, m["start"])) for m in r["amounts"])]
             mine = sorted(mine, key=distance)[:1]
         for k in mine:
-            have = {(m["start"], m["end"]) for m in records[k]["companies"]}
-            extra.setdefault(k, {}).update({(c.start, c.end): c for c in found if (c.start, c.end) not in have})
+            own = [m["text"] for m in records[k]["companies"]]
+            extra.setdefault(k, {}).update({(c.start, c.end): c for c in found if not any(same(c.text, o) for o in own)})
     return [_joined(r, "companies", list(extra[k].values()), "investors") if extra.get(k) else r
             for k, r in enumerate(records)]
