@@ -25,9 +25,8 @@ from ner.errors import NerError
 
 FORMATS = ("jsonl", "parquet")
 BLOCK_BYTES = 1 << 20  # documents per Ray block: about a megabyte of them
-
-
 DOCS_PER_BATCH = 64  # documents per map_batches call: small, so that small inputs still spread over the actors
+
 
 def _ray():
     try:

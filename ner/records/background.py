@@ -31,7 +31,8 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     capital too, unless it is the project company's or that of a capital increase; the words before a
     list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元), a price, a sector target
     (到2025年…产业规模将达500亿元), a figure that calls itself a market's or a sector's (4390亿美元的全球产业
-    规模) or a company's value (寻求约100亿美元的估值), or an output value that no project is said to reach (a project's 达产后年产值 stays)."""
+    规模) or a company's value (寻求约100亿美元的估值), or an output value that no project is said to reach (a
+    project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True

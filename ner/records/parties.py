@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import _clause_before, _clause_span, _sentence_before
+from ner.records.text import _clause_before, _clause_span, _sentence_before, _sentence_span
 from ner.types import Span
 
 Alias = Callable[[str, str], bool]
@@ -270,17 +270,17 @@ _FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投") 
 _PAST = re.compile(r"曾|此前|早年|先后|过去|上市前")  # a round the article tells as history
 
 
-def investors(text: str, spans: Sequence[Span]) -> list[tuple[int, list[Span]]]:
+def investors(text: str, spans: Sequence[Span]) -> list[tuple[int, tuple[int, int], list[Span]]]:
     """The investors of a financing round (本轮融资由A旗下B与C联合领投，D追加投资; 包括A、B在内的现有投资者
     正计划参与X的新一轮投资): the companies of the sentence before each round word (领投, 跟投, 参投, 追加投资,
-    参与…融资), agents aside; ``[(where the word is, the investors)]``."""
+    参与…融资), agents aside; ``[(where the word is, its sentence's span, the investors)]``."""
     companies = [s for s in spans if s.label == "COMPANY"]
     out = []
     for m in _ROUND.finditer(text):
-        lo = m.start() - len(_sentence_before(text, m.start()))
+        lo, hi = _sentence_span(text, m.start())
         found = [c for c in companies if lo <= c.start and c.end <= m.start() and not is_agent(text, _mention(c))]
         if found:
-            out.append((m.start(), found))
+            out.append((m.start(), (lo, hi), found))
     return out
 
 
@@ -296,9 +296,7 @@ def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]
         return records
     heads = protagonists(text, spans)
     extra: dict[int, dict[tuple[int, int], Span]] = {}
-    for at, found in rounds:
-        lo = at - len(_sentence_before(text, at))
-        hi = next((k + 1 for k in range(at, len(text)) if text[k] in "。！？!?\n"), len(text))
+    for at, (lo, hi), found in rounds:
         names = [c for c in spans if c.label == "COMPANY" and lo <= c.start < hi and c not in found] or heads
 
         def distance(k: int) -> tuple[bool, int]:

@@ -110,11 +110,20 @@ def _clause_before(text: str, start: int) -> str:
     return text[lo:start]
 
 
+_SENTENCE_MARK = "。！？!?\n"  # the whole-article rules' sentence end: not ；, unlike _SENTENCE_END
+
+
 def _sentence_before(text: str, start: int) -> str:
     lo = start
-    while lo > 0 and text[lo - 1] not in "。！？!?\n":
+    while lo > 0 and text[lo - 1] not in _SENTENCE_MARK:
         lo -= 1
     return text[lo:start]
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos`` (``_sentence_before`` back, forward through its end mark)."""
+    hi = next((k + 1 for k in range(pos, len(text)) if text[k] in _SENTENCE_MARK), len(text))
+    return pos - len(_sentence_before(text, pos)), hi
 
 
 def _clause_span(text: str, lo: int, hi: int) -> tuple[int, int]:
