@@ -98,6 +98,16 @@ def test_background_amounts():
     ("陈南翔以2020年4390亿美元的全球产业规模为基础", "4390亿美元", True),  # the figure calls itself a sector's
     ("如果2030年要达到IBS预测的1.1万亿美元市场", "1.1万亿美元", True),
     ("望城经开区还设立65亿元智能制造产业发展专项基金", "65亿元", False),  # a fund: a record's figure (role other)
+    # a profit, last period's figure, a valuation's result, a shareholder's purchase, a fund manager's size
+    ("这家银行曾经净赚12亿元，如今转为亏损。", "12亿元", True),
+    ("净利润-963.97万元，上年同期为-1084.11万元。", "1084.11万元", True),
+    ("该基金规模达到108.54亿元，相较于去年末的31.32亿元，实现超两倍增长。", "31.32亿元", True),
+    ("按资产基础法权益价值为1395.8万元。", "1395.8万元", True),
+    ("股东拟通过集中竞价的方式增持公司股份，增持金额1亿元至2亿元。", "1亿元至2亿元", True),
+    ("赛富目前管理总规模近60亿人民币及40亿美元的投资基金。", "40亿美元", True),
+    ("管理规模（根据今年半年报数据统计）超百亿元的基金共有36只", "百亿元", True),  # the aside is no word of the clause
+    ("2018年，该公司净利润达1.28亿元，2019年第一季度这一数字为4782.4万。", "4782.4万", True),  # the same measure
+    ("公司拟投资5亿元建设年产10万吨项目，这一数字创下新高。", "5亿元", False),
 ])
 def test_more_background_amounts(text, amount, background):
     i = text.find(amount)
@@ -431,3 +441,32 @@ def test_a_parent_in_brackets_is_no_alias_and_a_past_or_generic_round_joins_no_p
                  ("COMPANY", "红杉资本"))
     [rec] = build_records(text, ents)
     assert set(texts(rec["companies"])) == {"宁德时代"} and not any(link.startswith("investors") for link in rec["links"])
+
+
+CAPITAL_RAISE = ("巨人网络25亿增资子公司\n\n"
+                 "巨人网络公告称，将增资子公司巨堃网络。工商资料显示，巨堃网络成立于2016年，注册资本5.01亿元。"
+                 "巨人网络拟联合巨道网络合计出资25亿元增资巨堃网络。")
+CAPITAL_ENTS = (("COMPANY", "巨人网络"), ("AMOUNT", "25亿"), ("COMPANY", "巨人网络"), ("COMPANY", "巨堃网络"),
+                ("COMPANY", "巨堃网络"), ("AMOUNT", "5.01亿元"), ("COMPANY", "巨人网络"), ("COMPANY", "巨道网络"),
+                ("AMOUNT", "25亿元"), ("COMPANY", "巨堃网络"))
+
+
+def test_the_registered_capital_of_a_capital_increases_target_is_the_deals_figure():
+    """An article about a capital increase (增资 in its headline) gives the target's registered capital as the
+    deal's figure (role other, docs/annotation.md), even where that sentence does not say 增资."""
+    recs = build_records(CAPITAL_RAISE, spans(CAPITAL_RAISE, *CAPITAL_ENTS))
+    assert {a["text"] for r in recs for a in r["amounts"]} == {"25亿", "5.01亿元", "25亿元"}
+    without = CAPITAL_RAISE.replace("25亿增资子公司", "25亿投资子公司")
+    assert "5.01亿元" not in {a["text"] for r in build_records(without, spans(without, *CAPITAL_ENTS)) for a in r["amounts"]}
+
+
+def test_investors_who_take_part_again_join_the_round_and_a_numbered_unit_is_no_alias():
+    text = ("转转完成3亿美元B轮融资\n\n"
+            "9月11日，58同城宣布旗下二手交易平台转转与多家投资者达成协议，完成3亿美元B轮融资。转转上一轮投资方58同城、腾讯继续参与投资。")
+    ents = spans(text, ("COMPANY", "转转"), ("AMOUNT", "3亿美元"), ("COMPANY", "58同城"), ("COMPANY", "转转"),
+                 ("AMOUNT", "3亿美元"), ("COMPANY", "转转"), ("COMPANY", "58同城"), ("COMPANY", "腾讯"))
+    [rec] = build_records(text, ents)
+    assert set(texts(rec["companies"])) == {"转转", "58同城", "腾讯"}
+    assert not company_alias("重庆建工第四建设有限责任公司", "重庆建工")
+    assert not company_alias("中铁", "中铁十一局")
+    assert company_alias("重庆建工", "重庆建工集团股份有限公司") and company_alias("德赛电池", "湖南德赛电池")

@@ -12,13 +12,17 @@ from ner.records.text import _clause_before, _sentence_before
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
-    r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理规模|基金规模|资产规模"  # a bid's or a contract's fee is its figure
+    r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
+    # a profit (净赚), last year's or last period's figure of a comparison, a valuation's result, a shareholder's purchase
+    r"净赚|同期|去年末|上年末|权益价值|评估值|净资产|增持"
 )
+_ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据今年半年报数据统计) is no word of the clause
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
 # a figure that names itself a market or a sector (4390亿美元的全球产业规模, IBS预测的1.1万亿美元市场)
 _SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)|的?(?:估值|市值)")
 _PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
+_SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字")
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
 _OUTPUT = re.compile(r"产值")
@@ -36,13 +40,15 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True
-    window = _LISTED.sub("", _clause_before(text, m["start"]))[-14:]
+    window = _LISTED.sub("", _ASIDE.sub("", _clause_before(text, m["start"])))[-14:]
     sentence = _sentence_before(text, m["start"])
     if _SECTOR_AFTER.match(text, m["end"]):
         return True
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
-    if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):
+    if hits and not (hits == {"注册资本"} and (_PROJECT_CAPITAL.search(sentence) or _PROJECT_CAPITAL.search(text.split("\n", 1)[0]))):
         return True
+    if _SAME_MEASURE.search(window) and _BACKGROUND.search(sentence):
+        return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
         return True
     return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)

@@ -31,13 +31,20 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
+_NUMBERED_UNIT = re.compile(r"第[一二三四五六七八九十\d]+|[一二三四五六七八九十\d]+(?:局|分公司)")  # a group's numbered unit
+
+
 def company_alias(a: str, b: str) -> bool:
     """Two company surfaces name the same company: one contains the other, legal forms aside
-    (德赛电池 / 湖南德赛电池), or the shorter is an abbreviation of the longer: its first two characters
+    (德赛电池 / 湖南德赛电池) unless the longer goes on with a numbered unit (重庆建工第四建设有限责任公司, 中铁十一局: the
+    group's subsidiary), or the shorter is an abbreviation of the longer: its first two characters
     stand together in the longer name and the rest follow in order (长高开关 / 湖南长高高压开关集团股份公司)."""
     ca, cb = _core(a), _core(b)
-    if a == b or (min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca)):
+    if a == b:
         return True
+    if min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca):
+        short, long = sorted((ca, cb), key=len)
+        return not _NUMBERED_UNIT.match(long, long.index(short) + len(short))  # 重庆建工第四建设: a subsidiary
     short, long = sorted((ca, cb), key=len)
     return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
 
@@ -265,15 +272,15 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     return out
 
 
-_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?[^，,。；;！？!?\n]{0,12}?(?:融资|轮)")
+_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?(?:[^，,。；;！？!?\n]{0,12}?(?:融资|轮)|投资)")
 _FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投")  # a record's figure is a round's
 _PAST = re.compile(r"曾|此前|早年|先后|过去|上市前")  # a round the article tells as history
 
 
 def investors(text: str, spans: Sequence[Span]) -> list[tuple[int, tuple[int, int], list[Span]]]:
     """The investors of a financing round (本轮融资由A旗下B与C联合领投，D追加投资; 包括A、B在内的现有投资者
-    正计划参与X的新一轮投资): the companies of the sentence before each round word (领投, 跟投, 参投, 追加投资,
-    参与…融资), agents aside; ``[(where the word is, its sentence's span, the investors)]``."""
+    正计划参与X的新一轮投资; 上一轮投资方A、B继续参与投资): the companies of the sentence before each round word (领投,
+    跟投, 参投, 追加投资, 参与…融资, 参与投资), agents aside; ``[(where the word is, its sentence's span, the investors)]``."""
     companies = [s for s in spans if s.label == "COMPANY"]
     out = []
     for m in _ROUND.finditer(text):
