@@ -108,6 +108,8 @@ def test_background_amounts():
     ("管理规模（根据今年半年报数据统计）超百亿元的基金共有36只", "百亿元", True),  # the aside is no word of the clause
     ("2018年，该公司净利润达1.28亿元，2019年第一季度这一数字为4782.4万。", "4782.4万", True),  # the same measure
     ("公司拟投资5亿元建设年产10万吨项目，这一数字创下新高。", "5亿元", False),
+    ("已落地项目29个，预计2023年整个产业园产值将突破100亿元。", "100亿元", True),  # a park's output
+    ("该项目达产后，预计年产值10亿元。", "10亿元", False),  # a project's output stays
 ])
 def test_more_background_amounts(text, amount, background):
     i = text.find(amount)
@@ -470,3 +472,26 @@ def test_investors_who_take_part_again_join_the_round_and_a_numbered_unit_is_no_
     assert not company_alias("重庆建工第四建设有限责任公司", "重庆建工")
     assert not company_alias("中铁", "中铁十一局")
     assert company_alias("重庆建工", "重庆建工集团股份有限公司") and company_alias("德赛电池", "湖南德赛电池")
+
+
+@pytest.mark.parametrize("text, capacity, background", [
+    ("力争到2025年，全区在建、在运光伏装机容量翻两番，达到450万千瓦。", "450万千瓦", True),  # a sector's target
+    ("到2025年，该基地产能将达到20GWh。", "20GWh", False),  # a plant's
+])
+def test_a_sectors_capacity_target_is_background(text, capacity, background):
+    i = text.find(capacity)
+    assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
+
+
+def test_a_batchs_examples_stay_out_of_its_subsets_figures():
+    """引进A、B、C等优强项目51个，其中…投资10亿元以上项目3个: the companies are examples of the batch; the figures
+    are its subsets', so the record is the area's, with no company. With the figure in the batch's own clause
+    (引进A、B等10亿元以上项目12个) the companies stay."""
+    text = "园区引进杉杉能源、立邦涂料、亚士创能等优强项目51个，其中上市公司11家，投资10亿元以上项目3个。"
+    ents = spans(text, ("COMPANY", "杉杉能源"), ("COMPANY", "立邦涂料"), ("COMPANY", "亚士创能"), ("AMOUNT", "10亿元"))
+    [rec] = build_records(text, ents)
+    assert rec["companies"] == [] and texts(rec["amounts"]) == ["10亿元"]
+    text = "园区引进杉杉能源、立邦涂料等10亿元以上项目12个。"
+    ents = spans(text, ("COMPANY", "杉杉能源"), ("COMPANY", "立邦涂料"), ("AMOUNT", "10亿元"))
+    [rec] = build_records(text, ents)
+    assert set(texts(rec["companies"])) == {"杉杉能源", "立邦涂料"}

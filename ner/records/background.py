@@ -26,6 +26,7 @@ _SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字")
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
 _OUTPUT = re.compile(r"产值")
+_AREA_OUTPUT = re.compile(r"(?:产业园|园区|开发区|经开区|高新区|全区|全市|全县|全省|行业|产业)(?:总|工业总)?产值")
 _PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
 _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
 
@@ -51,16 +52,23 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
         return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
         return True
+    if _AREA_OUTPUT.search(window):
+        return True  # 整个产业园产值将突破100亿元: a park's, a region's or an industry's output
     return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)
 
 
+_A_PLANT = re.compile(r"项目|基地|工厂|产线|生产线|电站")
 _COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 公司热电产能将接近
-    6000蒸吨/小时), no project's: ANNOTATION.md's sector and company totals, for capacities."""
-    return bool(_COMPANY_CAPACITY.search(_sentence_before(text, m["start"])))
+    6000蒸吨/小时) or a sector's target (到2025年…装机容量…达到450万千瓦, where the sentence names no plant), no
+    project's: ANNOTATION.md's sector and company totals, for capacities."""
+    sentence = _sentence_before(text, m["start"])
+    if _TARGET_YEAR.search(sentence) and _SECTOR.search(_clause_before(text, m["start"])[-14:]) and not _A_PLANT.search(sentence):
+        return True  # 力争到2025年，全区…光伏装机容量翻两番，达到450万千瓦: a sector's target
+    return bool(_COMPANY_CAPACITY.search(sentence))
 
 
 def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
