@@ -278,10 +278,11 @@ def test_gazetteer_default_and_merge():
     assert gaz.level("长沙市") == "city" and gaz.level("望城区") == "district"
     assert gaz.level("长三角") == "macro"
     assert "和平" not in gaz and "合作" not in gaz  # short forms that are common words
-    extra = gaz | Gazetteer({"湘江新区": "zone"})
-    assert extra.level("湘江新区") == "zone" and "湘江新区" not in gaz
-    assert found("湘江新区") == []
-    assert [s.text for s in preannotate("落户湘江新区", extra)] == ["湘江新区"]
+    assert gaz.level("湘江新区") == "zone" and gaz.level("雄安") == "zone"  # regions.tsv's named zones
+    extra = gaz | Gazetteer({"金霞经开区": "zone"})
+    assert extra.level("金霞经开区") == "zone" and "金霞经开区" not in gaz
+    assert found("金霞新片") == [] and found("落户湘江新区") == [(2, 6, "湘江新区")]
+    assert [s.text for s in preannotate("落户金霞新片", gaz | Gazetteer({"金霞新片": "zone"}))] == ["金霞新片"]
 
 
 def test_gazetteer_rejects_unknown_level():
@@ -345,6 +346,8 @@ def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     ("从长沙市到株洲新区", ["长沙市", "株洲新区"]),                    # 到 links two places
     ("在长沙市建设新区", ["长沙市"]), ("湖南省国家级新区", ["湖南省"]),  # a verb or a rank names no unit
     ("这是国家级新区长沙县", ["长沙县"]),                              # 家级新区 starts in mid-word
+    ("北京至雄安新区高速公路", ["北京", "雄安新区"]),                    # a state-level new area, not 安新 in it
+    ("天府新区至邛崃高速公路项目", ["天府新区"]), ("雄安垃圾综合处理项目", ["雄安"]),
 ])
 def test_place_chains_through_named_units_and_county_short_forms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -67,7 +67,7 @@ class Gazetteer:
     """Place names -> level (province, city, district, zone, town, macro, extra). Immutable.
 
     ``Gazetteer.default()`` is cpca's administrative names with their short forms, plus macro regions.
-    Combine with ``|``: ``Gazetteer.default() | Gazetteer({"湘江新区": "zone"})``.
+    Combine with ``|``: ``Gazetteer.default() | Gazetteer({"金霞经开区": "zone"})``.
     """
 
     def __init__(self, names: Mapping[str, str] | None = None):
@@ -98,7 +98,16 @@ class Gazetteer:
     @classmethod
     @functools.cache
     def default(cls) -> Gazetteer:
-        return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS}) | cls.from_territories()
+        return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS}) | cls.from_territories() | cls.from_zones()
+
+    @classmethod
+    def from_zones(cls) -> Gazetteer:
+        """The named zones of ``ner/resources/regions.tsv`` whose name is not "place + zone suffix" (state-level
+        new areas: 雄安新区, 天府新区, 南沙新区; 横琴, 前海), level ``zone``: without them 雄安新区 reads as the county
+        安新 inside it."""
+        from ner.normalize.regions import _Gazetteer
+
+        return cls({name: "zone" for kind, name, _, _ in _Gazetteer._supplement() if kind == "zone"})
 
     @classmethod
     def from_territories(cls) -> Gazetteer:
