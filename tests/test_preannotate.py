@@ -348,6 +348,7 @@ def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     ("这是国家级新区长沙县", ["长沙县"]),                              # 家级新区 starts in mid-word
     ("北京至雄安新区高速公路", ["北京", "雄安新区"]),                    # a state-level new area, not 安新 in it
     ("天府新区至邛崃高速公路项目", ["天府新区"]), ("雄安垃圾综合处理项目", ["雄安"]),
+    ("前海人寿拟投资50亿元", []),                                       # 前海 starts a company's name
 ])
 def test_place_chains_through_named_units_and_county_short_forms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

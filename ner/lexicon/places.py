@@ -66,7 +66,8 @@ class Match:
 class Gazetteer:
     """Place names -> level (province, city, district, zone, town, macro, extra). Immutable.
 
-    ``Gazetteer.default()`` is cpca's administrative names with their short forms, plus macro regions.
+    ``Gazetteer.default()`` is cpca's administrative names with their short forms, plus macro regions, countries
+    and the state-level new areas (``from_zones``).
     Combine with ``|``: ``Gazetteer.default() | Gazetteer({"金霞经开区": "zone"})``.
     """
 
@@ -102,12 +103,13 @@ class Gazetteer:
 
     @classmethod
     def from_zones(cls) -> Gazetteer:
-        """The named zones of ``ner/resources/regions.tsv`` whose name is not "place + zone suffix" (state-level
-        new areas: 雄安新区, 天府新区, 南沙新区; 横琴, 前海), level ``zone``: without them 雄安新区 reads as the county
-        安新 inside it."""
+        """The state-level new areas of ``ner/resources/regions.tsv`` (雄安新区, 天府新区, 南沙新区, 临港新片区) and 雄安,
+        level ``zone``: without them 雄安新区 reads as the county 安新 inside it. Its other zones (前海, 横琴) are
+        left out: they start company names (前海人寿, 横琴人寿)."""
         from ner.normalize.regions import _Gazetteer
 
-        return cls({name: "zone" for kind, name, _, _ in _Gazetteer._supplement() if kind == "zone"})
+        return cls({name: "zone" for kind, name, _, _ in _Gazetteer._supplement()
+                    if kind == "zone" and (name.endswith(("新区", "新片区")) or name == "雄安")})
 
     @classmethod
     def from_territories(cls) -> Gazetteer:

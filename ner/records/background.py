@@ -13,31 +13,40 @@ _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
     r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
-    # a profit (净赚), last year's or last period's figure of a comparison, a valuation's result, a shareholder's purchase
-    r"净赚|同期|去年末|上年末|权益价值|评估值|净资产|增持"
+    r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)"  # a profit, a valuation's result, net assets (not 以净资产作价出资)
 )
+# last year's or an earlier period's figure of a comparison (上年同期为-1084.11万元, 相较于去年末的31.32亿元): at the
+# window's end only (去年末开工的项目总投资30亿元 is a project's)
+_EARLIER_PERIOD = re.compile(r"(?:去年|上年|前年)(?:同期|年?末|年?底)(?:的|为|是|达|约)*[-－]?$")
+# a shareholder's purchase of shares on the market (增持公司股份，增持金额1亿元至2亿元), not a stake in a company (增持…股权)
+_SHARE_PURCHASE = re.compile(r"增持")
+_SHARES = re.compile(r"股份|股票|集中竞价|二级市场")
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据今年半年报数据统计) is no word of the clause
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
 # a figure that names itself a market or a sector (4390亿美元的全球产业规模, IBS预测的1.1万亿美元市场)
 _SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)|的?(?:估值|市值)")
 _PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
-_SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字")
+_SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字(?:为|是|达|则|约|已|仅)")  # not 该数字化工厂
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
 _OUTPUT = re.compile(r"产值")
 _AREA_OUTPUT = re.compile(r"(?:产业园|园区|开发区|经开区|高新区|全区|全市|全县|全省|行业|产业)(?:总|工业总)?产值")
 _PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
+_PLANT_OUTPUT = re.compile(r"达产|投产后|建成后")
 _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
 
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
-    """A company's or an industry's figure (its clause says revenue, market value, a fine …; registered
-    capital too, unless it is the project company's or that of a capital increase; the words before a
-    list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元), a price, a sector target
-    (到2025年…产业规模将达500亿元), a figure that calls itself a market's or a sector's (4390亿美元的全球产业
-    规模) or a company's value (寻求约100亿美元的估值), or an output value that no project is said to reach (a
-    project's 达产后年产值 stays)."""
+    """A company's or an industry's figure (its clause says revenue, profit (净赚), market value, a valuation's
+    result (权益价值, 评估值), a fine …; registered capital too, unless it is the project company's or that of a
+    capital increase; the words before a list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元;
+    a bracketed aside is skipped), an earlier period's figure of a comparison (上年同期为…, 相较于去年末的…), a
+    shareholder's market purchase of shares (增持公司股份), the same measure said again for another period
+    (净利润达1.28亿元，2019年第一季度这一数字为4782.4万), a price, a sector target (到2025年…产业规模将达500亿元), a
+    figure that calls itself a market's or a sector's (4390亿美元的全球产业规模) or a company's value (寻求约100亿美元
+    的估值), a park's, a region's or an industry's output (整个产业园产值将突破100亿元), or an output value that no
+    project is said to reach (a project's 达产后年产值 stays)."""
     value = m.get("value")
     if isinstance(value, (int, float)) and value < _MIN_VALUE:
         return True
@@ -46,27 +55,31 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     if _SECTOR_AFTER.match(text, m["end"]):
         return True
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
-    if hits and not (hits == {"注册资本"} and (_PROJECT_CAPITAL.search(sentence) or _PROJECT_CAPITAL.search(text.split("\n", 1)[0]))):
+    if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):
+        return True
+    if _EARLIER_PERIOD.search(window) or (_SHARE_PURCHASE.search(window) and _SHARES.search(sentence) and "股权" not in sentence):
         return True
     if _SAME_MEASURE.search(window) and _BACKGROUND.search(sentence):
         return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
         return True
-    if _AREA_OUTPUT.search(window):
-        return True  # 整个产业园产值将突破100亿元: a park's, a region's or an industry's output
+    if _AREA_OUTPUT.search(window) and not _PLANT_OUTPUT.search(sentence):
+        return True  # 整个产业园产值将突破100亿元: a park's, a region's or an industry's output (not 达产后产业园产值)
     return bool(_OUTPUT.search(window)) and not _PROJECT_OUTPUT.search(sentence)
 
 
-_A_PLANT = re.compile(r"项目|基地|工厂|产线|生产线|电站")
+_A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
+_AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
 _COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 公司热电产能将接近
-    6000蒸吨/小时) or a sector's target (到2025年…装机容量…达到450万千瓦, where the sentence names no plant), no
+    6000蒸吨/小时) or a sector's target (到2025年，全区…装机容量…达到450万千瓦: an area or a sector, and no plant), no
     project's: ANNOTATION.md's sector and company totals, for capacities."""
     sentence = _sentence_before(text, m["start"])
-    if _TARGET_YEAR.search(sentence) and _SECTOR.search(_clause_before(text, m["start"])[-14:]) and not _A_PLANT.search(sentence):
+    if (_TARGET_YEAR.search(sentence) and _SECTOR.search(_clause_before(text, m["start"])[-14:])
+            and _AREA_SUBJECT.search(sentence) and not _A_PLANT.search(sentence)):
         return True  # 力争到2025年，全区…光伏装机容量翻两番，达到450万千瓦: a sector's target
     return bool(_COMPANY_CAPACITY.search(sentence))
 

@@ -41,6 +41,8 @@ _ROLE_AFTER = 14  # characters after the amount searched when nothing is found b
 # Companies cited as examples of an industry: "X、Y等(一批)…企业" / "等龙头企业带动下"
 _EXAMPLE_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:企业|龙头)")
 _BATCH_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:\d+|[一二三四五六七八九十百]+)(?:个|家|项)")
+_BATCH_VERB = re.compile(r"引进|招引|签约|落户|入驻|集中开工")
+_SUBSET_COUNT = re.compile(r"其中[^。；;！？!?]*?(?:\d+|[一二三四五六七八九十百]+)(?:个|家|项)")  # 其中…项目3个
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万亿|亿|万|千)*\s*(?:元|美元)")
 
 
@@ -101,7 +103,8 @@ def _is_industry_example(text: str, company: Span, hi: int) -> bool:
     其中…: examples of a batch whose figures the sentence gives for its subsets."""
     stop = re.search(r"[，,；;。！？!?]", text[company.end:hi])
     tail = text[company.end:company.end + stop.start()] if stop else text[company.end:hi]
-    if _BATCH_TAIL.search(tail) and not _MONEY.search(tail) and "其中" in text[company.end:hi]:
+    if (_BATCH_TAIL.search(tail) and not _MONEY.search(tail) and _BATCH_VERB.search(text, max(0, company.start - 30), company.start)
+            and _SUBSET_COUNT.search(text, company.end, hi)):
         return True  # 引进A、B、C等优强项目51个，其中…投资10亿元以上项目3个: the batch's examples, not the subset's
     return bool(_EXAMPLE_TAIL.search(tail)) and not _STAGE_RE.search(tail)
 

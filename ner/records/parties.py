@@ -31,13 +31,13 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-_NUMBERED_UNIT = re.compile(r"第[一二三四五六七八九十\d]+|[一二三四五六七八九十\d]+(?:局|分公司)")  # a group's numbered unit
+_NUMBERED_UNIT = re.compile(r"第[一二三四五六七八九十\d]+|[一二三四五六七八九十\d]+[^\s，,。]{0,2}?(?:局|院|处|分公司)")  # a numbered unit
 
 
 def company_alias(a: str, b: str) -> bool:
     """Two company surfaces name the same company: one contains the other, legal forms aside
     (德赛电池 / 湖南德赛电池) unless the longer goes on with a numbered unit (重庆建工第四建设有限责任公司, 中铁十一局: the
-    group's subsidiary), or the shorter is an abbreviation of the longer: its first two characters
+    group's subsidiary; 中交一公局), or the shorter is an abbreviation of the longer: its first two characters
     stand together in the longer name and the rest follow in order (长高开关 / 湖南长高高压开关集团股份公司)."""
     ca, cb = _core(a), _core(b)
     if a == b:
@@ -272,7 +272,7 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     return out
 
 
-_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|参与(?:了)?(?:[^，,。；;！？!?\n]{0,12}?(?:融资|轮)|投资)")
+_ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|(?<!没有)(?<!未)(?<!不)参与(?:了)?(?:[^，,。；;！？!?\n]{0,12}?(?:融资|轮)|投资)")
 _FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投")  # a record's figure is a round's
 _PAST = re.compile(r"曾|此前|早年|先后|过去|上市前")  # a round the article tells as history
 
