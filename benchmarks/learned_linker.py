@@ -190,7 +190,8 @@ def encoder_linker(train: list[dict], test: list[dict], model_path: str, heurist
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps))
     model.train()
     for epoch in range(epochs):
-        order = random.sample(range(len(train)), len(train))
+        order = list(range(len(train)))
+        random.shuffle(order)
         t0, total = time.perf_counter(), 0.0
         for k in range(0, len(order), 16):
             idx = order[k:k + 16]
