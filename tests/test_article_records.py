@@ -114,6 +114,11 @@ def test_background_amounts():
     ("中国核电拟增持三门核电股权，增持金额12亿元。", "12亿元", False),  # a stake: an acquisition's figure
     ("公司拟以净资产作价出资2亿元设立项目公司。", "2亿元", False),
     ("归属于上市公司股东的净资产为623,977,262.84元。", "623,977,262.84元", True),
+    # a company or fund set up in the deal: its capital or size is the deal's figure (role other); a profile's is not
+    ("双方将成立合资公司，注册资本10亿元。", "10亿元", False),
+    ("公司拟设立产业基金，基金规模100亿元。", "100亿元", False),
+    ("深创投1999年由深圳市政府出资设立，现注册资本54.2亿元。", "54.2亿元", True),
+    ("A公司成立于2010年，注册资本1亿元。", "1亿元", True),
     ("已落地项目29个，预计2023年整个产业园产值将突破100亿元。", "100亿元", True),  # a park's output
     ("该项目达产后，预计年产值10亿元。", "10亿元", False),  # a project's output stays
     ("该产业园项目总投资50亿元，达产后产业园产值可达150亿元。", "150亿元", False),  # the park is the project

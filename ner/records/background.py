@@ -26,7 +26,9 @@ _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
 # a figure that names itself a market or a sector (4390亿美元的全球产业规模, IBS预测的1.1万亿美元市场)
 _SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(?:产业规模|行业规模|市场规模|市场)|的?(?:估值|市值)")
-_PROJECT_CAPITAL = re.compile(r"项目公司|增资")  # the project company's capital, a capital increase: the deal's figure
+# the project company's capital, a capital increase, a company or fund set up in the deal (合资公司, 拟设立…基金):
+# the deal's figure (role other), not a company profile's (成立于2010年，注册资本1亿元; 1999年由…出资设立，现注册资本…)
+_PROJECT_CAPITAL = re.compile(r"项目公司|增资|合资公司|新设|(?:拟|将|计划|共同|合资|联合|对外)[^，,。；;]{0,6}?(?:设立|成立|组建|发起)")
 _SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字(?:为|是|达|则|约|已|仅)")  # not 该数字化工厂
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
@@ -39,8 +41,9 @@ _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a pro
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     """A company's or an industry's figure (its clause says revenue, profit (净赚), market value, a valuation's
-    result (权益价值, 评估值), a fine …; registered capital too, unless it is the project company's or that of a
-    capital increase; the words before a list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元;
+    result (权益价值, 评估值), a fine …; registered capital and a fund's size too, unless they are those of the
+    project company, a capital increase or a company or fund the deal sets up (双方将成立合资公司，注册资本10亿元;
+    拟设立产业基金，基金规模100亿元); the words before a list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元;
     a bracketed aside is skipped), an earlier period's figure of a comparison (上年同期为…, 相较于去年末的…), a
     shareholder's market purchase of shares (增持公司股份), the same measure said again for another period
     (净利润达1.28亿元，2019年第一季度这一数字为4782.4万), a price, a sector target (到2025年…产业规模将达500亿元), a
@@ -55,7 +58,7 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     if _SECTOR_AFTER.match(text, m["end"]):
         return True
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
-    if hits and not (hits == {"注册资本"} and _PROJECT_CAPITAL.search(sentence)):
+    if hits and not (hits <= {"注册资本", "基金规模"} and _PROJECT_CAPITAL.search(sentence)):
         return True
     if _EARLIER_PERIOD.search(window) or (_SHARE_PURCHASE.search(window) and _SHARES.search(sentence) and "股权" not in sentence):
         return True
