@@ -464,6 +464,9 @@ def test_investors_who_take_part_again_join_the_round_and_a_numbered_unit_is_no_
                  ("AMOUNT", "3亿美元"), ("COMPANY", "转转"), ("COMPANY", "58同城"), ("COMPANY", "腾讯"))
     [rec] = build_records(text, ents)
     assert set(texts(rec["companies"])) == {"转转", "58同城", "腾讯"}
+    text = text.replace("与多家投资者达成协议，", "")  # the round word only after the figure (3亿美元B轮融资)
+    [rec] = build_records(text, spans(text, *[(s.label, s.text) for s in ents]))
+    assert set(texts(rec["companies"])) == {"转转", "58同城", "腾讯"}
     assert not company_alias("重庆建工第四建设有限责任公司", "重庆建工")
     assert not company_alias("中铁", "中铁十一局") and not company_alias("中交", "中交一公局")
     negated = "转转完成B轮融资。腾讯此次没有参与投资。"

@@ -328,7 +328,7 @@ def test_company_is_not_vetoed(name):
 
 
 @pytest.mark.parametrize("text", ["公告刊登于上海证券交易所网站", "据中国工程院院士介绍", "披露媒体《中国证券报》",
-                                  "吉林省公共资源交易中心网公示"])
+                                  "吉林省公共资源交易中心网公示", "原信息产业部电信研究院(现中国信息通信研究院)"])
 def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     assert [s for s in preannotate(text) if s.label == "REGION"] == []
 

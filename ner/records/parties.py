@@ -274,6 +274,7 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
 
 _ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|(?<!没有)(?<!未)(?<!不)参与(?:了)?(?:[^，,。；;！？!?\n]{0,12}?(?:融资|轮)|投资)")
 _FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投")  # a record's figure is a round's
+_ROUND_AFTER = re.compile(r"的?(?:[A-Za-z0-9+]{1,3}|天使|战略|新一)?轮?融资")  # 完成3亿美元B轮融资: said after the figure
 _PAST = re.compile(r"曾|此前|早年|先后|过去|上市前")  # a round the article tells as history
 
 
@@ -296,8 +297,9 @@ def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]
     """ANNOTATION.md (docs/annotation.md): a financing lists the investors with the company financed. A
     round's investors (``investors``) join the record of the round: the one with a figure in the
     round word's sentence, else (unless the sentence tells a past round: 曾, 此前, 上市前) of the financing
-    records (a figure's sentence says 融资, 轮, 募资, 投资方) that have a company of that sentence (or, when it
-    names none but the investors, of the headline), the one with the nearest figure before it (or after)."""
+    records (a figure's sentence says 融资, 轮, 募资, 投资方 before it, or …轮融资 right after it) that have a
+    company of that sentence (or, when it names none but the investors, of the headline), the one with the
+    nearest figure before it (or after)."""
     rounds = investors(text, spans)
     if not rounds or not records:
         return records
@@ -314,7 +316,8 @@ def add_investors(text: str, spans: Sequence[Span], records: list[dict[str, Any]
         mine = [k for k, r in enumerate(records) if any(lo <= m["start"] < hi for m in (*r["amounts"], *r["capacities"]))]
         if not mine and not _PAST.search(text, lo, at):  # else a round of its sentence's or the headline's company
             mine = [k for k, r in enumerate(records) if any(same(m["text"], c.text) for m in r["companies"] for c in names)
-                    and any(_FINANCING.search(_sentence_before(text, m["start"])) for m in r["amounts"])]
+                    and any(_FINANCING.search(_sentence_before(text, m["start"])) or _ROUND_AFTER.match(text, m["end"])
+                            for m in r["amounts"])]
             mine = sorted(mine, key=distance)[:1]
         for k in mine:
             own = [m["text"] for m in records[k]["companies"]]

@@ -28,7 +28,8 @@ _BODY_RE = re.compile(
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
-    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)}))"
+    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
+    r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所))"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
