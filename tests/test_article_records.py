@@ -362,8 +362,13 @@ def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_
     ("截至2019年中报，富春环保已有发电装机容量292.5MW，供热能力2820蒸吨/时。", "2820蒸吨/时", True),
     ("上述项目建成投产后公司热电产能将接近6000蒸吨/小时。", "6000蒸吨/小时", True),
     ("其中台州临港项目已建成投产，供热能力450蒸吨/小时。", "450蒸吨/小时", False),
+    ("力争到2025年，全区在建、在运光伏装机容量翻两番，达到450万千瓦。", "450万千瓦", True),  # a sector's target
+    ("到2025年，该基地产能将达到20GWh。", "20GWh", False),  # a plant's
+    ("宁德时代在宜宾投建动力电池基地。到2025年，产能将达到30GWh。", "30GWh", False),  # no area or sector named
+    ("到2025年，该风电场装机容量将达到100万千瓦。", "100万千瓦", False),
+    ("该厂到2025年产能将突破50万吨。", "50万吨", False),
 ])
-def test_a_companys_existing_or_total_capacity_is_background(text, capacity, background):
+def test_a_companys_total_or_a_sectors_target_capacity_is_background(text, capacity, background):
     i = text.find(capacity)
     assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
 
@@ -472,18 +477,6 @@ def test_investors_who_take_part_again_join_the_round_and_a_numbered_unit_is_no_
     negated = "转转完成B轮融资。腾讯此次没有参与投资。"
     assert investors(negated, spans(negated, ("COMPANY", "转转"), ("COMPANY", "腾讯"))) == []
     assert company_alias("重庆建工", "重庆建工集团股份有限公司") and company_alias("德赛电池", "湖南德赛电池")
-
-
-@pytest.mark.parametrize("text, capacity, background", [
-    ("力争到2025年，全区在建、在运光伏装机容量翻两番，达到450万千瓦。", "450万千瓦", True),  # a sector's target
-    ("到2025年，该基地产能将达到20GWh。", "20GWh", False),  # a plant's
-    ("宁德时代在宜宾投建动力电池基地。到2025年，产能将达到30GWh。", "30GWh", False),  # no area or sector named
-    ("到2025年，该风电场装机容量将达到100万千瓦。", "100万千瓦", False),
-    ("该厂到2025年产能将突破50万吨。", "50万吨", False),
-])
-def test_a_sectors_capacity_target_is_background(text, capacity, background):
-    i = text.find(capacity)
-    assert is_background_capacity(text, {"start": i, "end": i + len(capacity), "text": capacity}) == background
 
 
 def test_a_batchs_examples_stay_out_of_its_subsets_figures():

@@ -19,7 +19,6 @@ _BACKGROUND = re.compile(
 # window's end only (去年末开工的项目总投资30亿元 is a project's)
 _EARLIER_PERIOD = re.compile(r"(?:去年|上年|前年)(?:同期|年?末|年?底)(?:的|为|是|达|约)*[-－]?$")
 # a shareholder's purchase of shares on the market (增持公司股份，增持金额1亿元至2亿元), not a stake in a company (增持…股权)
-_SHARE_PURCHASE = re.compile(r"增持")
 _SHARES = re.compile(r"股份|股票|集中竞价|二级市场")
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据今年半年报数据统计) is no word of the clause
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
@@ -60,7 +59,7 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
     if hits and not (hits <= {"注册资本", "基金规模"} and _PROJECT_CAPITAL.search(sentence)):
         return True
-    if _EARLIER_PERIOD.search(window) or (_SHARE_PURCHASE.search(window) and _SHARES.search(sentence) and "股权" not in sentence):
+    if _EARLIER_PERIOD.search(window) or ("增持" in window and _SHARES.search(sentence) and "股权" not in sentence):
         return True
     if _SAME_MEASURE.search(window) and _BACKGROUND.search(sentence):
         return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period

@@ -40,9 +40,10 @@ _ROLE_AFTER = 14  # characters after the amount searched when nothing is found b
 
 # Companies cited as examples of an industry: "X、Y等(一批)…企业" / "等龙头企业带动下"
 _EXAMPLE_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:企业|龙头)")
-_BATCH_TAIL = re.compile(r"等[^，,；;。！？!?]{0,20}?(?:\d+|[一二三四五六七八九十百]+)(?:个|家|项)")
+_COUNT = r"(?:\d+|[一二三四五六七八九十百]+)(?:个|家|项)"  # 51个, 十家
+_BATCH_TAIL = re.compile(rf"等[^，,；;。！？!?]{{0,20}}?{_COUNT}")
 _BATCH_VERB = re.compile(r"引进|招引|签约|落户|入驻|集中开工")
-_SUBSET_COUNT = re.compile(r"其中[^。；;！？!?]*?(?:\d+|[一二三四五六七八九十百]+)(?:个|家|项)")  # 其中…项目3个
+_SUBSET_COUNT = re.compile(rf"其中[^。；;！？!?]*?{_COUNT}")  # 其中…项目3个
 _MONEY = re.compile(r"\d[\d.,]*\s*(?:万亿|亿|万|千)*\s*(?:元|美元)")
 
 

@@ -42,10 +42,9 @@ def company_alias(a: str, b: str) -> bool:
     ca, cb = _core(a), _core(b)
     if a == b:
         return True
-    if min(len(ca), len(cb)) >= 2 and (ca in cb or cb in ca):
-        short, long = sorted((ca, cb), key=len)
-        return not _NUMBERED_UNIT.match(long, long.index(short) + len(short))  # 重庆建工第四建设: a subsidiary
     short, long = sorted((ca, cb), key=len)
+    if len(short) >= 2 and short in long:
+        return not _NUMBERED_UNIT.match(long, long.index(short) + len(short))  # 重庆建工第四建设: a subsidiary
     return len(short) >= 3 and len(long) > len(short) and short[:2] in long and _subsequence(short, long[long.index(short[:2]):])
 
 
