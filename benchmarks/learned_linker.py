@@ -25,7 +25,6 @@ archive``), as docs/results.md does.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import re
@@ -34,7 +33,8 @@ from collections import defaultdict
 
 from ner.data.corpora import read_referenced
 from ner.records.build import build_records
-from ner.records.evaluate import TUPLE_KINDS, _key, read_referenced_records, record_tuples
+from ner.data.validate import read_gold
+from ner.records.evaluate import TUPLE_KINDS, _key, read_records, read_referenced_records, record_tuples
 from ner.records.text import split_sentences
 from ner.types import Span
 
@@ -51,13 +51,8 @@ def load_docs(parts: list[str], seeds: bool = False) -> list[tuple[str, str, lis
     docs = [(i, articles[i].text, list(articles[i].entities), recs)
             for part in parts for i, recs in read_referenced_records(GOLD, part).items()]
     if seeds:
-        with open(SEEDS[0], encoding="utf-8") as f:
-            texts = {d["id"]: d for d in map(json.loads, f)}
-        with open(SEEDS[1], encoding="utf-8") as f:
-            for r in map(json.loads, f):
-                t = texts[r["id"]]["text"]
-                ents = [Span(e["start"], e["end"], e["label"], t[e["start"]:e["end"]]) for e in texts[r["id"]]["entities"]]
-                docs.append((r["id"], t, ents, r["records"]))
+        records = read_records(SEEDS[1])
+        docs += [(a.id, a.text, list(a.entities), records[a.id]) for a in read_gold(SEEDS[0]) if a.id in records]
     return docs
 
 
