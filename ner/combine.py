@@ -155,6 +155,66 @@ def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[
     return [r for r in rules if not (r.label == "REGION" and any(f.start == r.start and f.end > r.end for f in firms))]
 
 
+# A stock code or quote right after a listed company's name: 上海新阳（300236.SZ）, 四川成渝高速公路(00107.HK),
+# 西南证券(4.510,-0.04,-0.88%) (the quote finance portals insert), 万达信息（股票代码：300168）; six digits alone
+# only with an A-share prefix (a fund's code, 鹏华新兴产业（206009）, names no company).
+_LISTING_RE = re.compile(r"[（(]\s*(?:(?:股票|证券)代码[:：]?\s*)?(?:(?:60[0135]|688|00[0-3]|30[01])\d{3}[)）]|\d{6}\.(?:SH|SZ|BJ|SS)|"
+                         r"\d{4,5}\.HK|\d{1,4}\.\d{2,3},\s*[-+]?\d)", re.IGNORECASE)
+_NAME_CHARS = re.compile(r"[^\W_]+|\*ST[^\W_]+")  # a name: letters and digits, no punctuation or space
+_MAX_LISTED_NAME = 12
+
+
+def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set[str]:
+    """Names that a stock code or a quote follows in ``text``. The name starts at the model company that
+    reaches the bracket, whatever its score, or at the first rule place inside it (战场西南证券 -> 西南证券);
+    without such a company, at the nearest rule place before the bracket and the places chained to it on
+    its left (四川成渝(3.810, 中国洲际油气(3.250). No punctuation or space inside; at most 12 characters."""
+    places = sorted(r for r in rules if r.label == "REGION")
+    names = set()
+    for m in _LISTING_RE.finditer(text):
+        at = m.start()
+        firms = [s for s in model if s.label == "COMPANY" and s.start < at
+                 and (at <= s.end or (at - s.end <= 4 and _NAME_CHARS.fullmatch(text[s.end:at])))]  # 中国洲际|油气(
+        if firms:
+            start = min(s.start for s in firms)
+            start = min((r.start for r in places if start <= r.start < at), default=start)
+        else:
+            near = [r for r in places if 0 < at - r.start <= _MAX_LISTED_NAME and r.end <= at]
+            if not near:
+                continue
+            start = near[-1].start
+            while any(r.end == start for r in places):
+                start = next(r.start for r in places if r.end == start)
+        name = text[start:at]
+        if any(r.start == start and r.end == at for r in places):
+            continue  # a place alone before a bracket of digits is no listed name
+        if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not _is_non_company(name):
+            names.add(name)
+    return names
+
+
+def _is_non_company(name: str) -> bool:
+    from ner.rules import is_non_company
+
+    return is_non_company(name)
+
+
+def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[Span]:
+    """Every mention of a listed name (``listed_names``) is a COMPANY (score None: a rule's), and the spans
+    across it go: the place its name starts with (上海 in 上海新阳), a model span cut differently
+    (战场西南证券). A mention inside a longer company, or touching a figure, is left alone."""
+    out = list(spans)
+    for name in sorted(names, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            s, e = m.span()
+            hits = [x for x in out if x.start < e and s < x.end]
+            if any(x.label in NUMERIC or (x.label == "COMPANY" and x.start <= s and e <= x.end and x.end - x.start > e - s)
+                   for x in hits):
+                continue
+            out = [x for x in out if x not in hits] + [Span(s, e, "COMPANY", name)]
+    return sorted(out)
+
+
 def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
@@ -180,8 +240,9 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
         rules_only, rules_first = policy.rules_only, policy.rules_first
         rules_fill, min_score, shapes = policy.rules_fill, policy.min_score, policy.shapes
     floor = min_score or {}
-    spans = [s for s in spans if s.end - s.start >= min_length
-             and (s.score is None or s.score >= floor.get(s.label, 0.0))]
+    spans = [s for s in spans if s.end - s.start >= min_length]
+    unfloored = spans
+    spans = [s for s in spans if s.score is None or s.score >= floor.get(s.label, 0.0)]
     if shapes:
         spans = [s for s in model_shapes(spans) if s.end - s.start >= min_length]
     if rules is None and (rules_only or rules_first or rules_fill):
@@ -190,13 +251,19 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
         rules = preannotate(text)
     if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
         spans = veto_non_companies(spans)
+    listed: set[str] = set()
     if rules and "COMPANY" not in rules_only:
+        listed = listed_names(text, unfloored, rules)
         rules = companies_take_places(spans, rules)
     if rules_only:
         spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:
         spans = prefer_rules(text, spans, rules_first, rules=rules)
-    return fill_with_rules(text, spans, rules_fill, rules=rules) if rules_fill else spans
+    if rules_fill:
+        spans = fill_with_rules(text, spans, rules_fill, rules=rules)
+    if rules_only or rules_first or rules_fill:
+        spans = add_listed_companies(text, spans, listed)
+    return spans
 
 
 def describe_policy(policy: Mapping[str, Any]) -> str:

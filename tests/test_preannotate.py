@@ -328,9 +328,17 @@ def test_company_is_not_vetoed(name):
 
 
 @pytest.mark.parametrize("text", ["公告刊登于上海证券交易所网站", "据中国工程院院士介绍", "披露媒体《中国证券报》",
-                                  "吉林省公共资源交易中心网公示", "原信息产业部电信研究院(现中国信息通信研究院)"])
+                                  "吉林省公共资源交易中心网公示", "原信息产业部电信研究院(现中国信息通信研究院)",
+                                  "来源：中国证券网\n上证报中国证券网讯", "来源：中国网科技", "来源：券商中国"])
 def test_no_place_inside_an_exchange_an_academy_or_a_paper(text):
     assert [s for s in preannotate(text) if s.label == "REGION"] == []
+
+
+@pytest.mark.parametrize("text, places", [("中国经济网北京8月16日讯", ["北京"]),   # the outlet's place goes, the dateline's stays
+                                          ("公司在上海投资建设经济网络", ["上海"]),  # 经济网络 is no outlet
+                                          ("浙江经济网络", ["浙江"])])
+def test_an_outlet_takes_only_its_own_place(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
 
 
 @pytest.mark.parametrize("text, places", [

@@ -150,6 +150,34 @@ def test_model_company_takes_the_rule_place_it_starts_with():
     assert [s.text for s in finalize(text, sure, **only_rules)] == ["北京", "杭州"]  # companies from rules alone
 
 
+SAVED_POLICY = {"rules_only": ["REGION", "CAPACITY"], "min_score": {"COMPANY": 0.9}, "shapes": True}
+
+
+@pytest.mark.parametrize("text, model, kept", [
+    # a stock code after an unsure model company: it is a company, here and where the article names it again
+    ("赶工。上海新阳（300236.SZ）相关人士称，上海新阳一定会跟着扩", [("上海新阳", 0.5)],
+     [("上海新阳", "COMPANY"), ("上海新阳", "COMPANY")]),
+    # a quote after a name: the name starts at the place inside the model's span, or at the place chain
+    ("原标题：重回并购重组战场西南证券(4.510,-0.04,-0.88%)首单", [("战场西南证券", 0.95)], [("西南证券", "COMPANY")]),
+    ("原标题：四川成渝(3.810,-0.03,-0.78%)中标\n四川成渝高速公路(00107.HK)公布", [],
+     [("四川成渝", "COMPANY"), ("四川成渝高速公路", "COMPANY")]),
+    ("2016年9月，中国洲际油气(3.250,-0.05)收购", [("中国洲际", 0.95)], [("中国洲际油气", "COMPANY")]),
+    # no listed name: a place alone before digits, a bracket without a code, a sure company left as it is
+    ("项目落户上海(600000)，总投资", [], [("上海", "REGION")]),
+    ("公司在合肥投资建设（2022年）", [], [("合肥", "REGION")]),
+    ("百亿级基金鹏华新兴产业（206009）今年以来", [("鹏华新兴产业", 0.5)], []),  # a fund's code: no listed company
+    ("北京银行(601169.SH)向杭州投资", [("北京银行", 0.95)], [("北京银行", "COMPANY"), ("杭州", "REGION")]),
+])
+def test_a_stock_code_marks_a_listed_company(text, model, kept):
+    from ner.combine import finalize
+    from ner.types import Span
+
+    spans = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, p) for n, p in model]
+    assert [(s.text, s.label) for s in finalize(text, spans, **SAVED_POLICY)] == kept
+    if not model:  # the model alone (no rules) is left as it is
+        assert finalize(text, spans) == []
+
+
 def test_min_score_drops_unsure_model_spans_only():
     from ner.combine import finalize
     from ner.types import Span

@@ -21,7 +21,7 @@ from ner.types import Span
 
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
-                 "复合肥")
+                 "复合肥", "券商中国")  # 券商中国: a news outlet
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
