@@ -342,6 +342,29 @@ def test_an_outlet_takes_only_its_own_place(text, places):
 
 
 @pytest.mark.parametrize("text, places", [
+    ("收到息县公用事业服务中心发出的中标通知书", []),                   # a public office's name holds the place
+    ("招标人河北省高速公路京雄临时筹建处发出", []),
+    ("在上海市建设工程交易服务中心网站公示", []),
+    ("公司在苏州设立服务中心", ["苏州"]),                               # a verb in the gap: the place stays
+    ("在长沙建设服务中心", ["长沙"]),
+    ("将在长沙建立区域管理中心", ["长沙"]),
+])
+def test_no_place_inside_a_public_office(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("先后承接了武冈、浏阳、邵阳、溆浦等市县的项目", ["武冈", "浏阳", "邵阳", "溆浦"]),  # county short forms in a list with a city
+    ("长沙、浏阳、株洲三地", ["长沙", "浏阳", "株洲"]),
+    ("湖南的浏阳、醴陵等地", ["湖南"]),                                  # no city or province among the items
+    ("长沙、新平台", ["长沙"]),                                          # 新平 does not end a word there
+    ("在创新、新平台上", []),
+])
+def test_county_short_forms_count_in_a_list_of_places(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, places", [
     ("项目落户江苏如东，总投资15亿元", ["江苏如东"]),                 # a county short form after its own province
     ("三峡新能源江苏如东800MW海上风电", ["江苏如东"]),
     ("江苏新平台上线", ["江苏"]),                                    # 新平 is no county of 江苏

@@ -11,6 +11,7 @@ from ner.lexicon.bodies import (
     _EXCHANGE_WORDS,
     _MEDIA_NAMES,
     _MEDIA_WORDS,
+    _OFFICE_WORDS,
     _SCHOOL_WORDS,
     _alt,
 )
@@ -29,7 +30,10 @@ _BODY_RE = re.compile(
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
-    r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所))"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
+    r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
+    # 上海市建设工程交易服务中心, 息县公用事业服务中心; not 在苏州建立服务中心 (no verb in the gap)
+    rf"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向]){{0,10}}?"
+    rf"(?:{_alt(_OFFICE_WORDS)}))"
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
@@ -61,7 +65,9 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     gaz = gazetteer or Gazetteer.default()
     blocked = [(m.start(), m.end()) for m in _FALSE_FRIEND_RE.finditer(text)]
     pieces: list[Match] = []
-    for m in gaz.find(text):
+    found = gaz.find(text)
+    listed = _listed_places(text, found)
+    for m in found:
         m = _fix_suffix_word(text, m, gaz)
         if m is None or any(m.start < e and s < m.end for s, e in blocked):
             continue
@@ -80,6 +86,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if zone:
             m = Match(m.start, zone.end(), "zone")
         elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
+                and (m.start, m.end) not in listed \
                 and not (pieces and pieces[-1].end == m.start and not re.match(_NAME, text[m.end:m.end + 1])
                          and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
@@ -108,6 +115,27 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if _is_body_after(text, m.end):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
+    return out
+
+
+def _listed_places(text: str, found: list[Match]) -> set[tuple[int, int]]:
+    """The gazetteer matches that are whole items of a list of places set off by 、 (武冈、浏阳、邵阳、溆浦等市县),
+    where one item at least is a city or province: a county's short form counts there."""
+    at = {m.start: m for m in found}
+    out: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(found):
+        items, m = [found[i]], found[i]
+        while text[m.end:m.end + 1] == "、" and m.end + 1 in at:
+            m = at[m.end + 1]
+            items.append(m)
+        first, last = items[0], items[-1]
+        # a county short form at an end of the list must end a word there too (长沙、新平台 is no list)
+        opens = first.level != "district" or text[first.start - 1:first.start] in _SHORT_NAME_LEFT | set("了，。：；（ ")
+        closes = last.level != "district" or re.match(r"(?:[等和及与，。；）、 ]|[两三四五六七八九]地|$)", text[last.end:last.end + 2])
+        if len(items) >= 2 and opens and closes and any(x.level in ("city", "province") for x in items):
+            out.update((x.start, x.end) for x in items)
+        i += len(items)
     return out
 
 
