@@ -348,6 +348,12 @@ def test_an_outlet_takes_only_its_own_place(text, places):
     ("公司在苏州设立服务中心", ["苏州"]),                               # a verb in the gap: the place stays
     ("在长沙建设服务中心", ["长沙"]),
     ("将在长沙建立区域管理中心", ["长沙"]),
+    ("中国证监会网站公布的中国证券监督管理委员会文件", []),           # a regulator
+    ("盛石资本旗下长三角产业创新股权投资基金领投", []),                # a named fund is a firm
+    ("合肥产投引导基金出手", []),
+    ("产业创新基金为上海国资基金", ["上海"]),                          # a place's state fund: the place stays
+    ("在长沙成立产业基金", ["长沙"]),
+    ("湖南省设立产业基金", ["湖南省"]),
 ])
 def test_no_place_inside_a_public_office(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
@@ -361,6 +367,12 @@ def test_no_place_inside_a_public_office(text, places):
     ("在创新、新平台上", []),
 ])
 def test_county_short_forms_count_in_a_list_of_places(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, places", [("（以下简称：中国联合）的控股子公司", []), ("（简称“湖南德赛”）", []),
+                                          ("公司简称为长沙", ["长沙"])])
+def test_a_short_name_being_defined_is_no_place(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
 
 

@@ -23,6 +23,8 @@ from ner.types import Span
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
                  "复合肥", "券商中国")  # 券商中国: a news outlet
+# Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
+_GAP = r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向获对被把从])"
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
@@ -32,8 +34,9 @@ _BODY_RE = re.compile(
     rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
     r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
     # 上海市建设工程交易服务中心, 息县公用事业服务中心; not 在苏州建立服务中心 (no verb in the gap)
-    rf"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向]){{0,10}}?"
-    rf"(?:{_alt(_OFFICE_WORDS)}))"
+    rf"{_GAP}{{0,10}}?(?:{_alt(_OFFICE_WORDS)})|"
+    rf"{_GAP}{{0,8}}?(?:委员会|[证银保]监会)|"  # 中国证监会, 中国证券监督管理委员会
+    rf"(?!国资|政府|国有|本地|当地){_GAP}{{2,8}}?基金(?!会))"  # a named fund (合肥产投引导基金); 上海国资基金 is a place's
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
@@ -45,6 +48,8 @@ _SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "�
 _SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以") | {""}
 
 _ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
+# A short name being defined (以下简称：中国联合, 简称“湖南德赛”) names a company, not a place.
+_ALIAS_BEFORE_RE = re.compile(r"简称[：:]?[“\"「『]?$")
 # A town or subdistrict name right after a place: two characters and 镇/乡, or two to four and 街道,
 # none of them a generic word's (各乡镇, 城乡, 全镇).
 _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
@@ -91,7 +96,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
                          and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
             # or right after its own province or city, ending a word (江苏如东800MW; not 七台河市桃山湖)
-        if _inside_company_brackets(text, m, pieces):
+        if _inside_company_brackets(text, m, pieces) or _ALIAS_BEFORE_RE.search(text, max(0, m.start - 4), m.start):
             continue
         pieces.append(m)
     # Merge adjacent administrative pieces into chains (macro regions never chain).
