@@ -229,8 +229,9 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     * ``rules_first``: model and rule spans both count, and a rule span wins an overlap;
     * ``rules_fill``: rule spans are added only where the model found nothing (``fill_with_rules``).
 
-    Wherever the rules take part in COMPANY, they also veto the model's non-companies (``veto_non_companies``),
-    and a model company that passed both starts with a rule place wins over it (``companies_take_places``).
+    Wherever the rules take part (in any type), they also veto the model's non-companies (``veto_non_companies``:
+    财联社, 广东阳西县人民政府), a model company that passed both and starts with a rule place wins over it
+    (``companies_take_places``), and a name with a stock code after it is a company (``listed_names``).
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     ``policy``: the typed policy (``ner.config.TagConfig``, checked where it was built) in place of the
@@ -249,7 +250,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
         from ner.rules import preannotate
 
         rules = preannotate(text)
-    if "COMPANY" in (*rules_only, *rules_first, *rules_fill):
+    if rules_only or rules_first or rules_fill:
         spans = veto_non_companies(spans)
     listed: set[str] = set()
     if rules and "COMPANY" not in rules_only:

@@ -134,6 +134,11 @@ def test_rules_veto_model_non_companies():
     out = finalize(text, model, rules_first=["COMPANY"])  # with the rules in COMPANY: bodies and schools go
     assert [s.text for s in out if s.label == "COMPANY"] == ["大唐山东发电有限公司", "欧科亿"]
     assert [s.text for s in finalize(text, model, rules_fill=["COMPANY"]) if s.score] == ["欧科亿"]
+    # the saved policy (rules for places and capacities only) vetoes them too; state-owned units stay
+    text = "财联社记者获悉，广东阳西县人民政府与中铁电气化局、赣西供电局、招商局签约"
+    names = ["财联社", "广东阳西县人民政府", "中铁电气化局", "赣西供电局", "招商局"]
+    model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
+    assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == names[2:]
 
 
 def test_model_company_takes_the_rule_place_it_starts_with():

@@ -3,8 +3,8 @@ exchanges): shared by the place rules (a place directly followed by such a name 
 company veto (``ner.rules.companies.is_non_company``)."""
 from __future__ import annotations
 
-# right after a place (no gap): 中国证券网, 中国经济网, 中国网科技 (not 经济网络)
-_MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社", "证券网(?!络)", "经济网(?!络)", "财经网(?!络)", "网科技", "网地产", "网财经")
+# right after a place (no gap): 中国证券网, 中国经济网 (not 经济网络)
+_MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社", "证券网(?!络)", "经济网(?!络)", "财经网(?!络)")
 _MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "证券报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
 _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
 # Public offices whose long names hold a place (息县公用事业服务中心, 河北省高速公路京雄临时筹建处): bodies to

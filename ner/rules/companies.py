@@ -14,10 +14,11 @@ from ner.types import Span
 
 # What ANNOTATION.md says is not a COMPANY, read from the end of a name: government and party bodies,
 # universities and schools, associations and chambers, news media, parks, zones and projects, and counts
-# (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays.
+# (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays, and so do
+# 中铁电气化局, a grid's 供电局 and 招商局.
 _NON_COMPANY_RE = re.compile(
     r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|"
-    rf"(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)局|{_alt(_COURT_WORDS)}|部|办|"
+    rf"(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)(?<!电气化)(?<!供电)(?<!招商)局|{_alt(_COURT_WORDS)}|部|办|"
     rf"{_alt(_SCHOOL_WORDS)}|学校|中学|小学|{_alt(_ASSOCIATION_WORDS)}|促进会|联盟|"
     rf"{_alt(_MEDIA_WORDS)}|{_alt(_MEDIA_NAMES)}|"
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地)$"

@@ -22,7 +22,7 @@ from ner.types import Span
 
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
-                 "复合肥", "券商中国")  # 券商中国: a news outlet
+                 "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经")  # news outlets
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
 _GAP = r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向获对被把从])"
 # After a place: a government or party body, or a news outlet, whose name contains the place.
