@@ -140,12 +140,18 @@ def model_shapes(spans: list[Span]) -> list[Span]:
     return out
 
 
-def veto_non_companies(spans: list[Span]) -> list[Span]:
+# Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
+_OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
+
+
+def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
-    南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped."""
+    南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped, and, given the
+    ``text``, those that a reporter or a dateline follows (财联社记者, 新浪财经讯: news outlets)."""
     from ner.rules import is_non_company
 
-    return [s for s in spans if not (s.label == "COMPANY" and is_non_company(s.text))]
+    return [s for s in spans if not (s.label == "COMPANY" and (
+        is_non_company(s.text) or (text is not None and _OUTLET_AFTER.match(text, s.end))))]
 
 
 def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[Span]:
@@ -251,7 +257,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
 
         rules = preannotate(text)
     if rules_only or rules_first or rules_fill:
-        spans = veto_non_companies(spans)
+        spans = veto_non_companies(spans, text)
     listed: set[str] = set()
     if rules and "COMPANY" not in rules_only:
         listed = listed_names(text, unfloored, rules)

@@ -139,6 +139,11 @@ def test_rules_veto_model_non_companies():
     names = ["财联社", "广东阳西县人民政府", "中铁电气化局", "赣西供电局", "招商局"]
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == names[2:]
+    # a news outlet, by its name or by its reporter or dateline after it; a company's own words stay
+    text = "【亿邦动力讯】6月3日消息，格隆汇记者获悉，找钢网向猎聘网记录的数据显示，中兴通讯息"
+    names = ["亿邦动力", "格隆汇", "找钢网", "猎聘网", "中兴通"]
+    model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
+    assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == ["找钢网", "猎聘网", "中兴通"]
 
 
 def test_model_company_takes_the_rule_place_it_starts_with():
