@@ -76,6 +76,7 @@ _CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|�
 # …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
 _ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
 _NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})
+_GENERIC_FIRM = frozenset({"本公司", "该公司", "上市公司", "集团", "本集团", "该集团", "企业"})  # 本公司（300236.SZ）
 
 
 def _amount_form(body: str) -> str | None:
@@ -168,13 +169,20 @@ _LISTING_RE = re.compile(r"[（(]\s*(?:(?:股票|证券)代码[:：]?\s*)?(?:(?:
                          r"\d{4,5}\.HK|\d{1,4}\.\d{2,3},\s*[-+]?\d)", re.IGNORECASE)
 _NAME_CHARS = re.compile(r"[^\W_]+|\*ST[^\W_]+")  # a name: letters and digits, no punctuation or space
 _MAX_LISTED_NAME = 12
+# A name standing alone before the bracket, from a line start, punctuation or a space (丨*ST猛狮(002684.SZ),
+# ⏎绿色动力(11.530,0.21): 2 to 8 characters, no digit first, not right after a bracket (四川成渝(3.810,...)高速公路(00107.HK):
+# a quote inside a name).
+_MAX_WORD = 8
+_WORD_BEFORE = re.compile(rf"(?:(?<=^)|(?<=[\s，。：:；、！？“”\"（(【\[丨|]))(?:\*ST|[^\W\d_])[^\W_]{{1,{_MAX_WORD - 1}}}$",
+                          re.MULTILINE)
 
 
 def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set[str]:
     """Names that a stock code or a quote follows in ``text``. The name starts at the model company that
     reaches the bracket, whatever its score, or at the first rule place inside it (战场西南证券 -> 西南证券);
     without such a company, at the nearest rule place before the bracket and the places chained to it on
-    its left (四川成渝(3.810, 中国洲际油气(3.250). No punctuation or space inside; at most 12 characters."""
+    its left (四川成渝(3.810, 中国洲际油气(3.250); without either, at a word of 2 to 8 characters standing alone
+    before it (丨*ST猛狮(002684.SZ)). No punctuation or space inside; at most 12 characters."""
     places = sorted(r for r in rules if r.label == "REGION")
     names = set()
     for m in _LISTING_RE.finditer(text):
@@ -186,15 +194,20 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
             start = min((r.start for r in places if start <= r.start < at), default=start)
         else:
             near = [r for r in places if 0 < at - r.start <= _MAX_LISTED_NAME and r.end <= at]
-            if not near:
+            word = _WORD_BEFORE.search(text, max(0, at - _MAX_WORD - 1), at)
+            if near:
+                start = near[-1].start
+                while any(r.end == start for r in places):
+                    start = next(r.start for r in places if r.end == start)
+            elif word:
+                start = word.start()
+            else:
                 continue
-            start = near[-1].start
-            while any(r.end == start for r in places):
-                start = next(r.start for r in places if r.end == start)
         name = text[start:at]
         if any(r.start == start and r.end == at for r in places):
             continue  # a place alone before a bracket of digits is no listed name
-        if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not _is_non_company(name):
+        if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not _is_non_company(name) \
+                and name not in _NOT_A_NAME and name not in _GENERIC_FIRM:
             names.add(name)
     return names
 
@@ -259,7 +272,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     if rules_only or rules_first or rules_fill:
         spans = veto_non_companies(spans, text)
     listed: set[str] = set()
-    if rules and "COMPANY" not in rules_only:
+    if rules is not None and "COMPANY" not in rules_only:
         listed = listed_names(text, unfloored, rules)
         rules = companies_take_places(spans, rules)
     if rules_only:

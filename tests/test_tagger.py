@@ -177,6 +177,10 @@ SAVED_POLICY = {"rules_only": ["REGION", "CAPACITY"], "min_score": {"COMPANY": 0
     ("公司在合肥投资建设（2022年）", [], [("合肥", "REGION")]),
     ("百亿级基金鹏华新兴产业（206009）今年以来", [("鹏华新兴产业", 0.5)], []),  # a fund's code: no listed company
     ("北京银行(601169.SH)向杭州投资", [("北京银行", 0.95)], [("北京银行", "COMPANY"), ("杭州", "REGION")]),
+    # a name standing alone before the code, with no model span; not a generic word, not a name's tail after a quote
+    ("格隆汇7月31日丨*ST猛狮(002684.SZ)公告", [], [("*ST猛狮", "COMPANY")]),
+    ("公司（300236.SZ）称", [], []),
+    ("原标题：四川成渝(3.810,-0.03,-0.78%)高速公路(00107.HK)有望中标新高速公路项目", [], [("四川成渝", "COMPANY")]),
 ])
 def test_a_stock_code_marks_a_listed_company(text, model, kept):
     from ner.combine import finalize
