@@ -157,9 +157,11 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
 
 def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[Span]:
     """Rule spans less the rule places that a model company starts with and runs past (北京银行,
-    杭州海康威视, 浙江交科: the rules read 北京, 杭州, 浙江 where the model sees a firm's name)."""
+    杭州海康威视, 浙江交科: the rules read 北京, 杭州, 浙江 where the model sees a firm's name), unless a space
+    follows the place (香港 DRA COMPANY LIMITED: a place before a name)."""
     firms = [s for s in spans if s.label == "COMPANY" and s.score is not None]
-    return [r for r in rules if not (r.label == "REGION" and any(f.start == r.start and f.end > r.end for f in firms))]
+    return [r for r in rules if not (r.label == "REGION" and any(
+        f.start == r.start and f.end > r.end and not f.text[r.end - f.start].isspace() for f in firms))]
 
 
 # A stock code or quote right after a listed company's name: 上海新阳（300236.SZ）, 四川成渝高速公路(00107.HK),

@@ -192,6 +192,23 @@ def test_a_stock_code_marks_a_listed_company(text, model, kept):
         assert finalize(text, spans) == []
 
 
+@pytest.mark.parametrize("text, firm, kept", [
+    ("同意公司认购香港 DRA COMPANY LIMITED 股权", "香港 DRA COMPANY LIMITED",  # a space after the place: no name of it
+     [("香港", "REGION")]),  # (the rules' place wins the overlap)
+    ("天水新厂房预计今年动工", "天水新厂房", [("天水", "REGION")]),          # a building, an event: no company
+    ("异地项目还有哈尔滨极地馆", "哈尔滨极地馆", [("哈尔滨", "REGION")]),
+    ("第13届中国投资年会将召开", "中国投资年会", [("中国", "REGION")]),
+    ("上海新昇的产能", "上海新昇", [("上海新昇", "COMPANY")]),              # a firm's name keeps its place
+])
+def test_what_a_model_company_takes_from_the_places(text, firm, kept):
+    from ner.combine import finalize
+    from ner.types import Span
+
+    start = text.index(firm)
+    spans = [Span(start, start + len(firm), "COMPANY", firm, 0.95)]
+    assert [(s.text, s.label) for s in finalize(text, spans, **SAVED_POLICY)] == kept
+
+
 def test_min_score_drops_unsure_model_spans_only():
     from ner.combine import finalize
     from ner.types import Span
