@@ -342,6 +342,12 @@ def test_an_outlet_takes_only_its_own_place(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
 
 
+@pytest.mark.parametrize("text, places", [("与广东省、广州市、南沙区及复旦大学合作", ["广东省", "广州市", "南沙区"]),
+                                          ("长沙的大学", ["长沙"]), ("长沙理工大学", []), ("湖南省汽摩配行业商会", [])])
+def test_a_body_after_a_link_word_leaves_the_place(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
 @pytest.mark.parametrize("text, places", [
     ("收到息县公用事业服务中心发出的中标通知书", []),                   # a public office's name holds the place
     ("招标人河北省高速公路京雄临时筹建处发出", []),

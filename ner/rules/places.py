@@ -25,13 +25,15 @@ FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "�
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经")  # news outlets
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
 _GAP = r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向获对被把从])"
+# A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学.
+_LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
-    rf"[{_CJK}]{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
-    rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
-    rf"[{_CJK}]{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|[{_CJK}]{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
+    rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
+    rf"{_LINKLESS}{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|{_LINKLESS}{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
+    rf"{_LINKLESS}{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|{_LINKLESS}{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
     r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
     # 上海市建设工程交易服务中心, 息县公用事业服务中心; not 在苏州建立服务中心 (no verb in the gap)
     rf"{_GAP}{{0,10}}?(?:{_alt(_OFFICE_WORDS)})|"
