@@ -321,7 +321,7 @@ def test_is_non_company(name):
 
 @pytest.mark.parametrize("name", ["湖南德赛电池", "大唐山东发电有限公司", "中车株洲所", "中国航发331厂", "中建三局",
                                   "中铁十一局", "中交一航局", "国家电网", "国开行", "三一", "晟通集团", "北汽株洲分公司",
-                                  "北网科技", "中铁电气化局", "赣西供电局", "招商局"])
+                                  "北网科技", "中铁电气化局", "赣西供电局", "招商局", "海马体照相馆", "锦江宾馆"])
 def test_company_is_not_vetoed(name):
     from ner.rules import is_non_company
 

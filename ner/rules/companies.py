@@ -22,7 +22,8 @@ _NON_COMPANY_RE = re.compile(
     rf"{_alt(_SCHOOL_WORDS)}|学校|中学|小学|{_alt(_ASSOCIATION_WORDS)}|促进会|联盟|"
     rf"{_alt(_MEDIA_WORDS)}|{_alt(_MEDIA_NAMES)}|"
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地|"
-    r"厂房|馆|平台|年会|峰会|论坛|博览会|展览会|经营)$"  # buildings, events, a verb: 天水新厂房, 哈尔滨极地馆
+    r"厂房|(?:展览|博物|体育|图书|纪念|极地|科技|美术|文化|艺术|海洋|场)馆|平台|年会|峰会|论坛|博览会|展览会|经营)$"
+    # buildings, venues, events, a verb: 天水新厂房, 哈尔滨极地馆 (a business's 照相馆, 宾馆 stays)
     r"|^[\d一二三四五六七八九十百千几数多余]+家"
 )
 NON_COMPANY_NAMES = frozenset(("央行", "中央", "党中央", "红网", "财联社", "新华社", "新华网", "人民网", "央视", "中新网",
