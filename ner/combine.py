@@ -76,7 +76,8 @@ _CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|�
 # …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
 _ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
 _NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})
-_GENERIC_FIRM = frozenset({"本公司", "该公司", "上市公司", "集团", "本集团", "该集团", "企业"})  # 本公司（300236.SZ）
+_GENERIC_FIRM = frozenset({"本公司", "该公司", "上市公司", "集团", "本集团", "该集团", "企业", "该股", "发行人", "个股",
+                           "公司股票"})  # 本公司（300236.SZ）, 该股（600519）
 
 
 def _amount_form(body: str) -> str | None:
@@ -155,28 +156,50 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
         is_non_company(s.text) or (text is not None and _OUTLET_AFTER.match(text, s.end))))]
 
 
-def companies_take_places(spans: Sequence[Span], rules: Sequence[Span]) -> list[Span]:
+def companies_take_places(spans: Sequence[Span], rules: Sequence[Span], text: str) -> list[Span]:
     """Rule spans less the rule places that a model company starts with and runs past (北京银行,
     杭州海康威视, 浙江交科: the rules read 北京, 杭州, 浙江 where the model sees a firm's name), unless a space
-    follows the place (香港 DRA COMPANY LIMITED: a place before a name)."""
+    follows the place (香港 DRA COMPANY LIMITED: a place before a name; ``cut_after_places`` cuts the firm)."""
     firms = [s for s in spans if s.label == "COMPANY" and s.score is not None]
-    return [r for r in rules if not (r.label == "REGION" and any(
-        f.start == r.start and f.end > r.end and not f.text[r.end - f.start].isspace() for f in firms))]
+    return [r for r in rules if not (r.label == "REGION" and not text[r.end:r.end + 1].isspace() and any(
+        f.start == r.start and f.end > r.end for f in firms))]
+
+
+def cut_after_places(text: str, spans: list[Span], rules: Sequence[Span]) -> list[Span]:
+    """Model companies that start with a rule place and a space start after them (香港 DRA COMPANY LIMITED ->
+    DRA COMPANY LIMITED)."""
+    places = {r.start: r.end for r in rules if r.label == "REGION"}
+    out = []
+    for s in spans:
+        end = places.get(s.start) if s.label == "COMPANY" and s.score is not None else None
+        if end is not None and end < s.end and text[end:end + 1].isspace():
+            start = end + len(text[end:s.end]) - len(text[end:s.end].lstrip())
+            if s.end - start >= MIN_LENGTH:
+                out.append(Span(start, s.end, s.label, text[start:s.end], s.score))
+            continue
+        out.append(s)
+    return out
 
 
 # A stock code or quote right after a listed company's name: 上海新阳（300236.SZ）, 四川成渝高速公路(00107.HK),
 # 西南证券(4.510,-0.04,-0.88%) (the quote finance portals insert), 万达信息（股票代码：300168）; six digits alone
-# only with an A-share prefix (a fund's code, 鹏华新兴产业（206009）, names no company).
-_LISTING_RE = re.compile(r"[（(]\s*(?:(?:股票|证券)代码[:：]?\s*)?(?:(?:60[0135]|688|00[0-3]|30[01])\d{3}[)）]|\d{6}\.(?:SH|SZ|BJ|SS)|"
-                         r"\d{4,5}\.HK|\d{1,4}\.\d{2,3},\s*[-+]?\d)", re.IGNORECASE)
+# only with a prefix no fund or index shares (60x, 688, 30x: 鹏华新兴产业（206009）, 中欧医疗健康（003095） name no
+# company); a quote in full (price, change, per cent: not coordinates, （113.264, 23.129））.
+_LISTING_RE = re.compile(r"[（(]\s*(?:(?:股票|证券)代码[:：]?\s*)?(?:(?:60[0135]|688|30[01])\d{3}[)）]|\d{6}\.(?:SH|SZ|BJ|SS)|"
+                         r"\d{4,5}\.HK|\d{1,4}\.\d{2,3},\s*[-+]?\d+(?:\.\d+)?,\s*[-+]?\d+(?:\.\d+)?%)", re.IGNORECASE)
+# Securities that are no company (indices, funds, bonds): 上证指数, 沪深300ETF, 南航转债, 嘉实新兴产业基金.
+_NOT_A_FIRM_RE = re.compile(r"(?:指数|指|ETF|LOF|转债|债|基金|信托)$|^(?:沪深\d|上证\d|深证成|中证\d|创业板[指综]|科创\d|恒生)",
+                            re.IGNORECASE)  # (科创信息 is a firm, 科创50 an index)
+# A name holds no link word or verb (其次是兴业银行, 保定市副市长与数知科技).
+_NOT_IN_NAME_RE = re.compile(r"[与和及的是为在将对从向被把让]|市长|书记|下调|上调|上涨|下跌|表示")
 _NAME_CHARS = re.compile(r"[^\W_]+|\*ST[^\W_]+")  # a name: letters and digits, no punctuation or space
 _MAX_LISTED_NAME = 12
 # A name standing alone before the bracket, from a line start, punctuation or a space (丨*ST猛狮(002684.SZ),
 # ⏎绿色动力(11.530,0.21): 2 to 8 characters, no digit first, not right after a bracket (四川成渝(3.810,...)高速公路(00107.HK):
 # a quote inside a name).
 _MAX_WORD = 8
-_WORD_BEFORE = re.compile(rf"(?:(?<=^)|(?<=[\s，。：:；、！？“”\"（(【\[丨|]))(?:\*ST|[^\W\d_])[^\W_]{{1,{_MAX_WORD - 1}}}$",
-                          re.MULTILINE)
+_WORD_BEFORE = re.compile(rf"(?:(?<=^)|(?<=[\s，。：:；、！？“”\"（(【\[丨|]))(?:\*ST|[^\W\d_丨])[^\W_丨]{{1,{_MAX_WORD - 1}}}$",
+                          re.MULTILINE)  # (丨 is a letter to \w: 港股异动丨力世纪 is 力世纪)
 
 
 def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set[str]:
@@ -201,6 +224,8 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
                 start = near[-1].start
                 while any(r.end == start for r in places):
                     start = next(r.start for r in places if r.end == start)
+                if text[start:near[-1].end].endswith(("省", "市", "区", "县")):
+                    start = near[-1].end  # 北京市金融街(6.690,...): the city, then the firm
             elif word:
                 start = word.start()
             else:
@@ -209,7 +234,8 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
         if any(r.start == start and r.end == at for r in places):
             continue  # a place alone before a bracket of digits is no listed name
         if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not _is_non_company(name) \
-                and name not in _NOT_A_NAME and name not in _GENERIC_FIRM:
+                and name not in _NOT_A_NAME and name not in _GENERIC_FIRM and not _NOT_A_FIRM_RE.search(name) \
+                and not _NOT_IN_NAME_RE.search(name):
             names.add(name)
     return names
 
@@ -220,6 +246,9 @@ def _is_non_company(name: str) -> bool:
     return is_non_company(name)
 
 
+_LONGER_WORD_RE = re.compile(r"[业间]|市场|保险|产业|协会|监督|板块|行业")
+
+
 def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[Span]:
     """Every mention of a listed name (``listed_names``) is a COMPANY (score None: a rule's), and the spans
     across it go: the place its name starts with (上海 in 上海新阳), a model span cut differently
@@ -228,6 +257,8 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
     for name in sorted(names, key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
             s, e = m.span()
+            if _LONGER_WORD_RE.match(text, e):
+                continue  # 中国银行业协会, 上海银行间, 西藏旅游市场: the name is part of another word there
             hits = [x for x in out if x.start < e and s < x.end]
             if any(x.label in NUMERIC or (x.label == "COMPANY" and x.start <= s and e <= x.end and x.end - x.start > e - s)
                    for x in hits):
@@ -276,7 +307,8 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     listed: set[str] = set()
     if rules is not None and "COMPANY" not in rules_only:
         listed = listed_names(text, unfloored, rules)
-        rules = companies_take_places(spans, rules)
+        spans = cut_after_places(text, spans, rules)
+        rules = companies_take_places(spans, rules, text)
     if rules_only:
         spans = prefer_rules(text, spans, rules_only, exclusive=True, rules=rules)
     if rules_first:

@@ -321,7 +321,8 @@ def test_is_non_company(name):
 
 @pytest.mark.parametrize("name", ["湖南德赛电池", "大唐山东发电有限公司", "中车株洲所", "中国航发331厂", "中建三局",
                                   "中铁十一局", "中交一航局", "国家电网", "国开行", "三一", "晟通集团", "北汽株洲分公司",
-                                  "北网科技", "中铁电气化局", "赣西供电局", "招商局", "海马体照相馆", "锦江宾馆"])
+                                  "北网科技", "中铁电气化局", "赣西供电局", "招商局", "海马体照相馆", "锦江宾馆",
+                                  "中交第二航务工程局"])
 def test_company_is_not_vetoed(name):
     from ner.rules import is_non_company
 
@@ -380,6 +381,18 @@ def test_county_short_forms_count_in_a_list_of_places(text, places):
 @pytest.mark.parametrize("text, places", [("（以下简称：中国联合）的控股子公司", []), ("（简称“湖南德赛”）", []),
                                           ("公司简称为长沙", ["长沙"])])
 def test_a_short_name_being_defined_is_no_place(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, places", [  # from the review: places the new body rules must leave
+    ("湖南省工业和信息化厅", []), ("长沙市发展和改革委员会", []),                   # bodies with 和 stay bodies
+    ("深圳某私募基金经理", ["深圳"]), ("上海一家公募基金", ["上海"]), ("美国私募股权基金", ["美国"]),
+    ("四川拟设产业基金", ["四川"]), ("广东出台基金管理办法", ["广东"]), ("上海举行专家委员会会议", ["上海"]),
+    ("在上海设立华东区域管理中心", ["上海", "华东"]), ("特斯拉在上海开设交付服务中心", ["上海"]),
+    ("长沙经济技术开发区（简称“长沙经开区”）", ["长沙经济技术开发区", "长沙经开区"]),  # a zone's short name is a place
+    ("湖南湘江新区（简称“湘江新区”）", ["湖南湘江新区", "湘江新区"]),
+])
+def test_body_rules_leave_places_used_as_places(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
 
 

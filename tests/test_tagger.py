@@ -171,7 +171,7 @@ SAVED_POLICY = {"rules_only": ["REGION", "CAPACITY"], "min_score": {"COMPANY": 0
     ("原标题：重回并购重组战场西南证券(4.510,-0.04,-0.88%)首单", [("战场西南证券", 0.95)], [("西南证券", "COMPANY")]),
     ("原标题：四川成渝(3.810,-0.03,-0.78%)中标\n四川成渝高速公路(00107.HK)公布", [],
      [("四川成渝", "COMPANY"), ("四川成渝高速公路", "COMPANY")]),
-    ("2016年9月，中国洲际油气(3.250,-0.05)收购", [("中国洲际", 0.95)], [("中国洲际油气", "COMPANY")]),
+    ("2016年9月，中国洲际油气(3.250,-0.05,-1.52%)收购", [("中国洲际", 0.95)], [("中国洲际油气", "COMPANY")]),
     # no listed name: a place alone before digits, a bracket without a code, a sure company left as it is
     ("项目落户上海(600000)，总投资", [], [("上海", "REGION")]),
     ("公司在合肥投资建设（2022年）", [], [("合肥", "REGION")]),
@@ -179,6 +179,17 @@ SAVED_POLICY = {"rules_only": ["REGION", "CAPACITY"], "min_score": {"COMPANY": 0
     ("北京银行(601169.SH)向杭州投资", [("北京银行", 0.95)], [("北京银行", "COMPANY"), ("杭州", "REGION")]),
     # a name standing alone before the code, with no model span; not a generic word, not a name's tail after a quote
     ("格隆汇7月31日丨*ST猛狮(002684.SZ)公告", [], [("*ST猛狮", "COMPANY")]),
+    # from the review: no security that is no company, no verb or link word in a name, no name inside another word
+    ("上证指数（000001.SH）与沪深300ETF（510300.SH）、南航转债（110075.SH）", [], []),
+    ("中欧医疗健康（003095）", [("中欧医疗健康", 0.5)], []),
+    ("其次是兴业银行(16.740,-0.05,-0.30%)", [], []),
+    ("保定市副市长与数知科技(8.380,0.12,1.45%)", [], [("保定市", "REGION")]),
+    ("北京市金融街(6.690,0.02,0.30%)", [], [("北京市", "REGION"), ("金融街", "COMPANY")]),
+    ("港股异动丨力世纪(00860.HK)", [], [("力世纪", "COMPANY")]),
+    ("西藏旅游(600749.SH)称西藏旅游市场回暖", [], [("西藏旅游", "COMPANY"), ("西藏", "REGION")]),
+    ("中国银行（601988.SH）与中国银行业协会", [("中国银行", 0.95)], [("中国银行", "COMPANY")]),
+    ("项目位于（113.264, 23.129）", [], []),
+    ("挖贝网8月25日，科创信息（300730）2019年上半年亏损", [], [("科创信息", "COMPANY")]),
     ("公司（300236.SZ）称", [], []),
     ("原标题：四川成渝(3.810,-0.03,-0.78%)高速公路(00107.HK)有望中标新高速公路项目", [], [("四川成渝", "COMPANY")]),
 ])
@@ -194,7 +205,7 @@ def test_a_stock_code_marks_a_listed_company(text, model, kept):
 
 @pytest.mark.parametrize("text, firm, kept", [
     ("同意公司认购香港 DRA COMPANY LIMITED 股权", "香港 DRA COMPANY LIMITED",  # a space after the place: no name of it
-     [("香港", "REGION")]),  # (the rules' place wins the overlap)
+     [("香港", "REGION"), ("DRA COMPANY LIMITED", "COMPANY")]),  # the firm starts after the space
     ("天水新厂房预计今年动工", "天水新厂房", [("天水", "REGION")]),          # a building, an event: no company
     ("异地项目还有哈尔滨极地馆", "哈尔滨极地馆", [("哈尔滨", "REGION")]),
     ("第13届中国投资年会将召开", "中国投资年会", [("中国", "REGION")]),

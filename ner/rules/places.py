@@ -24,20 +24,22 @@ from ner.types import Span
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经")  # news outlets
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
-_GAP = r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程))[^\W\d_a-zA-Z的了在是和与及将为向获对被把从])"
-# A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学.
+_GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
+        r"组建|开设|启用|新增|落地|区域|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
+# A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学
+# (schools, exchanges and media; a government body's name may hold 和: 湖南省工业和信息化厅).
 _LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
-    rf"{_LINKLESS}{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|{_LINKLESS}{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"
+    rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"  # 工业和信息化厅
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|{_LINKLESS}{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
     r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
     # 上海市建设工程交易服务中心, 息县公用事业服务中心; not 在苏州建立服务中心 (no verb in the gap)
     rf"{_GAP}{{0,10}}?(?:{_alt(_OFFICE_WORDS)})|"
-    rf"{_GAP}{{0,8}}?(?:委员会|[证银保]监会)|"  # 中国证监会, 中国证券监督管理委员会
+    rf"(?:{_GAP}|和(?=改革|信息化|旅游|城乡|社会|规划|自然)){{0,8}}?(?:委员会|[证银保]监会)|"  # 中国证监会, 发展和改革委员会
     rf"(?!国资|政府|国有|本地|当地){_GAP}{{2,8}}?基金(?!会))"  # a named fund (合肥产投引导基金); 上海国资基金 is a place's
 )
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
@@ -98,7 +100,9 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
                          and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
             # or right after its own province or city, ending a word (江苏如东800MW; not 七台河市桃山湖)
-        if _inside_company_brackets(text, m, pieces) or _ALIAS_BEFORE_RE.search(text, max(0, m.start - 4), m.start):
+        if _inside_company_brackets(text, m, pieces) or (_ALIAS_BEFORE_RE.search(text, max(0, m.start - 4), m.start)
+                                                         and not _ZONE_RE.match(text, m.end) and m.level != "zone"
+                                                         and not re.match(r"[”\"」』）)]", text[m.end:m.end + 1])):
             continue
         pieces.append(m)
     # Merge adjacent administrative pieces into chains (macro regions never chain).
