@@ -397,6 +397,18 @@ def test_body_rules_leave_places_used_as_places(text, places):
 
 
 @pytest.mark.parametrize("text, places", [
+    ("于长三角经济圈、环渤海经济圈、海峡西岸经济圈、粤港澳大湾区", ["长三角经济圈", "环渤海经济圈", "海峡西岸经济圈", "粤港澳大湾区"]),
+    ("打造淮海经济区商贸物流中心", ["淮海经济区"]), ("硅产业是中国大陆最大", ["中国大陆"]), ("为亚太地区的企业", ["亚太"]),
+    ("在亚太经合组织框架下", []), ("位于淮海中路", []),                          # an organisation, a street
+    ("采购方是中国移动湖南公司长沙分公司", []), ("成为湖南移动全省ICT项目", []),  # a firm's branches
+    ("湖南移动互联网产业", ["湖南"]), ("成为中国公司目前在非洲", ["中国", "非洲"]),  # Chinese firms: 中国 stays
+    ("投资方为经纬中国（领投）、红杉资本中国", []),                              # investors' China arms
+])
+def test_named_regions_branches_and_china_arms(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text, places", [
     ("项目落户江苏如东，总投资15亿元", ["江苏如东"]),                 # a county short form after its own province
     ("三峡新能源江苏如东800MW海上风电", ["江苏如东"]),
     ("江苏新平台上线", ["江苏"]),                                    # 新平 is no county of 江苏

@@ -15,14 +15,16 @@ from ner.lexicon.bodies import (
     _SCHOOL_WORDS,
     _alt,
 )
-from ner.lexicon.place_words import ADMIN_SUFFIXES, ZONE_SUFFIXES
+from ner.lexicon.place_words import ADMIN_SUFFIXES, MACRO_SUFFIXES, ZONE_SUFFIXES
 from ner.lexicon.places import Gazetteer, Match
 from ner.rules.numbers import _CJK
 from ner.types import Span
 
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
-                 "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经")  # news outlets
+                 "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经",  # news outlets
+                 "经纬中国", "红杉中国", "红杉资本中国", "光速中国", "软银中国",  # investors' China arms
+                 "亚太经合组织", "亚太经济合作组织")
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
 _GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
         r"组建|开设|启用|新增|落地|区域|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
@@ -33,6 +35,7 @@ _LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
+
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"  # 工业和信息化厅
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|{_LINKLESS}{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
@@ -94,6 +97,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         zone = _ZONE_RE.match(text, m.end) if m.level != "macro" else None
         if zone:
             m = Match(m.start, zone.end(), "zone")
+        elif m.level == "macro" and text.startswith(MACRO_SUFFIXES, m.end):
+            m = Match(m.start, m.end + next(len(x) for x in MACRO_SUFFIXES if text.startswith(x, m.end)), "macro")
         elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
                 and (m.start, m.end) not in listed \
                 and not (pieces and pieces[-1].end == m.start and not re.match(_NAME, text[m.end:m.end + 1])
@@ -123,7 +128,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         town = _TOWN_AFTER_RE.match(text, m.end) if m.level != "macro" else None
         if town:  # 乐平市接渡镇, 黄浦区淮海中路街道: a town after an administrative name ends the chain
             m = Match(m.start, town.end(), "town")
-        if _is_body_after(text, m.end):
+        if _is_body_after(text, m.end, m.level):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
     return out
@@ -193,8 +198,13 @@ def _fix_suffix_word(text: str, m: Match, gaz: Gazetteer) -> Match | None:
     return None
 
 
-def _is_body_after(text: str, end: int) -> bool:
-    if _STREET_RE.match(text, end):
+# After a province, city or county (not a country: 中国公司 are Chinese firms): a company's branch named by its
+# place (中国移动湖南公司长沙分公司, 湖南移动, 广东联通).
+_BRANCH_RE = re.compile(r"分公司|公司(?!化)|(?:移动|联通|电信)(?!互联|通信|支付|终端|端|医疗|办公|电源|式|应用|设备|网|业|产业|通讯)")
+
+
+def _is_body_after(text: str, end: int, level: str | None = None) -> bool:
+    if _STREET_RE.match(text, end) or (level != "macro" and _BRANCH_RE.match(text, end)):
         return True
     b = _BODY_RE.match(text, end)
     return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
