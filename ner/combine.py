@@ -230,6 +230,8 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
                 start = word.start()
             else:
                 continue
+        if text[max(0, start - 1):start + 2] == "*ST":
+            start -= 1  # *ST猛狮: the risk mark is part of the listed name
         name = text[start:at]
         if any(r.start == start and r.end == at for r in places):
             continue  # a place alone before a bracket of digits is no listed name

@@ -329,6 +329,13 @@ def test_company_is_not_vetoed(name):
     assert not is_non_company(name)
 
 
+@pytest.mark.parametrize("name", ["联营公司", "其合营公司", "子公司", "上市公司", "财联社", "哈尔滨极地馆", "天水新厂房"])
+def test_generic_firms_outlets_and_buildings_are_vetoed(name):
+    from ner.rules import is_non_company
+
+    assert is_non_company(name)
+
+
 @pytest.mark.parametrize("text", ["公告刊登于上海证券交易所网站", "据中国工程院院士介绍", "披露媒体《中国证券报》",
                                   "吉林省公共资源交易中心网公示", "原信息产业部电信研究院(现中国信息通信研究院)",
                                   "来源：中国证券网\n上证报中国证券网讯", "来源：中国网科技", "来源：券商中国"])

@@ -25,6 +25,7 @@ _NON_COMPANY_RE = re.compile(
     r"厂房|(?:展览|博物|体育|图书|纪念|极地|科技|美术|文化|艺术|海洋|场)馆|平台|年会|峰会|论坛|博览会|展览会|经营)$"
     # buildings, venues, events, a verb: 天水新厂房, 哈尔滨极地馆 (a business's 照相馆, 宾馆 stays)
     r"|^[\d一二三四五六七八九十百千几数多余]+家"
+    r"|^(?:其|该|本|各|及其)?(?:联营|合营|子|母|控股|参股|全资子|控股子|上市)公司$"  # 联营公司: no name
 )
 NON_COMPANY_NAMES = frozenset(("央行", "中央", "党中央", "红网", "财联社", "新华社", "新华网", "人民网", "央视", "中新网",
                                # financial news outlets, from general knowledge (they head and sign most pages)
