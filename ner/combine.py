@@ -239,6 +239,8 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
                 and name not in _NOT_A_NAME and name not in _GENERIC_FIRM and not _NOT_A_FIRM_RE.search(name) \
                 and not _NOT_IN_NAME_RE.search(name):
             names.add(name)
+            if name.startswith("*ST"):
+                names.add(name[1:])  # 「ST康美」 later in the text
     return names
 
 

@@ -410,6 +410,11 @@ def test_body_rules_leave_places_used_as_places(text, places):
     ("采购方是中国移动湖南公司长沙分公司", []), ("成为湖南移动全省ICT项目", []),  # a firm's branches
     ("湖南移动互联网产业", ["湖南"]), ("成为中国公司目前在非洲", ["中国", "非洲"]),  # Chinese firms: 中国 stays
     ("投资方为经纬中国（领投）、红杉资本中国", []),                              # investors' China arms
+    # from the second review: places used as places stay, names holding 亚太 or 淮海 are no place
+    ("江苏公司数量突破300万户", ["江苏"]), ("通过香港公司持股", ["香港"]), ("从湖南移动到广东", ["湖南", "广东"]),
+    ("株洲移动储能电站", ["株洲"]), ("新华社北京电信息产业部", ["北京"]), ("成都联通全球", ["成都"]),
+    ("中国经济带来新机遇", ["中国"]), ("东北经济带动", ["东北"]), ("长三角经济圈层", ["长三角"]),
+    ("亚太卫星与淮海控股", []), ("黄淮海平原", []), ("采购方是中国移动湖南公司长沙公司", []),
 ])
 def test_named_regions_branches_and_china_arms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

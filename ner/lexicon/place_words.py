@@ -13,8 +13,7 @@ MACRO_REGIONS = (
     "长江三角洲", "珠江三角洲", "珠江口西岸", "华东", "华南", "华北", "华中", "西南", "西北", "东北",
     "环渤海", "海峡西岸", "淮海", "亚太", "中国大陆",  # (大湾区 alone: the seeds leave it untagged)
 )
-# After a named region, the words that make it a named economic region (长三角经济圈, 淮海经济区): one span.
-MACRO_SUFFIXES = ("经济圈", "经济区", "经济带", "城市群")
+
 # Short forms of countries and regions that news uses and CLDR does not list.
 COUNTRY_SHORT_FORMS = ("印尼", "拉美", "阿联酋", "沙特", "澳洲", "新西兰", "中东", "北美", "南美", "西欧", "东欧", "欧美")
 # CLDR names that are common words, parts of words or ambiguous in Chinese news: 中非 (China-Africa),

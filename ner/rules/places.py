@@ -15,7 +15,7 @@ from ner.lexicon.bodies import (
     _SCHOOL_WORDS,
     _alt,
 )
-from ner.lexicon.place_words import ADMIN_SUFFIXES, MACRO_SUFFIXES, ZONE_SUFFIXES
+from ner.lexicon.place_words import ADMIN_SUFFIXES, ZONE_SUFFIXES
 from ner.lexicon.places import Gazetteer, Match
 from ner.rules.numbers import _CJK
 from ner.types import Span
@@ -24,7 +24,8 @@ from ner.types import Span
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经",  # news outlets
                  "经纬中国", "红杉中国", "红杉资本中国", "光速中国", "软银中国",  # investors' China arms
-                 "亚太经合组织", "亚太经济合作组织")
+                 "亚太经合组织", "亚太经济合作组织", "亚太经合会", "亚太经社会",  # and names holding 亚太, 淮海
+                 "亚太科技", "亚太药业", "亚太实业", "亚太卫星", "亚太森博", "汉鼎亚太", "淮海控股", "淮海天地", "黄淮海")
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
 _GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
         r"组建|开设|启用|新增|落地|区域|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
@@ -55,6 +56,8 @@ _SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "�
 _SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以") | {""}
 
 _ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
+# 长三角经济圈, 淮海经济区; not 东北经济带动, 长三角经济圈层, 华北经济区域
+_MACRO_SUFFIX_RE = re.compile(r"经济带(?!动|来|头)|经济区(?!别|域)|经济圈(?!定|层|子)|城市群")
 # A short name being defined (以下简称：中国联合, 简称“湖南德赛”) names a company, not a place.
 _ALIAS_BEFORE_RE = re.compile(r"简称[：:]?[“\"「『]?$")
 # A town or subdistrict name right after a place: two characters and 镇/乡, or two to four and 街道,
@@ -97,8 +100,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         zone = _ZONE_RE.match(text, m.end) if m.level != "macro" else None
         if zone:
             m = Match(m.start, zone.end(), "zone")
-        elif m.level == "macro" and text.startswith(MACRO_SUFFIXES, m.end):
-            m = Match(m.start, m.end + next(len(x) for x in MACRO_SUFFIXES if text.startswith(x, m.end)), "macro")
+        elif m.level == "macro" and name not in ("中国", "亚太") and (suffix := _MACRO_SUFFIX_RE.match(text, m.end)):
+            m = Match(m.start, suffix.end(), "macro")
         elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
                 and (m.start, m.end) not in listed \
                 and not (pieces and pieces[-1].end == m.start and not re.match(_NAME, text[m.end:m.end + 1])
@@ -128,7 +131,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         town = _TOWN_AFTER_RE.match(text, m.end) if m.level != "macro" else None
         if town:  # 乐平市接渡镇, 黄浦区淮海中路街道: a town after an administrative name ends the chain
             m = Match(m.start, town.end(), "town")
-        if _is_body_after(text, m.end, m.level):
+        if _is_body_after(text, m.end, m.level, m.start):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
     return out
@@ -200,11 +203,16 @@ def _fix_suffix_word(text: str, m: Match, gaz: Gazetteer) -> Match | None:
 
 # After a province, city or county (not a country: 中国公司 are Chinese firms): a company's branch named by its
 # place (中国移动湖南公司长沙分公司, 湖南移动, 广东联通).
-_BRANCH_RE = re.compile(r"分公司|公司(?!化)|(?:移动|联通|电信)(?!互联|通信|支付|终端|端|医疗|办公|电源|式|应用|设备|网|业|产业|通讯)")
+_BRANCH_RE = re.compile(r"分公司|(?:移动|联通|电信)(?!互联|通信|支付|终端|端|医疗|办公|电源|式|应用|设备|网|业|产业|通讯|到|至|储能|"
+                        r"机器人|出行|诈骗|全(?!省|市|区)|息|用|贷|托|心|访|号)")
+# 公司 after a place is a branch only after a firm's name (中国移动湖南公司, 国网湖南公司; not 江苏公司数量, 香港公司)
+_BRANCH_FIRM_BEFORE = re.compile(r"(?:移动|联通|电信|集团|银行|电网|国网|铁塔|石化|石油|电力|中建|中铁|中交|公司)$")
 
 
-def _is_body_after(text: str, end: int, level: str | None = None) -> bool:
+def _is_body_after(text: str, end: int, level: str | None = None, start: int | None = None) -> bool:
     if _STREET_RE.match(text, end) or (level != "macro" and _BRANCH_RE.match(text, end)):
+        return True
+    if level != "macro" and start is not None and text.startswith("公司", end) and _BRANCH_FIRM_BEFORE.search(text, 0, start):
         return True
     b = _BODY_RE.match(text, end)
     return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
