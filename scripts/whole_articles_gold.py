@@ -38,7 +38,7 @@ MARK = re.compile(r"\{\{(REGION|COMPANY|AMOUNT|CAPACITY)\|([^{}|]+)\}\}")
 
 # DuEE-fin documents: investment-rich ones (>= 3 investment words, a 万/亿…元 figure, <= 1500 chars),
 # most investment words first, ties by id; the first N_DUEE of them.
-N_DUEE = 98
+N_DUEE = 118
 _INV = re.compile("投资|项目|建设|基地|产能|生产线")
 _MONEY = re.compile(r"[0-9０-９.]+\s*(万|亿)[^股]{0,3}元")
 

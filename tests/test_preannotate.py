@@ -415,6 +415,10 @@ def test_body_rules_leave_places_used_as_places(text, places):
     ("株洲移动储能电站", ["株洲"]), ("新华社北京电信息产业部", ["北京"]), ("成都联通全球", ["成都"]),
     ("中国经济带来新机遇", ["中国"]), ("东北经济带动", ["东北"]), ("长三角经济圈层", ["长三角"]),
     ("亚太卫星与淮海控股", []), ("黄淮海平原", []), ("采购方是中国移动湖南公司长沙公司", []),
+    # from fresh4: a fund being set up is a project and keeps its place; a time zone, a public platform
+    ("控股股东等拟参建长三角影视文化产业基金", ["长三角"]), ("各方共同组建“长三角影视文化产业基金”", ["长三角"]),
+    ("盛石资本旗下长三角产业创新基金联合领投", []), ("北京时间25日凌晨", []),
+    ("中国医疗器械采购公共服务平台", []), ("在深圳搭建服务平台", ["深圳"]),
 ])
 def test_named_regions_branches_and_china_arms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -22,13 +22,14 @@ from ner.types import Span
 
 # Words that contain a place name but are not places (长治久安 is not 长治).
 FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
+                 "北京时间",  # a time zone
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经",  # news outlets
                  "经纬中国", "红杉中国", "红杉资本中国", "光速中国", "软银中国",  # investors' China arms
                  "亚太经合组织", "亚太经济合作组织", "亚太经合会", "亚太经社会",  # and names holding 亚太, 淮海
                  "亚太科技", "亚太药业", "亚太实业", "亚太卫星", "亚太森博", "汉鼎亚太", "淮海控股", "淮海天地", "黄淮海")
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
 _GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
-        r"组建|开设|启用|新增|落地|区域|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
+        r"组建|开设|启用|新增|落地|区域|搭建|构建|推出|上线|开通|运营|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
 # A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学
 # (schools, exchanges and media; a government body's name may hold 和: 湖南省工业和信息化厅).
 _LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
@@ -43,9 +44,12 @@ _BODY_RE = re.compile(
     r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
     # 上海市建设工程交易服务中心, 息县公用事业服务中心; not 在苏州建立服务中心 (no verb in the gap)
     rf"{_GAP}{{0,10}}?(?:{_alt(_OFFICE_WORDS)})|"
-    rf"(?:{_GAP}|和(?=改革|信息化|旅游|城乡|社会|规划|自然)){{0,8}}?(?:委员会|[证银保]监会)|"  # 中国证监会, 发展和改革委员会
-    rf"(?!国资|政府|国有|本地|当地){_GAP}{{2,8}}?基金(?!会))"  # a named fund (合肥产投引导基金); 上海国资基金 is a place's
+    rf"(?:{_GAP}|和(?=改革|信息化|旅游|城乡|社会|规划|自然)){{0,8}}?(?:委员会|[证银保]监会))"  # 中国证监会, 发展和改革委员会
 )
+# A named fund (合肥产投引导基金) holds no place; 上海国资基金 is a place's fund, and a fund being set up is a
+# project, whose name keeps its place (拟参建长三角影视文化产业基金, 共同组建“长三角…基金”).
+_FUND_RE = re.compile(rf"(?!国资|政府|国有|本地|当地){_GAP}{{2,8}}?基金(?!会)")
+_SETUP_BEFORE = re.compile(r"(?:组建|参建|设立|发起|成立|筹建|筹设|拟设|新设|共建)[“\"「]?$")
 # A street named after a place (南京路, 蕲春大道) is a street, and streets are not tagged.
 _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大道|大街|街(?!道|区|头)))")
 _NOT_BODY_ENDINGS = ("布局", "格局", "大局", "开局", "全局", "结局", "僵局", "变局", "新局", "客厅", "大厅", "展厅", "餐厅")
@@ -213,6 +217,8 @@ def _is_body_after(text: str, end: int, level: str | None = None, start: int | N
     if _STREET_RE.match(text, end) or (level != "macro" and _BRANCH_RE.match(text, end)):
         return True
     if level != "macro" and start is not None and text.startswith("公司", end) and _BRANCH_FIRM_BEFORE.search(text, 0, start):
+        return True
+    if _FUND_RE.match(text, end) and not (start is not None and _SETUP_BEFORE.search(text, max(0, start - 6), start)):
         return True
     b = _BODY_RE.match(text, end)
     return bool(b) and not b.group(0).endswith(_NOT_BODY_ENDINGS)
