@@ -122,6 +122,10 @@ def test_background_amounts():
     ("已落地项目29个，预计2023年整个产业园产值将突破100亿元。", "100亿元", True),  # a park's output
     ("该项目达产后，预计年产值10亿元。", "10亿元", False),  # a project's output stays
     ("该产业园项目总投资50亿元，达产后产业园产值可达150亿元。", "150亿元", False),  # the park is the project
+    # a buyback or a pledge of shares (fresh4); a BT project the government buys back is a project
+    ("公司拟以集中竞价方式回购公司股份，回购金额不低于5亿元，不超过10亿元。", "10亿元", True),
+    ("控股股东将其持有的公司股份质押给银行，融资26,769万元。", "26,769万元", True),
+    ("项目采用BT模式，建成后由政府回购，总投资10亿元。", "10亿元", False),
 ])
 def test_more_background_amounts(text, amount, background):
     i = text.find(amount)

@@ -20,6 +20,7 @@ _BACKGROUND = re.compile(
 _EARLIER_PERIOD = re.compile(r"(?:去年|上年|前年)(?:同期|年?末|年?底)(?:的|为|是|达|约)*[-－]?$")
 # a shareholder's purchase of shares on the market (增持公司股份，增持金额1亿元至2亿元), not a stake in a company (增持…股权)
 _SHARES = re.compile(r"股份|股票|集中竞价|二级市场")
+_OWN_SHARES = re.compile(r"回购|质押")  # a company buying back its shares, a shareholder pledging them
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据今年半年报数据统计) is no word of the clause
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them
 _LISTED = re.compile(r"(?:[\d.,，．]+\s*(?:万亿|亿|万|千)*(?:元|美元|美金|人民币|港元|欧元)?\s*[、和及与]\s*)+$")
@@ -44,7 +45,8 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     project company, a capital increase or a company or fund the deal sets up (双方将成立合资公司，注册资本10亿元;
     拟设立产业基金，基金规模100亿元); the words before a list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元;
     a bracketed aside is skipped), an earlier period's figure of a comparison (上年同期为…, 相较于去年末的…), a
-    shareholder's market purchase of shares (增持公司股份), the same measure said again for another period
+    shareholder's market purchase of shares (增持公司股份), a buyback or a pledge of shares (回购公司股份, 质押股份),
+    the same measure said again for another period
     (净利润达1.28亿元，2019年第一季度这一数字为4782.4万), a price, a sector target (到2025年…产业规模将达500亿元), a
     figure that calls itself a market's or a sector's (4390亿美元的全球产业规模) or a company's value (寻求约100亿美元
     的估值), a park's, a region's or an industry's output (整个产业园产值将突破100亿元), or an output value that no
@@ -61,6 +63,8 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
         return True
     if _EARLIER_PERIOD.search(window) or ("增持" in window and _SHARES.search(sentence) and "股权" not in sentence):
         return True
+    if _OWN_SHARES.search(sentence) and _SHARES.search(sentence):
+        return True  # 拟回购公司股份，回购金额不低于5亿元，不超过10亿元: a buyback or a pledge of shares, no project
     if _SAME_MEASURE.search(window) and _BACKGROUND.search(sentence):
         return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
