@@ -126,6 +126,12 @@ def test_background_amounts():
     ("公司拟以集中竞价方式回购公司股份，回购金额不低于5亿元，不超过10亿元。", "10亿元", True),
     ("控股股东将其持有的公司股份质押给银行，融资26,769万元。", "26,769万元", True),
     ("项目采用BT模式，建成后由政府回购，总投资10亿元。", "10亿元", False),
+    ("截至7月末累计回购247.83万股 涉资2674.41万元", "2674.41万元", True),
+    # a stock's turnover; a thousands separator is no clause break (the list's words hold for each figure)
+    ("大族激光跌9.02%，报26.02元，成交11.13亿，市值蒸发27.5亿", "11.13亿", True),
+    ("公司以成交价5.2亿元竞得地块", "5.2亿元", False),
+    ("分别实现归母净利润1,818.28万元、6,100.26万元、5,931.02万元。", "6,100.26万元", True),
+    ("分别实现归母净利润1，818.28万元、5，931.02万元。", "5，931.02万元", True),
 ])
 def test_more_background_amounts(text, amount, background):
     i = text.find(amount)

@@ -11,7 +11,7 @@ from ner.records.text import _clause_before, _sentence_before
 
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
-    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|"
+    r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
     r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
     r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)"  # a profit, a valuation's result, net assets (not 以净资产作价出资)
 )
@@ -19,7 +19,7 @@ _BACKGROUND = re.compile(
 # window's end only (去年末开工的项目总投资30亿元 is a project's)
 _EARLIER_PERIOD = re.compile(r"(?:去年|上年|前年)(?:同期|年?末|年?底)(?:的|为|是|达|约)*[-－]?$")
 # a shareholder's purchase of shares on the market (增持公司股份，增持金额1亿元至2亿元), not a stake in a company (增持…股权)
-_SHARES = re.compile(r"股份|股票|集中竞价|二级市场")
+_SHARES = re.compile(r"股份|股票|集中竞价|二级市场|万股|亿股")
 _OWN_SHARES = re.compile(r"回购|质押")  # a company buying back its shares, a shareholder pledging them
 _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")  # a bracketed aside (根据今年半年报数据统计) is no word of the clause
 # the earlier figures of a list (营业收入分别为8.10亿元、9.61亿元和11.49亿元): the list's words come before them

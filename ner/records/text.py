@@ -103,11 +103,16 @@ _OPEN, _CLOSE = "（(【[", "）)】]"
 
 
 def _clause_before(text: str, start: int) -> str:
-    """The clause text before ``start`` (back to the previous clause delimiter)."""
+    """The clause text before ``start`` (back to the previous clause delimiter; a comma between digits is a
+    thousands separator, 1,818.28万元 or 7，000万元, not a delimiter)."""
     lo = start
-    while lo > 0 and not _CLAUSE.match(text[lo - 1]):
+    while lo > 0 and (not _CLAUSE.match(text[lo - 1]) or _thousands_comma(text, lo - 1)):
         lo -= 1
     return text[lo:start]
+
+
+def _thousands_comma(text: str, i: int) -> bool:
+    return text[i] in ",，" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
 _SENTENCE_MARK = "。！？!?\n"  # the whole-article rules' sentence end: not ；, unlike _SENTENCE_END
