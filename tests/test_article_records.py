@@ -127,6 +127,9 @@ def test_background_amounts():
     ("控股股东将其持有的公司股份质押给银行，融资26,769万元。", "26,769万元", True),
     ("项目采用BT模式，建成后由政府回购，总投资10亿元。", "10亿元", False),
     ("截至7月末累计回购247.83万股 涉资2674.41万元", "2674.41万元", True),
+    ("公司拟出资不低于5亿元、不超过10亿元回购公司股份，回购价格不超过20元", "5亿元", True),  # the buyback after the figure
+    ("公司拟投资10亿元建设项目，并回购部分设备", "10亿元", False),
+    ("拟为4家控股子公司新增担保额度80亿元", "80亿元", True),  # a guarantee quota
     # a stock's turnover; a thousands separator is no clause break (the list's words hold for each figure)
     ("大族激光跌9.02%，报26.02元，成交11.13亿，市值蒸发27.5亿", "11.13亿", True),
     ("公司以成交价5.2亿元竞得地块", "5.2亿元", False),

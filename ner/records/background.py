@@ -13,7 +13,8 @@ _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
     r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
-    r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)"  # a profit, a valuation's result, net assets (not 以净资产作价出资)
+    r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
+    # (not 以净资产作价出资), a guarantee quota
 )
 # last year's or an earlier period's figure of a comparison (上年同期为-1084.11万元, 相较于去年末的31.32亿元): at the
 # window's end only (去年末开工的项目总投资30亿元 is a project's)
@@ -63,8 +64,9 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
         return True
     if _EARLIER_PERIOD.search(window) or ("增持" in window and _SHARES.search(sentence) and "股权" not in sentence):
         return True
-    if _OWN_SHARES.search(sentence) and _SHARES.search(sentence):
-        return True  # 拟回购公司股份，回购金额不低于5亿元，不超过10亿元: a buyback or a pledge of shares, no project
+    after = re.split(r"[，,。；;！？\n]", text[m["end"]:m["end"] + 16], maxsplit=1)[0]
+    if _OWN_SHARES.search(sentence + after) and _SHARES.search(sentence + after):
+        return True  # 拟回购公司股份，回购金额不低于5亿元; 拟出资不超过10亿元回购公司股份: a buyback or a pledge, no project
     if _SAME_MEASURE.search(window) and _BACKGROUND.search(sentence):
         return True  # 净利润达1.28亿元，2019年第一季度这一数字为4782.4万: the same measure, a later period
     if _TARGET_YEAR.search(sentence) and _SECTOR.search(window):
