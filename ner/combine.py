@@ -208,6 +208,8 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
     without such a company, at the nearest rule place before the bracket and the places chained to it on
     its left (四川成渝(3.810, 中国洲际油气(3.250); without either, at a word of 2 to 8 characters standing alone
     before it (丨*ST猛狮(002684.SZ)). No punctuation or space inside; at most 12 characters."""
+    from ner.rules import is_non_company
+
     places = sorted(r for r in rules if r.label == "REGION")
     names = set()
     for m in _LISTING_RE.finditer(text):
@@ -219,14 +221,13 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
             start = min((r.start for r in places if start <= r.start < at), default=start)
         else:
             near = [r for r in places if 0 < at - r.start <= _MAX_LISTED_NAME and r.end <= at]
-            word = _WORD_BEFORE.search(text, max(0, at - _MAX_WORD - 1), at)
             if near:
                 start = near[-1].start
                 while any(r.end == start for r in places):
                     start = next(r.start for r in places if r.end == start)
                 if text[start:near[-1].end].endswith(("省", "市", "区", "县")):
                     start = near[-1].end  # 北京市金融街(6.690,...): the city, then the firm
-            elif word:
+            elif word := _WORD_BEFORE.search(text, max(0, at - _MAX_WORD - 1), at):
                 start = word.start()
             else:
                 continue
@@ -235,19 +236,13 @@ def listed_names(text: str, model: Sequence[Span], rules: Sequence[Span]) -> set
         name = text[start:at]
         if any(r.start == start and r.end == at for r in places):
             continue  # a place alone before a bracket of digits is no listed name
-        if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not _is_non_company(name) \
+        if 2 <= len(name) <= _MAX_LISTED_NAME and _NAME_CHARS.fullmatch(name) and not is_non_company(name) \
                 and name not in _NOT_A_NAME and name not in _GENERIC_FIRM and not _NOT_A_FIRM_RE.search(name) \
                 and not _NOT_IN_NAME_RE.search(name):
             names.add(name)
             if name.startswith("*ST"):
                 names.add(name[1:])  # 「ST康美」 later in the text
     return names
-
-
-def _is_non_company(name: str) -> bool:
-    from ner.rules import is_non_company
-
-    return is_non_company(name)
 
 
 _LONGER_WORD_RE = re.compile(r"[业间]|市场|保险|产业|协会|监督|板块|行业")
@@ -302,11 +297,12 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     spans = [s for s in spans if s.score is None or s.score >= floor.get(s.label, 0.0)]
     if shapes:
         spans = [s for s in model_shapes(spans) if s.end - s.start >= min_length]
-    if rules is None and (rules_only or rules_first or rules_fill):
+    with_rules = bool(rules_only or rules_first or rules_fill)
+    if rules is None and with_rules:
         from ner.rules import preannotate
 
         rules = preannotate(text)
-    if rules_only or rules_first or rules_fill:
+    if with_rules:
         spans = veto_non_companies(spans, text)
     listed: set[str] = set()
     if rules is not None and "COMPANY" not in rules_only:
@@ -319,7 +315,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
         spans = prefer_rules(text, spans, rules_first, rules=rules)
     if rules_fill:
         spans = fill_with_rules(text, spans, rules_fill, rules=rules)
-    if rules_only or rules_first or rules_fill:
+    if with_rules:
         spans = add_listed_companies(text, spans, listed)
     return spans
 

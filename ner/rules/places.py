@@ -37,7 +37,6 @@ _LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
-
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"  # 工业和信息化厅
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|{_LINKLESS}{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
@@ -216,7 +215,8 @@ _BRANCH_FIRM_BEFORE = re.compile(r"(?:移动|联通|电信|集团|银行|电网|
 def _is_body_after(text: str, end: int, level: str | None = None, start: int | None = None) -> bool:
     if _STREET_RE.match(text, end) or (level != "macro" and _BRANCH_RE.match(text, end)):
         return True
-    if level != "macro" and start is not None and text.startswith("公司", end) and _BRANCH_FIRM_BEFORE.search(text, 0, start):
+    if level != "macro" and start is not None and text.startswith("公司", end) \
+            and _BRANCH_FIRM_BEFORE.search(text, max(0, start - 2), start):  # (each of its words is 2 characters)
         return True
     if _FUND_RE.match(text, end) and not (start is not None and _SETUP_BEFORE.search(text, max(0, start - 6), start)):
         return True
