@@ -507,3 +507,52 @@ def test_a_batchs_examples_stay_out_of_its_subsets_figures():
     text = "储能项目开工\n\n该项目由宁德时代、比亚迪等3家公司共同出资建设，总投资50亿元，其中一期投资20亿元。"  # a consortium
     ents = spans(text, ("COMPANY", "宁德时代"), ("COMPANY", "比亚迪"), ("AMOUNT", "50亿元"), ("AMOUNT", "20亿元"))
     assert {"宁德时代", "比亚迪"} <= {m["text"] for r in build_records(text, ents) for m in r["companies"]}
+
+
+# A news page around the article: a breadcrumb above the headline, a list of links to other articles below it.
+PAGE_NAV = "当前位置：首页 > 产经 > 正文\n\n"
+PAGE_LINKS = ("\n\n相关新闻：\n· 总投资50亿元！比亚迪新能源汽车零部件项目落户常德\n· 上海新阳拟投资8亿元建设集成电路材料项目\n"
+              "\n上一篇：岳阳经开区集中签约12个项目 总投资186亿元\n")
+PAGE_LINK_ENTS = (("AMOUNT", "50亿元"), ("COMPANY", "比亚迪"), ("REGION", "常德"), ("COMPANY", "上海新阳"), ("AMOUNT", "8亿元"),
+                  ("REGION", "岳阳经开区"), ("AMOUNT", "186亿元"))
+
+
+def test_a_breadcrumb_above_the_headline_leaves_the_headline_its_company():
+    """The headline is the first line after the page's menu: its company (东阳光) is the article's, as without it."""
+    from ner.records.evaluate import record_tuples
+
+    bare = record_tuples(build_records(HEADLINE, spans(HEADLINE, *HEADLINE_ENTS)))
+    page = PAGE_NAV + HEADLINE
+    assert ("company-amount", "东阳光", "14亿元") in bare
+    assert record_tuples(build_records(page, spans(page, *HEADLINE_ENTS))) == bare
+
+
+def test_other_articles_in_the_pages_link_lists_make_no_records():
+    """相关新闻 and 上一篇 list other articles' headlines: their figures are no project of this article, and
+    their places (常德) join none of its records."""
+    from ner.records.evaluate import record_tuples
+
+    bare = record_tuples(build_records(HEADLINE, spans(HEADLINE, *HEADLINE_ENTS)))
+    page = PAGE_NAV + HEADLINE + PAGE_LINKS
+    recs = build_records(page, spans(page, *HEADLINE_ENTS, *PAGE_LINK_ENTS))
+    assert record_tuples(recs) == bare
+    assert not {"50亿元", "8亿元", "186亿元"} & {m["text"] for r in recs for m in r["amounts"]}
+
+
+def test_link_lists_end_where_the_prose_goes_on():
+    """A links heading covers the short lines after it; a long paragraph with a full stop is the article again."""
+    from ner.records.text import furniture_ranges, headline_range
+
+    body = "公司在湖南长沙投资建设新能源电池生产基地，项目总投资30亿元，规划年产能10GWh，预计明年一季度开工建设并于年内投产。"
+    text = "标题\n\n热点新闻 更多>>\n· 某项目签约\n· 某项目开工\n\n" + body + "\n\n推荐阅读\n· 又一项目落地\n"
+    got = [text[a:b] for a, b in furniture_ranges(text)]
+    assert got == ["热点新闻 更多>>\n· 某项目签约\n· 某项目开工\n\n", "推荐阅读\n· 又一项目落地\n"]
+    assert furniture_ranges(HEADLINE) == []
+    assert furniture_ranges("相关新闻发布会在长沙召开。\n下一步，公司将投资建设二期。") == []  # prose, not headings
+    # the headline: the first line, unless the page opens with its menu, a short label or a byline
+    assert headline_range(HEADLINE) == (0, HEADLINE.index("\n"))
+    for top in ("首页 | 要闻 | 财经 | 产业\n", "立即下载\n", "2019-09-24 14:55:36 来源：红网\n", "您现在的位置是: 科技 > > 正文\n\n"):
+        a, b = headline_range(top + HEADLINE)
+        assert (top + HEADLINE)[a:b] == HEADLINE.split("\n")[0]
+    text = "公司占据行业领先位置 新项目开工\n正文"  # 位置 in a headline is no breadcrumb
+    assert headline_range(text) == (0, text.index("\n"))

@@ -44,7 +44,7 @@ from ner.records.edits import _joined, _mention, _union
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
                                  article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
-from ner.records.text import _sentence_before, find_project_names, split_sentences
+from ner.records.text import _sentence_before, find_project_names, furniture_ranges, headline_range, split_sentences
 from ner.types import Span
 
 
@@ -57,9 +57,9 @@ def _figures(r: dict[str, Any]) -> set[Any]:
 
 
 def _in_headline(text: str, r: dict[str, Any]) -> bool:
-    end = text.find("\n")
+    start, end = headline_range(text)
     mentions = [*r["amounts"], *r["capacities"], *r["companies"]]
-    return end > 0 and bool(mentions) and all(m["end"] <= end for m in mentions)
+    return end < len(text) and bool(mentions) and all(start <= m["start"] and m["end"] <= end for m in mentions)
 
 
 def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alias) -> bool:
@@ -92,10 +92,11 @@ def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, t
     again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目); where the article
     names no project, of the one record of those companies that has a place (中标金额约15.11亿元 and
     三峡新能源江苏如东800MW…项目)."""
-    headline_end = text.find("\n")
+    head = headline_range(text) if "\n" in text else (0, -1)  # one line: no headline apart
 
     def named(r: dict[str, Any]) -> bool:
-        return bool(r["project"]) and not (r["project_span"] and r["project_span"][1] <= headline_end)
+        return bool(r["project"]) and not (r["project_span"] and head[0] <= r["project_span"][0]
+                                           and r["project_span"][1] <= head[1])
 
     def host_of(r: dict[str, Any]) -> int | None:
         comps = {m["text"] for m in r["companies"]}
@@ -230,10 +231,30 @@ def split_later_paragraphs(text: str, spans: Sequence[Span], records: list[dict[
     return out
 
 
+def drop_furniture(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records read off the page's link lists (相关新闻, 推荐阅读, 上一篇：…; ``furniture_ranges``) are other
+    articles' projects: dropped when all their figures, companies and project name lie in such a list."""
+    ranges = furniture_ranges(text)
+    if not ranges:
+        return records
+
+    def listed(start: int) -> bool:
+        return any(a <= start < b for a, b in ranges)
+
+    out = []
+    for r in records:
+        anchors = [m["start"] for m in (*r["amounts"], *r["capacities"], *r["companies"])]
+        anchors += [r["project_span"][0]] if r["project_span"] else []
+        if not (anchors and all(map(listed, anchors))):
+            out.append(r)
+    return out
+
+
 def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One record per project for a whole article (module docstring), from ``build_records`` output."""
     hint = sorted({s.text for s in spans if s.label == "REGION"})
     same = article_alias(text, spans)
+    records = drop_furniture(text, records)
     records = name_from_context(text, spans, split_later_paragraphs(text, spans, split_history(text, records)))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
     records = join_project_company(text, attach_unnamed(records, same, text))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ner.records.text import _sentence_before
+from ner.records.text import _sentence_before, headline_range
 from ner.types import Span
 
 # Stage words, longest first at each position; value: the stage it stands for.
@@ -128,9 +128,9 @@ def _record_sentences(sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -
 def record_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, Any]) -> str | None:
     """The furthest stage the record's sentences report, headline aside when the body reports one;
     规划 when they only plan the project; else the sentence-level reading."""
-    head_end = text.find("\n")
+    head_start, head_end = headline_range(text)
     found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(sentences, r) for m in _STAGE_RE.finditer(text, lo, hi)]
-    body = [st for st, lo in found if lo > head_end] or [st for st, _ in found]
+    body = [st for st, lo in found if not head_start <= lo <= head_end] or [st for st, _ in found]
     if body:
         return max(body, key=_STAGE_ORDER.index)
     figs = [*r["amounts"], *r["capacities"]]

@@ -229,3 +229,70 @@ def _same_project(a: ProjectName, b: ProjectName) -> bool:
     la = a.lead.text if a.lead and a.lead.label == "COMPANY" else ""
     lb = b.lead.text if b.lead and b.lead.label == "COMPANY" else ""
     return not la or not lb or la in lb or lb in la
+
+
+# ---------------------------------------------------------------------------------------------
+# Page furniture: the links a news page lists around its article
+
+# a heading over a list of other articles' links (相关新闻：, 【推荐阅读】, 更多>为您推荐)
+_LINKS_HEADING = re.compile(
+    r"[\s【\[「《<·•>»|｜]*(?:更多\s*[>»]*\s*)?"
+    r"(?:相关(?:新闻|阅读|文章|报道|链接|推荐|资讯|稿件|专题)|(?:推荐|延伸|拓展|扩展)阅读|(?:热门|热文|热点|精彩|编辑|今日|专题)推荐"
+    r"|为(?:您|你)推荐|猜你喜欢|(?:你|您)可能(?:还)?(?:感兴趣|喜欢)|(?:热门|热点|最新|更多|图片|推荐)(?:新闻|资讯|文章|阅读)"
+    r"|(?:点击|阅读|浏览)排行|往期(?:回顾|推荐)|精彩放送|热读)"
+    r"[\s】\]」》>»:：|｜]*(?:更多\s*[>»]*)?\s*"
+)
+# one link to the previous or the next article (上一篇：总投资30亿元！…项目开工)
+_PREV_NEXT = re.compile(r"[\s【\[]*(?:上|下)一?(?:篇|条|则)\s*[】\]]?\s*[:：]?")
+_LINK_LINE_MAX = 20  # a longer line with a full stop is prose: the article goes on, the list has ended
+
+
+def furniture_ranges(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of the page's link lists, which name other articles, not this one: from a links
+    heading (相关新闻, 推荐阅读, 为您推荐 …) over the lines that follow while they read as links (no full stop,
+    or very short), and each previous/next link line (上一篇：…, 下一篇：…)."""
+    out: list[tuple[int, int]] = []
+    pos, listing = 0, None
+    for line in text.splitlines(keepends=True):
+        lo, hi = pos, pos + len(line)
+        pos = hi
+        body = line.strip()
+        if listing is not None:
+            if not body or len(body) <= _LINK_LINE_MAX or "。" not in body:
+                continue
+            out.append((listing, lo))
+            listing = None
+        if _LINKS_HEADING.fullmatch(body) and body:
+            listing = lo
+        elif body and _PREV_NEXT.match(body) and _PREV_NEXT.match(body).end() < len(body):
+            out.append((lo, hi))
+    if listing is not None:
+        out.append((listing, len(text)))
+    return out
+
+
+# A line above the headline that is the page's, not the article's: a breadcrumb or menu (当前位置：首页 > 资讯 >
+# 正文; 首页 | 要闻 | 财经), a short button or label (立即下载), a dateline or byline (2019-09-24 14:55 来源：…).
+_MENU_LINE = re.compile(r".*(?:当前|现在的|您的|所在)位置.*|\s*(?:网站)?(?:首页|主页).*|(?:[^|｜>»\n]*[|｜>»]){2,}[^|｜>»\n]*")
+_BYLINE = re.compile(r"\s*(?:\d{4}\s*[-/年.]\s*\d{1,2}|时间|发布|来源|作者|编辑|记者|字号).*")
+_SHORT_LINE = 4  # 立即下载, APP, 分享: no headline is this short
+_HEAD_LINES = 5  # the headline is among the first non-empty lines
+
+
+def headline_range(text: str) -> tuple[int, int]:
+    """``[start, end)`` of the article's headline: its first line, or, on a page that opens with a menu,
+    a breadcrumb, a short label or a byline, the first line after them (among the first few)."""
+    first = text.find("\n")
+    first = len(text) if first < 0 else first
+    pos, seen = 0, 0
+    for line in text.splitlines(keepends=True):
+        lo, body = pos, line.strip()
+        pos += len(line)
+        if not body:
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if len(body) > _SHORT_LINE and not _MENU_LINE.fullmatch(body) and not _BYLINE.match(body):
+            return lo, lo + len(line.rstrip("\r\n"))
+    return 0, first
