@@ -26,6 +26,7 @@ from ner.model.backends import TorchEncoder
 from ner.model.decode import decode_tokens
 from ner.model.inference import run_texts
 from ner.model.modeling import load_trained
+from ner.script import map_back, reading_view
 from ner.types import Span
 
 DEFAULT_MAX_LENGTH = MAX_LENGTH  # a model saved without its window (training_config.yaml) tags with these
@@ -124,9 +125,21 @@ class Tagger:
         return {"entities": [e.to_dict() for e in entities], "records": build_records(text, entities)}
 
     def _run(self, texts: list[str], finish: Callable[[str, Any, np.ndarray], Any], wait: bool = True) -> list:
-        """``finish(text, tokens, probs)`` of every text, in input order (``ner.model.inference.run_texts``)."""
-        return run_texts(self.encoder, self.tokenizer, texts, self.max_length, self.overlap, self.batch_size, finish,
-                         self.background_rules, wait)
+        """``finish(text, tokens, probs)`` of every text, in input order (``ner.model.inference.run_texts``), on
+        the text as the tagger reads it (``ner.script.reading_view``: traditional script as simplified), with
+        offsets and mention texts mapped back to the text as given."""
+        views = [reading_view(t) for t in texts]
+        if all(v.text is t for v, t in zip(views, texts)):
+            return run_texts(self.encoder, self.tokenizer, texts, self.max_length, self.overlap, self.batch_size,
+                             finish, self.background_rules, wait)
+        given = {id(v.text): (v, t) for v, t in zip(views, texts)}
+
+        def finish_given(text: str, tokens, probs: np.ndarray) -> Any:
+            view, original = given[id(text)]
+            return map_back(view, original, finish(text, tokens, probs))
+
+        return run_texts(self.encoder, self.tokenizer, [v.text for v in views], self.max_length, self.overlap,
+                         self.batch_size, finish_given, self.background_rules, wait)
 
     def submit(self, texts: Sequence[str]) -> list[Future]:
         """``extract`` of several texts that returns once the model has read them all: a future of each

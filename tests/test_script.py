@@ -1,0 +1,72 @@
+"""The text as the tagger reads it (ner.script): traditional script as simplified, pinyin glosses skipped,
+offsets and mention texts mapped back to the text as given."""
+from __future__ import annotations
+
+import pytest
+
+from ner.script import View, map_back, reading_view
+from ner.types import Span
+
+pytest.importorskip("opencc")
+
+TRAD = "開州區舉行招商引資重點專案集中簽約儀式，39個專案投資金額275億元。"
+
+
+def test_a_simplified_text_is_read_as_it_is():
+    for text in ("湖南德赛电池储能电芯项目落户长沙市望城经开区，总投资75亿元", "华昇新材料项目覆盖全省", "", "abc (xiàng)"):
+        view = reading_view(text)
+        assert view.text is text and view.index is None  # the same object: nothing changes for simplified text
+
+
+def test_traditional_script_is_read_as_simplified_offset_for_offset():
+    view = reading_view(TRAD)
+    assert view.index is None and len(view.text) == len(TRAD)
+    assert view.text.startswith("开州区举行招商引资重点项目集中签约")  # Taiwan's 專案 is 项目
+    assert "275亿元" in view.text
+
+
+def test_pinyin_glosses_are_skipped_and_offsets_map_back():
+    text = "年產(chǎn)120萬(wàn)噸項(xiàng)目在黑龍江省大慶市高新區(qū)開工。"
+    view = reading_view(text)
+    assert view.text == "年产120万吨项目在黑龙江省大庆市高新区开工。"
+    i = view.text.index("黑龙江省大庆市高新区")
+    s, e = view.span(i, i + len("黑龙江省大庆市高新区"))
+    assert text[s:e] == "黑龍江省大慶市高新區"  # the gloss after the last character stays out
+    s, e = view.span(view.text.index("万吨") - 3, view.text.index("万吨") + 2)
+    assert text[s:e] == "120萬(wàn)噸"  # a gloss inside the span stays in: it is the text as given
+    assert reading_view("a(xiàng)b(xiàng)").text == "a(xiàng)b(xiàng)"  # after Latin letters: no gloss
+
+
+def test_map_back_rewrites_offsets_texts_and_project_names():
+    text = "項(xiàng)目在開州區(qū)，產(chǎn)能1萬(wàn)噸。"
+    view = reading_view(text)
+    i = view.text.index("开州区")
+    record = {"project": "项目", "project_span": [0, 2], "regions": [{"text": "开州区", "start": i, "end": i + 3,
+                                                                      "canonical": "开州区"}], "stage": None}
+    [back] = map_back(view, text, [record])
+    assert back["project"] == "項(xiàng)目" and back["project_span"] == [0, len("項(xiàng)目")]
+    region = back["regions"][0]
+    assert text[region["start"]:region["end"]] == region["text"] == "開州區" and region["canonical"] == "开州区"
+    span = map_back(view, text, Span(i, i + 3, "REGION", "开州区", 0.5))
+    assert (span.text, span.score) == ("開州區", 0.5)
+    plain = View("总投资75亿元")
+    assert map_back(plain, plain.text, [record]) == [record]
+
+
+def test_the_tagger_reads_traditional_pages(char_tokenizer):
+    """The model and the rules see simplified text; the spans index the page as given, in its own script."""
+    from tests.test_tagger import OracleModel
+    from ner.pipeline import Tagger
+
+    ids = char_tokenizer.convert_tokens_to_ids(char_tokenizer.tokenize("75亿元"))
+    tagger = Tagger(OracleModel(ids), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu",
+                    rules_only=["REGION"])
+    text = "湖南長沙市望城經開區專案總投資75億元。"
+    got = {(s.text, s.label) for s in tagger(text)}
+    assert got == {("75億元", "AMOUNT"), ("湖南長沙市望城經開區", "REGION")}
+    for s in tagger(text):
+        assert text[s.start:s.end] == s.text
+    out = tagger.extract(text)
+    [record] = out["records"]
+    assert [m["text"] for m in record["amounts"]] == ["75億元"] and record["amounts"][0]["value"] == 7_500_000_000
+    assert all(text[m["start"]:m["end"]] == m["text"] for m in record["regions"])
