@@ -22,9 +22,8 @@ from __future__ import annotations
 import argparse
 import random
 
-from ner.data.corpora import read_referenced
 from ner.records.build import build_records
-from ner.records.evaluate import evaluate_records, read_referenced_records
+from ner.records.evaluate import evaluate_records, read_referenced_parts
 from ner.types import Span
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
@@ -73,13 +72,7 @@ def main() -> None:
     ap.add_argument("--part", action="append", help=f"parts of {GOLD} (default: the development parts)")
     ap.add_argument("--seed", type=int, default=13, help="which other articles' headlines each page links to")
     args = ap.parse_args()
-    everything = {a.id: a for a in read_referenced(GOLD)}
-    if not everything:
-        raise SystemExit(f"{GOLD}: its corpora are absent from ../shared/data; nothing to score")
-    gold_records: dict = {}
-    for part in args.part or DEVELOPMENT:
-        gold_records.update(read_referenced_records(GOLD, part))
-    articles = [everything[i] for i in gold_records if i in everything]
+    articles, gold_records = read_referenced_parts(GOLD, args.part or DEVELOPMENT)
     rng = random.Random(args.seed)
     pages = {}
     for k, a in enumerate(articles):

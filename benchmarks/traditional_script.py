@@ -24,9 +24,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from ner.data.corpora import read_referenced
 from ner.evaluation.spans import span_scores
-from ner.records.evaluate import evaluate_records, read_referenced_records
+from ner.records.evaluate import evaluate_records, read_referenced_parts
 from ner.types import Span
 
 GOLD = "data/articles/whole_articles.refs.jsonl"
@@ -61,10 +60,9 @@ def convert(text: str, variant: str, s2t, s2twp) -> tuple[str, list[int]]:
     return glossed, where + [len(glossed)]
 
 
-def moved(text: str, where: list[int], start: int, end: int) -> tuple[int, int]:
+def moved(where: list[int], start: int, end: int) -> tuple[int, int]:
     """An original span's offsets in the converted text (a gloss after the last character stays out)."""
-    s, e = where[start], where[end - 1] + 1
-    return s, e
+    return where[start], where[end - 1] + 1
 
 
 def main() -> None:
@@ -75,13 +73,7 @@ def main() -> None:
     import ner
 
     s2t, s2twp = converters()
-    everything = {a.id: a for a in read_referenced(GOLD)}
-    if not everything:
-        raise SystemExit(f"{GOLD}: its corpora are absent from ../shared/data; nothing to score")
-    gold_records: dict = {}
-    for part in args.part or DEVELOPMENT:
-        gold_records.update(read_referenced_records(GOLD, part))
-    articles = [everything[i] for i in gold_records if i in everything]
+    articles, gold_records = read_referenced_parts(GOLD, args.part or DEVELOPMENT)
     tagger = ner.load(args.model)
     print(f"{len(articles)} articles ({', '.join(args.part or DEVELOPMENT)}), {sum(len(a.text) for a in articles)} "
           f"characters, {sum(map(len, gold_records.values()))} gold records; model {args.model}")
@@ -94,13 +86,13 @@ def main() -> None:
             else:
                 text, where = convert(a.text, variant, s2t, s2twp)
             texts.append(text)
-            gold.append([Span(*moved(text, where, s.start, s.end), s.label, text[slice(*moved(text, where, s.start, s.end))])
+            gold.append([Span(*moved(where, s.start, s.end), s.label, text[slice(*moved(where, s.start, s.end))])
                          for s in a.entities])
             recs = []
             for r in gold_records[a.id]:
                 r = dict(r)
                 for key in ("companies", "regions", "amounts", "capacities"):
-                    r[key] = [{**m, "text": text[slice(*moved(text, where, m["start"], m["end"]))]} for m in r.get(key, [])]
+                    r[key] = [{**m, "text": text[slice(*moved(where, m["start"], m["end"]))]} for m in r.get(key, [])]
                 recs.append(r)
             grec[a.id] = recs
         t0 = time.perf_counter()

@@ -177,6 +177,20 @@ def read_referenced_records(path: str | Path, part: str | None = None) -> dict[s
             if part is None or row.get("part") == part}
 
 
+def read_referenced_parts(path: str | Path, parts: Iterable[str]) -> tuple[list[Any], dict[str, list[dict[str, Any]]]]:
+    """The articles (``ner.data.corpora.Article``, texts read from ``../shared/data``) and ``{id: records}`` of
+    ``parts`` of a whole-article reference file; InputError where its corpora are absent."""
+    from ner.data.corpora import read_referenced
+
+    everything = {a.id: a for a in read_referenced(path)}
+    if not everything:
+        raise InputError(f"{path}: its corpora are absent from ../shared/data; get them first (README, Data)")
+    gold: dict[str, list[dict[str, Any]]] = {}
+    for part in parts:
+        gold.update(read_referenced_records(path, part))
+    return [everything[i] for i in gold if i in everything], gold
+
+
 def format_record_scores(scores: Mapping[str, Any], title: str = "") -> str:
     """A readable table of ``evaluate_records`` output."""
     lines = [title] if title else []
