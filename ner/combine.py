@@ -146,14 +146,31 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
 
 
+# A list of sectors (涉及康养、农林牧渔、能源原材料、制造业等行业): its items are no companies. Not a list of firms of a
+# sector (比亚迪、宁德时代等企业的产业链; 华为、小米等行业龙头; 等新能源产业链企业): no firm word between 等 and the
+# sector word, nor right after it.
+_SECTOR_LIST = re.compile(r"(?:[^\s，,。；;：:！？!?、“”]{1,10}、)+[^\s，,。；;：:！？!?、“”]{1,10}等"
+                          r"(?:(?!企业|公司|集团|龙头|厂商|品牌|机构)[^\s，,。；;]){0,6}?(?:行业|领域|产业|板块|业态)"
+                          r"(?!龙头|企业|链|公司|巨头|头部|领军|集团|的?(?:企业|公司|龙头))")
+
+
+def _in_sector_list(text: str, s: Span) -> bool:
+    """``s`` is one whole item of a list of sectors (``_SECTOR_LIST``)."""
+    lo = max(0, s.start - 60)
+    return any(m.start() <= s.start and s.end < m.end() and text[s.end] in "、等"
+               and (s.start == m.start() or text[s.start - 1] == "、" or "、" not in text[m.start():s.start])
+               for m in _SECTOR_LIST.finditer(text, lo, min(len(text), s.end + 40)))
+
+
 def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
     南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped, and, given the
-    ``text``, those that a reporter or a dateline follows (财联社记者, 新浪财经讯: news outlets)."""
+    ``text``, those that a reporter or a dateline follows (财联社记者, 新浪财经讯: news outlets) and the items of
+    a list of sectors (涉及康养、农林牧渔等行业)."""
     from ner.rules import is_non_company
 
     return [s for s in spans if not (s.label == "COMPANY" and (
-        is_non_company(s.text) or (text is not None and _OUTLET_AFTER.match(text, s.end))))]
+        is_non_company(s.text) or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s)))))]
 
 
 def companies_take_places(spans: Sequence[Span], rules: Sequence[Span], text: str) -> list[Span]:

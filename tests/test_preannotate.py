@@ -440,6 +440,10 @@ def test_named_regions_branches_and_china_arms(text, places):
     ("北京至雄安新区高速公路", ["北京", "雄安新区"]),                    # a state-level new area, not 安新 in it
     ("天府新区至邛崃高速公路项目", ["天府新区"]), ("雄安垃圾综合处理项目", ["雄安"]),
     ("前海人寿拟投资50亿元", []),                                       # 前海 starts a company's name
+    ("为黔西南州、为贵州省的发展", ["黔西南州", "贵州省"]),               # an autonomous prefecture's short name + 州
+    ("位于湖北恩施州恩施市", ["湖北恩施州恩施市"]), ("青海海南州特高压", ["青海海南州"]),
+    ("恩施州委书记出席", []), ("湘西州人民政府", []),                    # bodies: nothing tagged
+    ("海南省海口市", ["海南省海口市"]), ("杭州市", ["杭州市"]),
 ])
 def test_place_chains_through_named_units_and_county_short_forms(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

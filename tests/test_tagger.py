@@ -144,6 +144,11 @@ def test_rules_veto_model_non_companies():
     names = ["亿邦动力", "格隆汇", "找钢网", "猎聘网", "中兴通"]
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == ["找钢网", "猎聘网", "中兴通"]
+    # the items of a list of sectors are none; firms listed as a sector's are
+    text = "涉及康养、农林牧渔、制造业等行业；引进比亚迪、宁德时代等新能源产业链企业，华为、小米等行业龙头"
+    names = ["康养", "农林牧渔", "制造业", "比亚迪", "宁德时代", "华为", "小米"]
+    model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
+    assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == names[3:]
 
 
 def test_model_company_takes_the_rule_place_it_starts_with():

@@ -169,6 +169,14 @@ class Gazetteer:
         return out
 
 
+@functools.cache
+def prefecture_short_forms() -> frozenset[str]:
+    """Short forms of the autonomous prefectures (恩施 for 恩施土家族苗族自治州), which the news writes with 州
+    (恩施州, 黔西南州)."""
+    ethnic = _ethnic_names(nations())
+    return frozenset(s for _, name in divisions() if name.endswith("自治州") and (s := short_form(name, ethnic)))
+
+
 def _keep_best(names: dict[str, str], name: str, level: str) -> None:
     if name not in names or _LEVEL_RANK[level] < _LEVEL_RANK[names[name]]:
         names[name] = level

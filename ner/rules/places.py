@@ -16,7 +16,7 @@ from ner.lexicon.bodies import (
     _alt,
 )
 from ner.lexicon.place_words import ADMIN_SUFFIXES, ZONE_SUFFIXES
-from ner.lexicon.places import Gazetteer, Match
+from ner.lexicon.places import Gazetteer, Match, prefecture_short_forms
 from ner.rules.numbers import _CJK
 from ner.types import Span
 
@@ -89,6 +89,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         m = _fix_suffix_word(text, m, gaz)
         if m is None or any(m.start < e and s < m.end for s, e in blocked):
             continue
+        if text[m.end:m.end + 1] == "州" and text[m.start:m.end] in prefecture_short_forms():
+            m = Match(m.start, m.end + 1, "city")  # 恩施州, 黔西南州: an autonomous prefecture's short name
         if pieces and m.start < pieces[-1].end:  # inside a zone suffix already attached
             continue
         name = text[m.start:m.end]
