@@ -75,6 +75,8 @@ _CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|�
 # 紫光集团联席, 中科恒运中选, 晨兴资本（领投）, 泛海控股股东): not part of the name. Only 股东 is cut from
 # …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
 _ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|[（(](?:领投|跟投)[)）])$")
+# a party's role written before a company name (投资方大明光福集团有限公司, 乙方): not part of the name
+_ROLE_BEFORE = re.compile(r"^(?:投资方|投资主体|出资方|合作方|承建方|建设方|业主方|运营方|发起方|甲方|乙方|丙方)")
 _NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})
 _GENERIC_FIRM = frozenset({"本公司", "该公司", "上市公司", "集团", "本集团", "该集团", "企业", "该股", "发行人", "个股",
                            "公司股票"})  # 本公司（300236.SZ）, 该股（600519）
@@ -108,7 +110,8 @@ def _amount_form(body: str) -> str | None:
 
 
 def _company_form(name: str) -> str | None:
-    """``name`` without a role written after it, or None where only a role is left (大股东, 中小股东)."""
+    """``name`` without a role written after it, or None where only a role is left (大股东, 中小股东); a role
+    written before it (投资方…) is cut by ``model_shapes``."""
     m = _ROLE_AFTER.search(name)
     if m is None:
         return name
@@ -125,8 +128,9 @@ def model_shapes(spans: list[Span]) -> list[Span]:
       quote), with no number (几百万元) or with another unit after its magnitude (2000万股, 1.5万吨) is
       dropped, and so is one without a magnitude worth less than 100,000 (a price: 10.77元/股, 666元; a
       contract's full-digit 51,080,000.00元 stays).
-    * COMPANY: a role written after the name is cut off (百亚股份董事 -> 百亚股份, 晨兴资本（领投） -> 晨兴资本);
-      a span that is only a role (大股东, 中小股东) is dropped.
+    * COMPANY: a role written after the name is cut off (百亚股份董事 -> 百亚股份, 晨兴资本（领投） -> 晨兴资本),
+      and a party's role before it (投资方大明光福集团有限公司 -> 大明光福集团有限公司); a span that is only a role
+      (大股东, 中小股东, 乙方) is dropped.
     """
     out = []
     for s in spans:
@@ -134,6 +138,11 @@ def model_shapes(spans: list[Span]) -> list[Span]:
         if s.score is not None and s.label == "AMOUNT":
             body = _amount_form(s.text)
         elif s.score is not None and s.label == "COMPANY":
+            role = _ROLE_BEFORE.match(s.text)
+            if role:  # 投资方大明光福集团有限公司 -> 大明光福集团有限公司; 乙方 alone is none
+                s = Span(s.start + role.end(), s.end, s.label, s.text[role.end():], s.score)
+                if len(s.text) < 2:
+                    continue
             body = _company_form(s.text)
         if body == s.text:
             out.append(s)

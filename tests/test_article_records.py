@@ -556,3 +556,20 @@ def test_link_lists_end_where_the_prose_goes_on():
         assert (top + HEADLINE)[a:b] == HEADLINE.split("\n")[0]
     text = "公司占据行业领先位置 新项目开工\n正文"  # 位置 in a headline is no breadcrumb
     assert headline_range(text) == (0, text.index("\n"))
+
+
+def test_a_text_that_opens_with_prose_has_no_headline():
+    """Without a title line the first paragraph is no headline: two deals that share a capacity figure (10GW)
+    stay two records, and the first paragraph's company is not every record's."""
+    from ner.records.text import headline_range
+
+    text = ("9月28日，宿迁市经开区宣布与阿特斯阳光电力有限公司签订10GW光伏组件投资协议，总投资102亿元。这是双方深化合作的"
+            "重要成果。\n同日，天合光能发布公告称，将在江苏大丰港投资新建10GW光伏组件项目，项目总投资不超过25亿元。")
+    assert headline_range(text) == (0, 0)
+    assert headline_range("总投资102亿元！阿特斯10GW组件项目签约\n" + text)[0] == 0  # a title line is a headline
+    recs = build_records(text, spans(text, ("REGION", "宿迁市经开区"), ("COMPANY", "阿特斯阳光电力有限公司"), ("CAPACITY", "10GW"),
+                                     ("AMOUNT", "102亿元"), ("COMPANY", "天合光能"), ("REGION", "江苏"), ("CAPACITY", "10GW"),
+                                     ("AMOUNT", "25亿元")))
+    by_amount = {m["text"]: r for r in recs for m in r["amounts"]}
+    assert by_amount["102亿元"] is not by_amount["25亿元"]
+    assert texts(by_amount["25亿元"]["companies"]) == ["天合光能"]

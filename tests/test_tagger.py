@@ -467,11 +467,14 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
 
 
 @pytest.mark.parametrize("found, kept", [("泛海控股股东", "泛海控股"), ("百亚股份董事", "百亚股份"), ("晨兴资本（领投）", "晨兴资本"),
-                                         ("ST云投", "ST云投"), ("高瓴创投", "高瓴创投"), ("大股东", None), ("中小股东", None)])
+                                         ("ST云投", "ST云投"), ("高瓴创投", "高瓴创投"), ("大股东", None), ("中小股东", None),
+                                         ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None)])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.combine import finalize, model_shapes
     from ner.types import Span
 
     spans = [Span(0, len(found), "COMPANY", found, 0.95)]
-    assert [s.text for s in model_shapes(spans)] == ([kept] if kept else [])
+    out = model_shapes(spans)
+    assert [s.text for s in out] == ([kept] if kept else [])
+    assert all(found[s.start:s.end] == s.text for s in out)
     assert [s.text for s in finalize(found, spans)] == [found]  # only with the policy's shapes

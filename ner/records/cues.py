@@ -130,7 +130,7 @@ def record_stage(text: str, sentences: Sequence[tuple[int, int]], r: dict[str, A
     规划 when they only plan the project; else the sentence-level reading."""
     head_start, head_end = headline_range(text)
     found = [(_STAGE_WORDS[m.group(0)], lo) for lo, hi in _record_sentences(sentences, r) for m in _STAGE_RE.finditer(text, lo, hi)]
-    body = [st for st, lo in found if not head_start <= lo <= head_end] or [st for st, _ in found]
+    body = [st for st, lo in found if not head_start <= lo < head_end] or [st for st, _ in found]
     if body:
         return max(body, key=_STAGE_ORDER.index)
     figs = [*r["amounts"], *r["capacities"]]

@@ -277,11 +277,14 @@ _MENU_LINE = re.compile(r".*(?:当前|现在的|您的|所在)位置.*|\s*(?:网
 _BYLINE = re.compile(r"\s*(?:\d{4}\s*[-/年.]\s*\d{1,2}|时间|发布|来源|作者|编辑|记者|字号).*")
 _SHORT_LINE = 4  # 立即下载, APP, 分享: no headline is this short
 _HEAD_LINES = 5  # the headline is among the first non-empty lines
+_HEAD_MAX = 80  # a longer line, or one with a full stop inside, is prose: the text has no headline
 
 
 def headline_range(text: str) -> tuple[int, int]:
     """``[start, end)`` of the article's headline: its first line, or, on a page that opens with a menu,
-    a breadcrumb, a short label or a byline, the first line after them (among the first few)."""
+    a breadcrumb, a short label or a byline, the first line after them (among the first few). ``(0, 0)``
+    where a text of several lines opens with prose (a paragraph: no headline); a text of one line is its
+    own headline."""
     first = text.find("\n")
     first = len(text) if first < 0 else first
     pos, seen = 0, 0
@@ -294,5 +297,7 @@ def headline_range(text: str) -> tuple[int, int]:
         if seen > _HEAD_LINES:
             break
         if len(body) > _SHORT_LINE and not _MENU_LINE.fullmatch(body) and not _BYLINE.match(body):
+            if first < len(text) and (len(body) > _HEAD_MAX or "。" in body[:-1]):
+                return 0, 0
             return lo, lo + len(line.rstrip("\r\n"))
     return 0, first
