@@ -573,3 +573,12 @@ def test_a_text_that_opens_with_prose_has_no_headline():
     by_amount = {m["text"]: r for r in recs for m in r["amounts"]}
     assert by_amount["102亿元"] is not by_amount["25亿元"]
     assert texts(by_amount["25亿元"]["companies"]) == ["天合光能"]
+
+
+def test_where_a_text_opens_with_prose_its_first_sentence_names_the_company_it_is_about():
+    text = ("亿纬锂能8月4日晚间公告，与当地高新区管委会签订了《战略投资协议》。受益于储能产业的蓬勃发展，公司及子公司拟在荆门"
+            "投资新建年产30GWh动力储能电池项目，具体为15GWh磷酸铁锂电池项目和15GWh三元电池项目。\n(文章来源:e公司)")
+    recs = build_records(text, spans(text, ("COMPANY", "亿纬锂能"), ("REGION", "荆门"), ("CAPACITY", "30GWh"),
+                                     ("CAPACITY", "15GWh"), ("CAPACITY", "15GWh")))
+    [rec] = [r for r in recs if r["capacities"]]
+    assert texts(rec["companies"]) == ["亿纬锂能"] and "荆门" in texts(rec["regions"])

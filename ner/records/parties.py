@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range
+from ner.records.text import _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range, split_sentences
 from ner.types import Span
 
 Alias = Callable[[str, str], bool]
@@ -137,8 +137,10 @@ _AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|�
 
 def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     """The companies the article is about: those of its headline (``headline_range``: the first line, or the
-    first after a page's menu)."""
+    first after a page's menu), or of its first sentence where it opens with prose (亿纬锂能(300014)8月4日晚间公告，…)."""
     start, end = headline_range(text)
+    if end == 0 and text.strip():
+        start, end = split_sentences(text)[0]
     return [s for s in spans if s.label == "COMPANY" and start <= s.start and s.end <= end]
 
 
