@@ -582,3 +582,15 @@ def test_where_a_text_opens_with_prose_its_first_sentence_names_the_company_it_i
                                      ("CAPACITY", "15GWh"), ("CAPACITY", "15GWh")))
     [rec] = [r for r in recs if r["capacities"]]
     assert texts(rec["companies"]) == ["亿纬锂能"] and "荆门" in texts(rec["regions"])
+
+
+def test_a_project_started_at_a_place_names_its_site():
+    """项目”在宜昌市夷陵区正式开工: the article states the site, and a record whose sentences name no place takes it."""
+    text = ("本报讯 近日，某地质局参建的“楚能新能源锂电池产业园项目”在宜昌市夷陵区正式开工。\n"
+            "据悉，项目总规划用地超过4500亩，投产后年产能达到150GWh。")
+    recs = build_records(text, spans(text, ("COMPANY", "楚能新能源"), ("REGION", "宜昌市夷陵区"), ("CAPACITY", "150GWh")))
+    [rec] = [r for r in recs if r["capacities"]]
+    assert texts(rec["regions"]) == ["宜昌市夷陵区"]
+    text = "公司在宜昌市夷陵区拥有一座工厂。\n据悉，项目投产后年产能达到150GWh。"  # no step taken there: no site stated
+    recs = build_records(text, spans(text, ("REGION", "宜昌市夷陵区"), ("CAPACITY", "150GWh")))
+    assert all(not r["regions"] for r in recs if r["capacities"])

@@ -78,11 +78,16 @@ def add_named_site(spans: Sequence[Span], records: list[dict[str, Any]]) -> list
 
 
 _SITE_MARK = re.compile(r"(?:建设地点|项目地点|实施地点|项目选址|选址于|坐落于|位于|落户于?|落地于?)[：:]?\s*$")
+# a project's step taken at a place (项目”在宜昌市夷陵区正式开工, 在金寨经济开发区举行开工仪式)
+_AT = re.compile(r"(?:项目|工程|基地|产业园)[”\"」』]?在$")
+_STEP_AFTER = re.compile(r"(?:正式|顺利|全面|隆重)?(?:举行)?(?:开工|动工|开建|奠基|投产|竣工|建成|落地|签约)")
 
 
 def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Places the article states as a project's site (建设地点：淮北市杜集区, 项目位于…, 落户…)."""
-    return [s for s in spans if s.label == "REGION" and _SITE_MARK.search(text[max(0, s.start - 8):s.start])]
+    """Places the article states as a project's site (建设地点：淮北市杜集区, 项目位于…, 落户…, 项目在…开工)."""
+    return [s for s in spans if s.label == "REGION" and (
+        _SITE_MARK.search(text[max(0, s.start - 8):s.start])
+        or (_AT.search(text[max(0, s.start - 4):s.start]) and _STEP_AFTER.match(text, s.end)))]
 
 
 def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
