@@ -586,8 +586,8 @@ def test_where_a_text_opens_with_prose_its_first_sentence_names_the_company_it_i
 
 def test_a_project_started_at_a_place_names_its_site():
     """项目”在宜昌市夷陵区正式开工: the article states the site, and a record whose sentences name no place takes it."""
-    text = ("本报讯 近日，某地质局参建的“楚能新能源锂电池产业园项目”在宜昌市夷陵区正式开工。\n"
-            "据悉，项目总规划用地超过4500亩，投产后年产能达到150GWh。")
+    text = ("本报讯 近日，某地质局参建的“楚能新能源(宜昌)锂电池产业园项目”在宜昌市夷陵区正式开工。这是双方的第二次合作，地质局主要"
+            "负责地块回填区域的强夯施工。\n据悉，项目总规划用地超过4500亩，投产后年产能达到150GWh。")
     recs = build_records(text, spans(text, ("COMPANY", "楚能新能源"), ("REGION", "宜昌市夷陵区"), ("CAPACITY", "150GWh")))
     [rec] = [r for r in recs if r["capacities"]]
     assert texts(rec["regions"]) == ["宜昌市夷陵区"]
