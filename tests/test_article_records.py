@@ -594,3 +594,16 @@ def test_a_project_started_at_a_place_names_its_site():
     text = "公司在宜昌市夷陵区拥有一座工厂。\n据悉，项目投产后年产能达到150GWh。"  # no step taken there: no site stated
     recs = build_records(text, spans(text, ("REGION", "宜昌市夷陵区"), ("CAPACITY", "150GWh")))
     assert all(not r["regions"] for r in recs if r["capacities"])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("国轩高科（唐山）新能源产业基地项目开工", "国轩高科（唐山）新能源产业基地项目"),
+    ("楚能新能源(宜昌)锂电池产业园项目在宜昌开工", "楚能新能源(宜昌)锂电池产业园项目"),
+    ("公司（简称“国轩”）新能源产业基地项目开工", None),  # a long bracket is an aside, not part of the name
+])
+def test_a_bracketed_place_stays_inside_a_project_name(text, name):
+    from ner.records.text import find_project_names
+
+    firm = text[:text.index("（") if "（" in text else text.index("(")]
+    got = [n.text for n in find_project_names(text, [Span(0, len(firm), "COMPANY", firm)])]
+    assert (name in got) if name else not any("（" in n for n in got)

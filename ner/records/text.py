@@ -23,6 +23,7 @@ _NAME_STOP_WORDS = (
     "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
 )
 _NAME_MAX = 40
+_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,6}[）)]$")  # a short bracketed word inside a name
 _GENERIC_CORE = re.compile(
     r"(?:重点|重大|产业|工业|制造业|招商|建设|优质|优强|新|在建|在谈|储备|一批|亿元以上|百亿|千亿|各类|相关|配套)*"
 )
@@ -174,6 +175,10 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
             continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
         s = m.start()
         while s > 0 and end - s < _NAME_MAX:
+            bracket = _BRACKET_BEFORE.search(text, max(0, s - 10), s)
+            if bracket and bracket.start() > 0 and text[bracket.start() - 1] not in _NAME_STOP_CHARS:
+                s = bracket.start()  # 楚能新能源(宜昌)锂电池产业园项目, 国轩高科（唐山）…基地项目: a bracketed place in the name
+                continue
             if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
                 break
             if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
