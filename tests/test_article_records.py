@@ -607,3 +607,20 @@ def test_a_bracketed_place_stays_inside_a_project_name(text, name):
     firm = text[:text.index("（") if "（" in text else text.index("(")]
     got = [n.text for n in find_project_names(text, [Span(0, len(firm), "COMPANY", firm)])]
     assert (name in got) if name else not any("（" in n for n in got)
+
+
+def test_headlines_listed_after_the_article_with_no_heading_make_no_records():
+    """After the article's last paragraph, two or more lines that read as other articles' headlines are a link
+    list even with no heading over them; a footer's notice does not end the article; a list of fields
+    (项目名称：…, 中标费用:…) before a long last line is the article's."""
+    from ner.records.evaluate import record_tuples
+    from ner.records.text import furniture_ranges
+
+    links = "\n· 总投资50亿元！比亚迪新能源汽车零部件项目落户常德\n· 上海新阳拟投资8亿元建设集成电路材料项目\n本网转载此文出于传递更多信息之目的，不代表本网观点。\n"
+    page = HEADLINE + links
+    recs = build_records(page, spans(page, *HEADLINE_ENTS, *PAGE_LINK_ENTS[:5]))
+    assert record_tuples(recs) == record_tuples(build_records(HEADLINE, spans(HEADLINE, *HEADLINE_ENTS)))
+    fields = ("公司发布公告称，联合体为上述项目的预中标单位，具体情况如下：\n项目名称：苏州高铁北站站前广场照明工程设计施工总承包\n"
+              "招标人：苏州高铁新城城市建设管理服务中心\n中标费用:10496.07万元（具体以合同签订金额为准）\n"
+              "招标内容：本工程包括但不限于设计、物资采购、供货、运输、工程施工直至竣工验收合格及缺陷责任期内的保修等全部工作")
+    assert furniture_ranges(fields) == []

@@ -273,7 +273,32 @@ def furniture_ranges(text: str) -> list[tuple[int, int]]:
             out.append((lo, hi))
     if listing is not None:
         out.append((listing, len(text)))
-    return out
+    trailing = _trailing_links(text)
+    if trailing and not any(a <= trailing[0] < b for a, b in out):
+        out.append(trailing)
+    return sorted(out)
+
+
+_LINK_TITLE = re.compile(r"[·•\-–>»\s]*(?![（(]?[一二三四五六七八九十\d]+[、.．)）])[^。\n]{8,50}")
+_LINK_TITLE_MAX = 50  # a longer line is prose (with or without a full stop): the article, not a link
+_MIN_TRAILING_LINKS = 2
+_PAGE_NOTICE = re.compile(r"版权|免责|声明|转载|ICP|本网|本站|联系电话|侵权")  # a footer's notice is no article prose
+
+
+def _trailing_links(text: str) -> tuple[int, int] | None:
+    """The lines after the article's last paragraph of prose (a line of over 50 characters, or one with a full
+    stop, not a footer's notice: 版权所有, 免责声明, 本网转载…), from the first that reads as another article's headline (8 to 50 characters, no full stop, no list
+    number), where at least two do: a link list with no heading over it."""
+    lines, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        lines.append((pos, line.strip()))
+        pos += len(line)
+    last_prose = max((k for k, (_, body) in enumerate(lines) if not _PAGE_NOTICE.search(body)
+                      and (len(body) > _LINK_TITLE_MAX or ("。" in body and len(body) > _LINK_LINE_MAX))), default=None)
+    if last_prose is None:
+        return None
+    titles = [lo for lo, body in lines[last_prose + 1:] if _LINK_TITLE.fullmatch(body)]
+    return (titles[0], len(text)) if len(titles) >= _MIN_TRAILING_LINKS else None
 
 
 # A line above the headline that is the page's, not the article's: a breadcrumb or menu (当前位置：首页 > 资讯 >
