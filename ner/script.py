@@ -11,7 +11,9 @@ simplified text, so the tagger reads a view of each text (``reading_view``):
   the line keeps its length (``tw2sp``: 專案 -> 项目; 軟體 -> 软件), else character for character; a
   simplified text with a few characters OpenCC would change (华昇, 覆盖) is read as it is;
 * a pinyin gloss with a tone mark right after a Chinese character (``(xiàng)``) is skipped, where a text
-  holds at least ``MIN_GLOSSES`` of them.
+  holds at least ``MIN_GLOSSES`` of them;
+* a full stop written for a decimal point inside a figure (總投資57。6億元, another converter's mark) is read
+  as the point.
 
 Entities and records are found on the view and given back with offsets into the text as given, and with
 its own characters as their text (``View.span``); normalised values (canonical place names, amounts) are
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 TRADITIONAL_SHARE = 0.05  # of the Chinese characters: above it, a text is traditional (a simplified one: under 0.01)
 MIN_DISTINCT = 2  # different characters that change: one name's (华昇) is no traditional text
 MIN_GLOSSES = 3
+_FULL_STOP_POINT = re.compile(r"(?<=\d)。(?=\d+(?:\.\d+)?\s*[万亿億萬千百]*(?:元|美元|吨|噸|GW|MW|kW|千瓦|万千瓦|%|％|億|亿|万|萬))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 
@@ -102,6 +105,8 @@ def reading_view(text: str) -> View:
     simple = _simplified(text_read)
     if simple is not None:
         text_read = simple
+    if "。" in text_read and _FULL_STOP_POINT.search(text_read):
+        text_read = _FULL_STOP_POINT.sub(".", text_read)
     return View(text_read, index)
 
 

@@ -70,3 +70,10 @@ def test_the_tagger_reads_traditional_pages(char_tokenizer):
     [record] = out["records"]
     assert [m["text"] for m in record["amounts"]] == ["75億元"] and record["amounts"][0]["value"] == 7_500_000_000
     assert all(text[m["start"]:m["end"]] == m["text"] for m in record["regions"])
+
+
+def test_a_full_stop_written_for_a_decimal_point_is_read_as_the_point():
+    view = reading_view("23個專案集中開工,總投資57。6億元;增長5。6%")
+    assert "57.6亿元" in view.text and "5.6%" in view.text and view.index is None
+    for text in ("签约项目12。3个项目已开工", "全年完成2023。2024年计划", "总投资57.6亿元。3月开工"):
+        assert reading_view(text).text is text  # a sentence's end before a count, a year, a month
