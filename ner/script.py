@@ -12,8 +12,8 @@ simplified text, so the tagger reads a view of each text (``reading_view``):
   simplified text with a few characters OpenCC would change (华昇, 覆盖) is read as it is;
 * a pinyin gloss with a tone mark right after a Chinese character (``(xiàng)``) is skipped, where a text
   holds at least ``MIN_GLOSSES`` of them;
-* a full stop written for a decimal point inside a figure (總投資57。6億元, another converter's mark) is read
-  as the point.
+* in a text so converted or glossed, a full stop written for a decimal point inside a figure (總投資57。6億元,
+  another converter's mark) is read as the point (not after 第3, nor before 10亿元以上).
 
 Entities and records are found on the view and given back with offsets into the text as given, and with
 its own characters as their text (``View.span``); normalised values (canonical place names, amounts) are
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 TRADITIONAL_SHARE = 0.05  # of the Chinese characters: above it, a text is traditional (a simplified one: under 0.01)
 MIN_DISTINCT = 2  # different characters that change: one name's (华昇) is no traditional text
 MIN_GLOSSES = 3
-_FULL_STOP_POINT = re.compile(r"(?<=\d)。(?=\d+(?:\.\d+)?\s*[万亿億萬千百]*(?:元|美元|吨|噸|GW|MW|kW|千瓦|万千瓦|%|％|億|亿|万|萬))")
+_FULL_STOP_POINT = re.compile(r"(?<!第\d)(?<!第\d\d)(?<=\d)。(?!\d+\s*[万亿億萬千百]*元?以[上下])(?=\d+(?:\.\d+)?\s*[万亿億萬千百]*(?:元|美元|吨|噸|GW|MW|kW|千瓦|万千瓦|%|％|億|亿|万|萬))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 
@@ -82,8 +82,20 @@ def _simplified(text: str) -> str | None:
     lines = []
     for line, plain in zip(text.splitlines(keepends=True), converted.splitlines(keepends=True)):
         words = tw.convert(line) if tw is not None else plain
-        lines.append(words if len(words) == len(line) else plain)
+        lines.append(words if _aligned(plain, words) else plain)
     return "".join(lines)
+
+
+def _aligned(plain: str, words: str) -> bool:
+    """Whether ``words`` (Taiwan's words converted) differs from ``plain`` (character for character) only by
+    words of the same length (專案 -> 项目), so every offset still names the same character: not where one word
+    grows and another shrinks (沙烏地阿拉伯 -> 沙特阿拉伯 and 肯亞 -> 肯尼亚 keep the line's length, not its offsets)."""
+    if len(plain) != len(words):
+        return False
+    from difflib import SequenceMatcher
+
+    return all(tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1)
+               for tag, i1, i2, j1, j2 in SequenceMatcher(None, plain, words, autojunk=False).get_opcodes())
 
 
 def reading_view(text: str) -> View:
@@ -105,8 +117,8 @@ def reading_view(text: str) -> View:
     simple = _simplified(text_read)
     if simple is not None:
         text_read = simple
-    if "。" in text_read and _FULL_STOP_POINT.search(text_read):
-        text_read = _FULL_STOP_POINT.sub(".", text_read)
+    if (simple is not None or index is not None) and "。" in text_read and _FULL_STOP_POINT.search(text_read):
+        text_read = _FULL_STOP_POINT.sub(".", text_read)  # only where a converter went over the text
     return View(text_read, index)
 
 

@@ -624,3 +624,34 @@ def test_headlines_listed_after_the_article_with_no_heading_make_no_records():
               "招标人：苏州高铁新城城市建设管理服务中心\n中标费用:10496.07万元（具体以合同签订金额为准）\n"
               "招标内容：本工程包括但不限于设计、物资采购、供货、运输、工程施工直至竣工验收合格及缺陷责任期内的保修等全部工作")
     assert furniture_ranges(fields) == []
+
+
+@pytest.mark.parametrize("text", [
+    # an article's own list after a line that introduces it, a fact box of field labels, short figure lines
+    "今年以来重大项目建设提速，全市重大项目完成投资超过预期目标。本次签约的部分重点项目如下：\n"
+    "楚能新能源(宜昌)锂电池产业园项目，总投资300亿元\n湖北宜化年产20万吨磷酸铁项目，总投资50亿元\n",
+    "楚能新能源孝感基地项目今天开工，这是孝感市历史上单体投资规模最大的工业项目，备受各方关注。\n项目名称：楚能新能源孝感基地项目\n"
+    "建设地点：孝感市孝南区孝感高新区\n总投资：150亿元人民币\n建设内容：年产60GWh锂电池\n",
+    "楚能新能源孝感基地项目今天开工，这是孝感市历史上单体投资规模最大的工业项目，备受各方关注。\n总投资150亿元\n年产能60GWh\n",
+    "公司计划继续扩产。\n下一条生产线预计于2025年建成投产，总投资约120亿元。",  # prose, not a link to the next article
+    "【相关链接】\n项目总投资：100亿元 建设地点：襄阳高新区\n",
+])
+def test_an_articles_own_lists_are_no_link_lists(text):
+    from ner.records.text import furniture_ranges
+
+    assert furniture_ranges(text) == []
+
+
+@pytest.mark.parametrize("page, headline", [
+    ("记者探访楚能新能源孝感基地：项目进展顺利\n正文", "记者探访楚能新能源孝感基地：项目进展顺利"),
+    ("发布！宜昌市2024年重大项目清单出炉\n正文", "发布！宜昌市2024年重大项目清单出炉"),
+    ("2024年15个省重点项目在宜昌集中开工\n正文", "2024年15个省重点项目在宜昌集中开工"),
+    ("重磅｜总投资100亿元｜楚能新能源孝感基地开工\n正文", "重磅｜总投资100亿元｜楚能新能源孝感基地开工"),
+    ("本报讯（记者 张三 通讯员 李四）\n宜昌项目集中开工\n正文", "宜昌项目集中开工"),
+    ("首页 | 要闻 | 财经 | 产业\n宜昌项目集中开工\n", "宜昌项目集中开工"),
+])
+def test_headlines_that_look_like_page_lines(page, headline):
+    from ner.records.text import headline_range
+
+    a, b = headline_range(page)
+    assert page[a:b] == headline

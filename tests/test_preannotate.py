@@ -458,3 +458,8 @@ def test_place_chains_through_named_units_and_county_short_forms(text, places):
 ])
 def test_capacity_units_and_contexts_of_whole_articles(text, surface):
     assert surface in [s.text for s in preannotate(text) if s.label == "CAPACITY"]
+
+
+def test_a_prefectures_governor_is_no_part_of_its_name():
+    assert [s.text for s in preannotate("恩施州长表示") if s.label == "REGION"] == ["恩施"]  # like 重庆市长 -> 重庆
+    assert [s.text for s in preannotate("黔南州州长在会上说") if s.label == "REGION"] == ["黔南州"]

@@ -77,3 +77,20 @@ def test_a_full_stop_written_for_a_decimal_point_is_read_as_the_point():
     assert "57.6亿元" in view.text and "5.6%" in view.text and view.index is None
     for text in ("签约项目12。3个项目已开工", "全年完成2023。2024年计划", "总投资57.6亿元。3月开工"):
         assert reading_view(text).text is text  # a sentence's end before a count, a year, a month
+
+
+def test_taiwan_words_that_change_length_keep_every_offset():
+    """沙烏地阿拉伯 (6) and 肯亞 (2) become 沙特阿拉伯 (5) and 肯尼亚 (3) in Taiwan's words: the line keeps its length
+    but not its offsets, so it is read character for character."""
+    text = "中國電建在沙烏地阿拉伯紅海新城投資的光伏電站項目由中國能建承建，總投資80億元，裝機容量150萬千瓦，並在肯亞建設配套工廠。"
+    view = reading_view(text)
+    assert len(view.text) == len(text)
+    i = view.text.index("80亿元")
+    assert text[i:i + 4] == "80億元"
+    assert "项目" in reading_view("開州區39個專案集中簽約，總投資275億元").text  # a same-length word still converts
+
+
+def test_a_sentence_end_before_a_figure_stays_in_simplified_text():
+    for text in ("增速居全省第3。10亿元以上项目完成投资285亿元", "居全国第2。5亿元以上新开工项目12个", "占比3。21%"):
+        assert reading_view(text).text is text
+    assert "第3。10亿元以上" in reading_view("增速居全省第3。10億元以上項目完成投資285億元，總計實現").text  # converted, point kept

@@ -145,8 +145,9 @@ def test_rules_veto_model_non_companies():
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == ["找钢网", "猎聘网", "中兴通"]
     # the items of a list of sectors are none; firms listed as a sector's are
-    text = "涉及康养、农林牧渔、制造业等行业；引进比亚迪、宁德时代等新能源产业链企业，华为、小米等行业龙头"
-    names = ["康养", "农林牧渔", "制造业", "比亚迪", "宁德时代", "华为", "小米"]
+    text = ("涉及康养、农林牧渔、制造业等行业；引进比亚迪、宁德时代等新能源产业链企业，华为、小米等行业龙头，"
+            "三一重工、中联重科等工程机械行业知名企业，中国华能、国家电投等能源领域央企")
+    names = ["康养", "农林牧渔", "制造业", "比亚迪", "宁德时代", "华为", "小米", "三一重工", "中联重科", "中国华能", "国家电投"]
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == names[3:]
 

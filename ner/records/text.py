@@ -23,7 +23,8 @@ _NAME_STOP_WORDS = (
     "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
 )
 _NAME_MAX = 40
-_BRACKET_BEFORE = re.compile(r"[（(][\u4e00-\u9fff]{2,6}[）)]$")  # a short bracketed word inside a name
+# a short bracketed word inside a name (楚能新能源(宜昌)…项目), not a status (（已签约）)
+_BRACKET_BEFORE = re.compile(r"[（(](?![^）)]*(?:已|拟|待|暂|签约|开工|投产|建成|在建))[\u4e00-\u9fff]{2,6}[）)]$")
 _GENERIC_CORE = re.compile(
     r"(?:重点|重大|产业|工业|制造业|招商|建设|优质|优强|新|在建|在谈|储备|一批|亿元以上|百亿|千亿|各类|相关|配套)*"
 )
@@ -242,13 +243,13 @@ def _same_project(a: ProjectName, b: ProjectName) -> bool:
 # a heading over a list of other articles' links (相关新闻：, 【推荐阅读】, 更多>为您推荐)
 _LINKS_HEADING = re.compile(
     r"[\s【\[「《<·•>»|｜]*(?:更多\s*[>»]*\s*)?"
-    r"(?:相关(?:新闻|阅读|文章|报道|链接|推荐|资讯|稿件|专题)|(?:推荐|延伸|拓展|扩展)阅读|(?:热门|热文|热点|精彩|编辑|今日|专题)推荐"
+    r"(?:相关(?:新闻|阅读|文章|报道|推荐|资讯|稿件|专题)|(?:推荐|延伸|拓展|扩展)阅读|(?:热门|热文|热点|精彩|编辑|今日|专题)推荐"
     r"|为(?:您|你)推荐|猜你喜欢|(?:你|您)可能(?:还)?(?:感兴趣|喜欢)|(?:热门|热点|最新|更多|图片|推荐)(?:新闻|资讯|文章|阅读)"
     r"|(?:点击|阅读|浏览)排行|往期(?:回顾|推荐)|精彩放送|热读)"
     r"[\s】\]」》>»:：|｜]*(?:更多\s*[>»]*)?\s*"
 )
 # one link to the previous or the next article (上一篇：总投资30亿元！…项目开工)
-_PREV_NEXT = re.compile(r"[\s【\[]*(?:上|下)一?(?:篇|条|则)\s*[】\]]?\s*[:：]?")
+_PREV_NEXT = re.compile(r"[\s【\[]*(?:上|下)一?(?:篇|条|则)\s*(?:[】\]]\s*[:：]?|[:：])")  # 下一条生产线… is prose
 _LINK_LINE_MAX = 20  # a longer line with a full stop is prose: the article goes on, the list has ended
 
 
@@ -279,7 +280,7 @@ def furniture_ranges(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-_LINK_TITLE = re.compile(r"[·•\-–>»\s]*(?![（(]?[一二三四五六七八九十\d]+[、.．)）])[^。\n]{8,50}")
+_LINK_TITLE = re.compile(r"[·•\-–>»\s]*(?![（(]?[一二三四五六七八九十\d]+[、.．)）])(?![\u4e00-\u9fff]{2,6}[：:])[^。\n]{12,50}")
 _LINK_TITLE_MAX = 50  # a longer line is prose (with or without a full stop): the article, not a link
 _MIN_TRAILING_LINKS = 2
 _PAGE_NOTICE = re.compile(r"版权|免责|声明|转载|ICP|本网|本站|联系电话|侵权")  # a footer's notice is no article prose
@@ -287,8 +288,10 @@ _PAGE_NOTICE = re.compile(r"版权|免责|声明|转载|ICP|本网|本站|联系
 
 def _trailing_links(text: str) -> tuple[int, int] | None:
     """The lines after the article's last paragraph of prose (a line of over 50 characters, or one with a full
-    stop, not a footer's notice: 版权所有, 免责声明, 本网转载…), from the first that reads as another article's headline (8 to 50 characters, no full stop, no list
-    number), where at least two do: a link list with no heading over it."""
+    stop, not a footer's notice: 版权所有, 免责声明, 本网转载…), from the first that reads as another article's
+    headline (12 to 50 characters, no full stop, no list number, no field label such as 建设地点：), where at
+    least two do: a link list with no heading over it. Not where that paragraph ends with a colon (…如下：): the
+    lines after it are the article's own list."""
     lines, pos = [], 0
     for line in text.splitlines(keepends=True):
         lines.append((pos, line.strip()))
@@ -297,14 +300,19 @@ def _trailing_links(text: str) -> tuple[int, int] | None:
                       and (len(body) > _LINK_TITLE_MAX or ("。" in body and len(body) > _LINK_LINE_MAX))), default=None)
     if last_prose is None:
         return None
+    if lines[last_prose][1].endswith(("：", ":")):
+        return None  # 本次签约的部分重点项目如下：… the lines after are the article's list
     titles = [lo for lo, body in lines[last_prose + 1:] if _LINK_TITLE.fullmatch(body)]
     return (titles[0], len(text)) if len(titles) >= _MIN_TRAILING_LINKS else None
 
 
 # A line above the headline that is the page's, not the article's: a breadcrumb or menu (当前位置：首页 > 资讯 >
 # 正文; 首页 | 要闻 | 财经), a short button or label (立即下载), a dateline or byline (2019-09-24 14:55 来源：…).
-_MENU_LINE = re.compile(r".*(?:当前|现在的|您的|所在)位置.*|\s*(?:网站)?(?:首页|主页).*|(?:[^|｜>»\n]*[|｜>»]){2,}[^|｜>»\n]*")
-_BYLINE = re.compile(r"\s*(?:\d{4}\s*[-/年.]\s*\d{1,2}|时间|发布|来源|作者|编辑|记者|字号).*")
+_MENU_LINE = re.compile(r".*(?:当前|现在的|您的|所在)位置.*|\s*(?:网站)?(?:首页|主页)\s*[|｜>»].*")
+_MENU_SEP = re.compile(r"[|｜>»]")
+_MENU_ITEM_MAX = 8  # a menu's or breadcrumb's items are short (重磅｜总投资100亿元｜…开工 is a headline)
+_BYLINE = re.compile(r"\s*(?:\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}|(?:发布)?(?:时间|日期)\s*[:：]|(?:文章)?来源\s*[:：]"
+                     r"|(?:作者|责任编辑|编辑|字号)\s*[:：]|记者\s|(?:本报|本网|本台)讯).*")
 _SHORT_LINE = 4  # 立即下载, APP, 分享: no headline is this short
 _HEAD_LINES = 5  # the headline is among the first non-empty lines
 _HEAD_MAX = 80  # a longer line, or one with a full stop inside, is prose: the text has no headline
@@ -326,7 +334,9 @@ def headline_range(text: str) -> tuple[int, int]:
         seen += 1
         if seen > _HEAD_LINES:
             break
-        if len(body) > _SHORT_LINE and not _MENU_LINE.fullmatch(body) and not _BYLINE.match(body):
+        items = _MENU_SEP.split(body)
+        menu = _MENU_LINE.fullmatch(body) or (len(items) >= 3 and all(len(x.strip()) <= _MENU_ITEM_MAX for x in items))
+        if len(body) > _SHORT_LINE and not menu and not _BYLINE.match(body):
             if first < len(text) and (len(body) > _HEAD_MAX or "。" in body[:-1]):
                 return 0, 0
             return lo, lo + len(line.rstrip("\r\n"))

@@ -89,7 +89,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         m = _fix_suffix_word(text, m, gaz)
         if m is None or any(m.start < e and s < m.end for s, e in blocked):
             continue
-        if text[m.end:m.end + 1] == "州" and text[m.start:m.end] in prefecture_short_forms():
+        if text[m.end:m.end + 1] == "州" and text[m.end + 1:m.end + 2] != "长" and text[m.start:m.end] in prefecture_short_forms():
             m = Match(m.start, m.end + 1, "city")  # 恩施州, 黔西南州: an autonomous prefecture's short name
         if pieces and m.start < pieces[-1].end:  # inside a zone suffix already attached
             continue
