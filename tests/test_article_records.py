@@ -655,3 +655,18 @@ def test_headlines_that_look_like_page_lines(page, headline):
 
     a, b = headline_range(page)
     assert page[a:b] == headline
+
+
+def test_ji_joins_parts_of_one_project_name_not_two_projects():
+    """及 inside a name (综合利用及处置危废项目) is part of it; after a name's end (…项目及…) it joins two projects."""
+    from ner.records.text import find_project_names
+
+    text = "一个是总投资10亿元的科宏生物三氯蔗糖产能提升项目，一个是总投资5.2亿元的永安金牛水泥综合利用及处置危废项目(一期)。"
+    ents = spans(text, ("AMOUNT", "10亿元"), ("COMPANY", "科宏生物"), ("AMOUNT", "5.2亿元"), ("REGION", "永安"))
+    names = [n.text for n in find_project_names(text, ents)]
+    assert "永安金牛水泥综合利用及处置危废项目" in names
+    by_amount = {m["text"]: r for r in build_records(text, ents) for m in r["amounts"]}
+    assert by_amount["10亿元"] is not by_amount["5.2亿元"]
+    text = "比亚迪电池项目及宁德时代储能项目同日开工"
+    names = [n.text for n in find_project_names(text, spans(text, ("COMPANY", "比亚迪"), ("COMPANY", "宁德时代")))]
+    assert names == ["比亚迪电池项目", "宁德时代储能项目"]

@@ -23,6 +23,8 @@ _NAME_STOP_WORDS = (
     "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
 )
 _NAME_MAX = 40
+_NAME_INNER = set("及")  # inside a name, unless a name ends right before it
+_NAME_SUFFIX_END = re.compile(r"(?:项目|基地|产业园|电站|工程|基金|[）)])$")
 # a short bracketed word inside a name (楚能新能源(宜昌)…项目), not a status (（已签约）)
 _BRACKET_BEFORE = re.compile(r"[（(](?![^）)]*(?:已|拟|待|暂|签约|开工|投产|建成|在建))[\u4e00-\u9fff]{2,6}[）)]$")
 _GENERIC_CORE = re.compile(
@@ -180,8 +182,9 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
             if bracket and bracket.start() > 0 and text[bracket.start() - 1] not in _NAME_STOP_CHARS:
                 s = bracket.start()  # 楚能新能源(宜昌)锂电池产业园项目, 国轩高科（唐山）…基地项目: a bracketed place in the name
                 continue
-            if text[s - 1] in _NAME_STOP_CHARS or s in amount_ends:
-                break
+            if (text[s - 1] in _NAME_STOP_CHARS and not (text[s - 1] in _NAME_INNER and not _NAME_SUFFIX_END.search(text, 0, s - 1))) \
+                    or s in amount_ends:
+                break  # 及 joins two projects (A项目及B项目), not two parts of one (综合利用及处置危废项目)
             if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
                 break
             s -= 1
