@@ -74,9 +74,8 @@ def _simplified(text: str) -> str | None:
     converted = t2s.convert(text)
     if len(converted) != len(text):  # not expected of t2s; read character for character
         converted = "".join(c if len(d := t2s.convert(c)) != 1 else d for c in text)
-    cjk = len(_CJK.findall(text))
     changed = [a for a, b in zip(text, converted) if a != b]
-    if len(set(changed)) < MIN_DISTINCT or len(changed) < TRADITIONAL_SHARE * cjk:
+    if len(set(changed)) < MIN_DISTINCT or len(changed) < TRADITIONAL_SHARE * len(_CJK.findall(text)):
         return None
     tw = _converter("tw2sp")
     lines = []
@@ -117,8 +116,8 @@ def reading_view(text: str) -> View:
     simple = _simplified(text_read)
     if simple is not None:
         text_read = simple
-    if (simple is not None or index is not None) and "。" in text_read and _FULL_STOP_POINT.search(text_read):
-        text_read = _FULL_STOP_POINT.sub(".", text_read)  # only where a converter went over the text
+    if simple is not None or index is not None:  # only where a converter went over the text
+        text_read = _FULL_STOP_POINT.sub(".", text_read)
     return View(text_read, index)
 
 

@@ -56,10 +56,16 @@ def _figures(r: dict[str, Any]) -> set[Any]:
     return out
 
 
-def _in_headline(text: str, r: dict[str, Any]) -> bool:
+def _headline_apart(text: str) -> tuple[int, int] | None:
+    """``headline_range``, where text follows the headline (a text that is only its headline has none apart)."""
     start, end = headline_range(text)
+    return (start, end) if end < len(text) else None
+
+
+def _in_headline(head: tuple[int, int] | None, r: dict[str, Any]) -> bool:
+    """All the record's figures and companies lie in the headline ``head`` (``_headline_apart``)."""
     mentions = [*r["amounts"], *r["capacities"], *r["companies"]]
-    return end < len(text) and bool(mentions) and all(start <= m["start"] and m["end"] <= end for m in mentions)
+    return head is not None and bool(mentions) and all(head[0] <= m["start"] and m["end"] <= head[1] for m in mentions)
 
 
 def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alias) -> bool:
@@ -69,13 +75,14 @@ def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alia
 
 def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    head = _headline_apart(text)
     for r in records:
         for i, o in enumerate(out):
             same_name = r["project"] is not None and r["project"] == o["project"]
-            headline = _in_headline(text, r) and _in_headline(text, o) and not any(  # a headline states one project
+            headline = _in_headline(head, r) and _in_headline(head, o) and not any(  # a headline states one project
                 in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
             shared = bool(_figures(r) & _figures(o))
-            lead = _in_headline(text, o) or _in_headline(text, r)  # the headline names the investor, the body the project company
+            lead = _in_headline(head, o) or _in_headline(head, r)  # the headline names the investor, the body the project company
             sub = shared and (_has_subsidiary(text, o) or _has_subsidiary(text, r))  # a subsidiary runs the parent's project
             ok = _compatible(o, r, same) or (shared and lead)
             if (same_name or headline or shared) and (ok or sub):

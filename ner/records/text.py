@@ -24,7 +24,7 @@ _NAME_STOP_WORDS = (
 )
 _NAME_MAX = 40
 _NAME_INNER = set("及")  # inside a name, unless a name ends right before it
-_NAME_SUFFIX_END = re.compile(r"(?:项目|基地|产业园|电站|工程|基金|[）)])$")
+_NAME_SUFFIX_END = re.compile(r"(?:项目|基地|产业园|电站|工程|基金|[）)])$")  # (at most 3 characters)
 # a short bracketed word inside a name (楚能新能源(宜昌)…项目), not a status (（已签约）)
 _BRACKET_BEFORE = re.compile(r"[（(](?![^）)]*(?:已|拟|待|暂|签约|开工|投产|建成|在建))[\u4e00-\u9fff]{2,6}[）)]$")
 _GENERIC_CORE = re.compile(
@@ -166,6 +166,15 @@ class ProjectName:
         return self.text[self.lead.end - self.start:] if self.lead else self.text
 
 
+def _ends_name_here(text: str, s: int) -> bool:
+    """A stop character before ``s`` ends a project name read backwards; 及 only where a name ends right before
+    it (A项目及B项目: two projects; 综合利用及处置危废项目: one)."""
+    ch = text[s - 1]
+    if ch not in _NAME_STOP_CHARS:
+        return False
+    return ch not in _NAME_INNER or bool(_NAME_SUFFIX_END.search(text, max(0, s - 4), s - 1))
+
+
 def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]:
     """Project names (see the module docstring, step 2), left to right, none inside another."""
     by_start = {e.start: e for e in entities if e.label in ("COMPANY", "REGION")}
@@ -178,13 +187,12 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
             continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
         s = m.start()
         while s > 0 and end - s < _NAME_MAX:
-            bracket = _BRACKET_BEFORE.search(text, max(0, s - 10), s)
+            bracket = _BRACKET_BEFORE.search(text, max(0, s - 10), s) if text[s - 1] in "）)" else None
             if bracket and bracket.start() > 0 and text[bracket.start() - 1] not in _NAME_STOP_CHARS:
                 s = bracket.start()  # 楚能新能源(宜昌)锂电池产业园项目, 国轩高科（唐山）…基地项目: a bracketed place in the name
                 continue
-            if (text[s - 1] in _NAME_STOP_CHARS and not (text[s - 1] in _NAME_INNER and not _NAME_SUFFIX_END.search(text, 0, s - 1))) \
-                    or s in amount_ends:
-                break  # 及 joins two projects (A项目及B项目), not two parts of one (综合利用及处置危废项目)
+            if _ends_name_here(text, s) or s in amount_ends:
+                break
             if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
                 break
             s -= 1
@@ -256,25 +264,32 @@ _PREV_NEXT = re.compile(r"[\s【\[]*(?:上|下)一?(?:篇|条|则)\s*(?:[】\]]\
 _LINK_LINE_MAX = 20  # a longer line with a full stop is prose: the article goes on, the list has ended
 
 
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` with its end of line (``str.splitlines(keepends=True)``) and its start offset."""
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append((pos, line))
+        pos += len(line)
+    return out
+
+
 def furniture_ranges(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of the page's link lists, which name other articles, not this one: from a links
     heading (相关新闻, 推荐阅读, 为您推荐 …) over the lines that follow while they read as links (no full stop,
     or very short), and each previous/next link line (上一篇：…, 下一篇：…)."""
     out: list[tuple[int, int]] = []
-    pos, listing = 0, None
-    for line in text.splitlines(keepends=True):
-        lo, hi = pos, pos + len(line)
-        pos = hi
+    listing = None
+    for lo, line in _lines(text):
         body = line.strip()
         if listing is not None:
             if not body or len(body) <= _LINK_LINE_MAX or "。" not in body:
                 continue
             out.append((listing, lo))
             listing = None
-        if _LINKS_HEADING.fullmatch(body) and body:
+        if _LINKS_HEADING.fullmatch(body):
             listing = lo
-        elif body and _PREV_NEXT.match(body) and _PREV_NEXT.match(body).end() < len(body):
-            out.append((lo, hi))
+        elif (link := _PREV_NEXT.match(body)) and link.end() < len(body):
+            out.append((lo, lo + len(line)))
     if listing is not None:
         out.append((listing, len(text)))
     trailing = _trailing_links(text)
@@ -295,10 +310,7 @@ def _trailing_links(text: str) -> tuple[int, int] | None:
     headline (12 to 50 characters, no full stop, no list number, no field label such as 建设地点：), where at
     least two do: a link list with no heading over it. Not where that paragraph ends with a colon (…如下：): the
     lines after it are the article's own list."""
-    lines, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        lines.append((pos, line.strip()))
-        pos += len(line)
+    lines = [(lo, line.strip()) for lo, line in _lines(text)]
     last_prose = max((k for k, (_, body) in enumerate(lines) if not _PAGE_NOTICE.search(body)
                       and (len(body) > _LINK_TITLE_MAX or ("。" in body and len(body) > _LINK_LINE_MAX))), default=None)
     if last_prose is None:
@@ -328,10 +340,9 @@ def headline_range(text: str) -> tuple[int, int]:
     own headline."""
     first = text.find("\n")
     first = len(text) if first < 0 else first
-    pos, seen = 0, 0
-    for line in text.splitlines(keepends=True):
-        lo, body = pos, line.strip()
-        pos += len(line)
+    seen = 0
+    for lo, line in _lines(text):
+        body = line.strip()
         if not body:
             continue
         seen += 1
