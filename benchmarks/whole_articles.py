@@ -58,6 +58,7 @@ def record_table(articles, gold_records, systems: dict) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default=None, help="a saved model directory (without: rules and gold only)")
+    ap.add_argument("--backend", default="auto", help="the model's backend (ner.load; default: auto, as `ner tag`)")
     ap.add_argument("--data", default=GOLD)
     ap.add_argument("--part", action="append", help="train, dev or test (repeatable; default dev)")
     ap.add_argument("--pooled", action="store_true",
@@ -71,7 +72,8 @@ def main() -> None:
         from ner.combine import MODEL_ONLY
         from ner.pipeline import load, saved_policy
 
-        tagger, policy = load(args.model, **MODEL_ONLY), saved_policy(args.model)
+        tagger, policy = load(args.model, backend=args.backend, **MODEL_ONLY), saved_policy(args.model)
+        print(f"model {args.model}, backend {tagger.backend}")
     pooled: tuple[list, dict, dict] = ([], {}, {})  # articles, gold records, system spans
     for part in args.part or ["dev"]:
         gold_records = read_referenced_records(args.data, part)
@@ -104,6 +106,8 @@ def main() -> None:
     if args.pooled:
         print(f"\n== {'+'.join(args.part or ['dev'])} pooled: {len(pooled[0])} articles, "
               f"{sum(map(len, pooled[1].values()))} gold records")
+        print("\nentities (exact spans)")
+        entity_table(pooled[2]["gold"], {k: v for k, v in pooled[2].items() if k != "gold"})
         print("\nrecords (tuple F1 per pair; field accuracy on matched records)")
         record_table(*pooled)
 

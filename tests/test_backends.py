@@ -69,21 +69,57 @@ def test_onnx_fp32_gives_the_torch_spans(tagger_dir, exported, seeds_path):
     np.testing.assert_allclose(onnx_tagger.encoder(ids, att), torch_tagger.encoder(ids, att), atol=1e-4)
 
 
-@pytest.mark.parametrize("bf16", [True, False])
-def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, monkeypatch):
-    import shutil
+def test_export_fuses_attention_and_falls_back_to_the_plain_graph(tagger_dir, exported, tmp_path, seeds_path,
+                                                                   monkeypatch):
+    import onnx
 
     import ner.model.backends
+    from ner.model.backends import EXPORT_KEY, export_onnx
+
+    for name, quantised in (("model.onnx", "Attention"), ("model.int8.onnx", "QAttention")):
+        proto = onnx.load(str(exported / name))
+        ops = [n.op_type for n in proto.graph.node]
+        meta = {p.key: p.value for p in proto.metadata_props}
+        assert meta[EXPORT_KEY] == "fused" and ops.count(quantised) == 2, (name, sorted(set(ops)))  # 2 layers
+    monkeypatch.setattr(ner.model.backends, "fused_export", lambda *a: None)  # e.g. no optimizer for this model
+    export_onnx(tagger_dir, tmp_path, int8=True)
+    plain = onnx.load(str(tmp_path / "model.onnx"))
+    assert {p.key: p.value for p in plain.metadata_props}[EXPORT_KEY] == "plain"
+    assert "Attention" not in {n.op_type for n in plain.graph.node}
+    texts = seed_texts(seeds_path, 20) + TEXTS
+    fused_tagger, plain_tagger = (ner.load(d, backend="onnx", **MODEL_ONLY) for d in (exported, tmp_path))
+    assert spans(fused_tagger, texts) == spans(plain_tagger, texts)
+
+
+@pytest.mark.parametrize("bf16", [True, False])
+def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, tmp_path,
+                                                                    monkeypatch):
+    import shutil
+
+    import onnx
+
+    import ner.model.backends
+    from ner.model.backends import EXPORT_KEY
 
     int8 = ner.load(exported, backend="onnx-int8")
     assert len(int8.tag(TEXTS)) == len(TEXTS) and int8.backend == "onnx-int8"
     monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: bf16)
-    # int8 moved F1 too much to be the default; bf16 did not, and is faster where the CPU has it
-    assert ner.load(exported).backend == "onnx"  # a folder of ONNX files alone
-    both = exported.parent / f"both{bf16}"
-    shutil.copytree(tagger_dir, both)
-    shutil.copy(exported / "model.onnx", both)
+    # fused int8 is the fastest and within the limits; then bf16 where the CPU has it; then fp32 ONNX
+    assert ner.load(exported).backend == "onnx-int8"  # a folder of ONNX files alone
+    fp32_only = tmp_path / "fp32"
+    shutil.copytree(tagger_dir, fp32_only)
+    shutil.copy(exported / "model.onnx", fp32_only)
+    assert ner.load(fp32_only).backend == ("torch-bf16" if bf16 else "onnx")
+    both = tmp_path / "both"
+    shutil.copytree(fp32_only, both)
+    shutil.copy(exported / "model.int8.onnx", both)
+    assert ner.load(both).backend == "onnx-int8"
+    # an int8 file without fused attention (an older export) moved F1 too much: by name only
+    proto = onnx.load(str(both / "model.int8.onnx"))
+    next(p for p in proto.metadata_props if p.key == EXPORT_KEY).value = "plain"
+    onnx.save_model(proto, str(both / "model.int8.onnx"))
     assert ner.load(both).backend == ("torch-bf16" if bf16 else "onnx")
+    assert ner.load(both, backend="onnx-int8").backend == "onnx-int8"
 
 
 def test_bf16_on_the_cpu(tagger_dir):
