@@ -256,6 +256,19 @@ def test_the_headline_company_joins_its_own_records_only():
     assert not any(link.startswith("headline company") for link in recs["8556万元"].get("links", []))
 
 
+def test_bare_company_word_is_the_paragraphs_company_where_its_sentence_names_none():
+    text = ("万东医疗累计回购247.83万股\n\n"
+            "8月1日消息，大族激光陷入风口浪尖，其董事长怒怼记者“你是个什么角色？”而近期，公司被爆出其豪掷6.7亿的欧洲研发中心竟是个酒店。")
+    ents = spans(text, ("COMPANY", "万东医疗"), ("COMPANY", "大族激光"), ("AMOUNT", "6.7亿"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["companies"]) == ["大族激光"]  # 公司 here is 大族激光, named last in its paragraph
+    own = text.replace("8月1日消息，大族激光陷入风口浪尖", "8月1日消息，大族激光与万东医疗签约，万东医疗陷入风口浪尖")
+    ents = spans(own, ("COMPANY", "万东医疗"), ("COMPANY", "大族激光"), ("COMPANY", "万东医疗"), ("COMPANY", "万东医疗"),
+                 ("AMOUNT", "6.7亿"))
+    [rec] = build_records(own, ents)
+    assert "万东医疗" in texts(rec["companies"])  # the paragraph's last company is the headline's: it stays
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"

@@ -181,8 +181,14 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
                 if any(c.start <= k.start() < c.end for c in companies):
                     continue
                 # 该公司 (this company) is the one named last before it in the paragraph, not the headline's
-                start = text.rfind("\n", 0, k.start()) + 1 if text[k.start() - 1:k.start()] == "该" else lo
+                paragraph = text.rfind("\n", 0, k.start()) + 1
+                start = paragraph if text[k.start() - 1:k.start()] == "该" else lo
                 named = [c for c in companies if start <= c.start and c.end <= k.start()]
+                if not named:  # 公司 with no company in its sentence: the paragraph's last, if the record's own
+                    before = [c for c in companies if paragraph <= c.start and c.end <= k.start()]
+                    if before and any(same(before[-1].text, m["text"]) for m in r["companies"]) \
+                            and not any(same(before[-1].text, h.text) for h in heads):
+                        continue
                 if not named or any(same(named[-1].text, h.text) for h in heads):
                     return True
         return False
