@@ -12,7 +12,7 @@ from ner.records.text import _clause_before, _sentence_before
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
-    r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
+    r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理(?:各类)?(?:资金|资本|资产)?总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
     r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
     # (not 以净资产作价出资), a guarantee quota
 )
