@@ -106,6 +106,8 @@ def test_background_amounts():
     ("股东拟通过集中竞价的方式增持公司股份，增持金额1亿元至2亿元。", "1亿元至2亿元", True),
     ("赛富目前管理总规模近60亿人民币及40亿美元的投资基金。", "40亿美元", True),
     ("深创投现注册资本54.2亿元，管理各类资金总规模约3484亿元。", "3484亿元", True),  # the investor's profile
+    ("鲁银投资在万润股份身上赚得1个多亿", "1个多亿", True),  # earnings
+    ("中交建(01800.HK)  0.000 (0.000%)   沽空 $3.99千万; 比率 37.899%", "$3.99千万", True),  # a quote's short selling
     ("管理规模（根据今年半年报数据统计）超百亿元的基金共有36只", "百亿元", True),  # the aside is no word of the clause
     ("2018年，该公司净利润达1.28亿元，2019年第一季度这一数字为4782.4万。", "4782.4万", True),  # the same measure
     ("公司拟投资5亿元建设一期项目，二期这一数字为8亿元。", "8亿元", False),  # the same measure, but a project's

@@ -13,7 +13,7 @@ _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
     r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理(?:各类)?(?:资金|资本|资产)?总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
-    r"净赚|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
+    r"净赚|[狂大]?赚得?|沽空|卖空|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
     # (not 以净资产作价出资), a guarantee quota
 )
 # last year's or an earlier period's figure of a comparison (上年同期为-1084.11万元, 相较于去年末的31.32亿元): at the
@@ -41,7 +41,7 @@ _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a pro
 
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
-    """A company's or an industry's figure (its clause says revenue, profit (净赚), market value, a valuation's
+    """A company's or an industry's figure (its clause says revenue, profit (净赚, 赚得), market value, short selling in a quote (沽空), a valuation's
     result (权益价值, 评估值), a fine …; registered capital and a fund's size too, unless they are those of the
     project company, a capital increase or a company or fund the deal sets up (双方将成立合资公司，注册资本10亿元;
     拟设立产业基金，基金规模100亿元); the words before a list of figures hold for each: 营业收入分别为8.10亿元、9.61亿元和11.49亿元;
