@@ -107,6 +107,8 @@ def test_background_amounts():
     ("赛富目前管理总规模近60亿人民币及40亿美元的投资基金。", "40亿美元", True),
     ("深创投现注册资本54.2亿元，管理各类资金总规模约3484亿元。", "3484亿元", True),  # the investor's profile
     ("鲁银投资在万润股份身上赚得1个多亿", "1个多亿", True),  # earnings
+    ("同时，该基金截至今年二季末的规模达到了108.54亿元。", "108.54亿元", True),  # a fund's size
+    ("各方共同组建“长三角影视文化产业基金”，首期规模10亿元。", "10亿元", False),  # a fund the deal sets up
     ("中交建(01800.HK)  0.000 (0.000%)   沽空 $3.99千万; 比率 37.899%", "$3.99千万", True),  # a quote's short selling
     ("管理规模（根据今年半年报数据统计）超百亿元的基金共有36只", "百亿元", True),  # the aside is no word of the clause
     ("2018年，该公司净利润达1.28亿元，2019年第一季度这一数字为4782.4万。", "4782.4万", True),  # the same measure

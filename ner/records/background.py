@@ -62,6 +62,8 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
     if hits and not (hits <= {"注册资本", "基金规模"} and _PROJECT_CAPITAL.search(sentence)):
         return True
+    if "规模" in window and "基金" in sentence and not _PROJECT_CAPITAL.search(sentence):
+        return True  # 该基金截至今年二季末的规模达到了108.54亿元: a fund's size, not one the deal sets up
     if _EARLIER_PERIOD.search(window) or ("增持" in window and _SHARES.search(sentence) and "股权" not in sentence):
         return True
     after = re.split(r"[，,。；;！？\n]", text[m["end"]:m["end"] + 16], maxsplit=1)[0]
