@@ -180,8 +180,8 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
 
     ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8`` (files written
     by ``ner export DIR --onnx [--int8]``) or ``auto`` (``ner.model.backends.choose_backend``: the fastest within
-    the quality limits that the machine has: torch on CUDA; on a CPU fused int8 ONNX where exported, else
-    torch-bf16 on a CPU with bf16, else ONNX fp32 where exported, else torch).
+    the quality limits that the machine has: torch on CUDA, torch-bf16 on a CPU with bf16, else ONNX fp32
+    where exported, else torch; int8 by name only).
     ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""

@@ -106,14 +106,14 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
 @main.command()
 @click.argument("model_dir")
 @click.option("--onnx", "to_onnx", is_flag=True, help="Write model.onnx (fp32; spans as torch gives them).")
-@click.option("--int8", is_flag=True, help="Also write model.int8.onnx (dynamic int8 quantisation; the fastest on a CPU).")
+@click.option("--int8", is_flag=True, help="Also write model.int8.onnx (dynamic int8 quantisation; the fastest on a CPU, by name only).")
 @click.option("--out", "out_dir", default=None, help="Folder for the files (default: MODEL_DIR); it gets the "
               "config and tokenizer too, so it loads on its own.")
 @user_errors
 def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> None:
     """Export a trained tagger for ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]'), its attention fused
-    where ONNX Runtime's optimizer can: `ner tag --backend onnx|onnx-int8`; `--backend auto` runs fused int8 on
-    a CPU, or fp32 ONNX where int8 is not exported and the CPU has no bf16."""
+    where ONNX Runtime's optimizer can: `ner tag --backend onnx|onnx-int8`; `--backend auto` runs fp32 ONNX where
+    the CPU has no bf16 (int8 by name only)."""
     from ner.model.backends import export_onnx
 
     if not (to_onnx or int8):
