@@ -11,6 +11,7 @@ thread once its last window is through the model, beside the next batches.
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -28,6 +29,8 @@ from ner.model.inference import run_texts
 from ner.model.modeling import load_trained
 from ner.script import map_back, reading_view
 from ner.types import Span
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_LENGTH = MAX_LENGTH  # a model saved without its window (training_config.yaml) tags with these
 DEFAULT_OVERLAP = OVERLAP
@@ -197,6 +200,7 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
         config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
         model = OnnxEncoder(Path(model_dir) / ONNX_FILES[chosen], config, chosen)
     _warn_if_unsettled(Path(model_dir))
+    log.info("%s: backend %s (asked: %s), device %s", model_dir, chosen, backend, getattr(model, "device", "cpu"))
     window = _saved_window(Path(model_dir))
     kwargs = {**window, **kwargs}
     return Tagger(model, tokenizer, found_types, device=device, **kwargs)

@@ -200,6 +200,14 @@ def test_cli_export_and_tag_with_a_backend(tagger_dir, tmp_path):
     assert r.output.count("\n") == 1
 
 
+def test_the_chosen_backend_is_logged(tagger_dir, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="ner.pipeline"):
+        ner.load(tagger_dir, backend="torch")
+    assert any("backend torch (asked: torch), device cpu" in m for m in caplog.messages), caplog.messages
+
+
 def test_backend_without_onnxruntime_says_how_to_install(tagger_dir, monkeypatch):
     import sys
 
