@@ -274,6 +274,19 @@ def test_bare_company_word_is_the_paragraphs_company_where_its_sentence_names_no
     assert "万东医疗" in texts(rec["companies"])  # the paragraph's last company is the headline's: it stays
 
 
+def test_each_item_of_a_list_of_investments_is_its_own_project():
+    text = ("重点项目推进\n\n总投资100亿元的道氏技术年产10万吨动力电池材料三元前驱体、总投资150亿元的莱宝高科第8.6代新型"
+            "半导体显示器件等在谈项目推进签约。")
+    ents = spans(text, ("AMOUNT", "100亿元"), ("COMPANY", "道氏技术"), ("CAPACITY", "10万吨"), ("AMOUNT", "150亿元"),
+                 ("COMPANY", "莱宝高科"))
+    got = sorted((texts(r["companies"]), texts(r["amounts"]), texts(r["capacities"])) for r in build_records(text, ents))
+    assert got == [(["莱宝高科"], ["150亿元"], []), (["道氏技术"], ["100亿元"], ["10万吨"])]
+    text = "湖南德赛电池项目签约\n\n湖南德赛电池储能电芯项目一期投资30亿元、总投资75亿元，规划产能20GWh。"
+    ents = spans(text, ("COMPANY", "湖南德赛电池"), ("AMOUNT", "30亿元"), ("AMOUNT", "75亿元"), ("CAPACITY", "20GWh"))
+    [rec] = build_records(text, ents)  # a phase and the whole: one project
+    assert texts(rec["amounts"]) == ["30亿元", "75亿元"]
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"

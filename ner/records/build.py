@@ -22,8 +22,9 @@ The grouping heuristic, in the order it runs (short and explainable on purpose):
    by a specific core (攸县广寒坪抽水蓄能电站项目, but not 株洲产业项目), or when it directly
    follows an AMOUNT/CAPACITY (投资50亿元以上的风光资源开发利用项目, 20GWh的储能电芯项目).
 3. Segments. A sentence with two or more project names is cut before the clause of each later
-   name (总投资70亿元的大唐新能源基地、总投资49.5亿元的天能储能电池生产基地); otherwise the
-   sentence is one segment.
+   name (总投资70亿元的大唐新能源基地、总投资49.5亿元的天能储能电池生产基地), and before each later
+   item of a list of investments, named or not (总投资100亿元的道氏技术年产10万吨…、总投资150亿元的莱宝
+   高科…); otherwise the sentence is one segment.
 4. Seeds and merges. A segment makes or extends a record when it has an AMOUNT or CAPACITY, or a
    project name with a COMPANY and a stage word. It *extends* an existing record instead of making
    a new one when its project name is the same project (same name, or the same name once the
@@ -92,6 +93,9 @@ _ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:" + "
 
 # ---------------------------------------------------------------------------------------------
 # Normalised values (lazy imports: the normalisers are optional at this point of the path)
+
+
+_LIST_INVESTMENT = re.compile(r"、\s*(?:计划)?总投资(?:额|约|达|为)?\s*")
 
 
 def _number(v: Any) -> Any:
@@ -223,7 +227,13 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         cuts = [lo]
         for prev, n in pairwise(sent_names):
             cuts.append(max(_clause_of(text, n.start, lo, hi)[0], prev.end, cuts[-1]))
-        cuts.append(hi)
+        # and before each later item of a list of investments (总投资130亿元的奇瑞…、总投资100亿元的信义…): each
+        # item is its own project, named or not
+        amount_starts = [s.start for s in sent if s.label == "AMOUNT"]
+        cuts += [m.start() + 1 for m in _LIST_INVESTMENT.finditer(text, lo, hi)
+                 if any(m.end() <= x <= m.end() + 4 for x in amount_starts) and any(x < m.start() for x in amount_starts)]
+        cuts = sorted(set(cuts)) + [hi]
+        segment_names = [next((n for n in sent_names if a <= n.start < b), None) for a, b in pairwise(cuts)]
         backref = bool(_BACKREF_ANYWHERE.search(text, lo, hi)) or bool(_BACKREF_START.match(text[lo:hi]))
         subset = bool(_SUBSET_START.match(text[lo:hi]))
         prev_role: str | None = None
@@ -231,7 +241,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             seg_spans = [s for s in sent if a <= s.start < b]
-            name = sent_names[k] if sent_names else None
+            name = segment_names[k]
             amounts: list[tuple[Span, str]] = []
             for s in seg_spans:
                 if s.label == "AMOUNT":
