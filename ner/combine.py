@@ -153,6 +153,10 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
+# A page's source line names its outlet (来源：环卫科技网, 来源 :电车汇, 文章来源：时间财经); a broker's research
+# named there is a company's (来源：申万宏源, 安信证券): only a name that reads as a website or a medium.
+_SOURCE_BEFORE = re.compile(r"来源\s*[:：]\s*$")
+_OUTLET_NAME = re.compile(r".*网.*|.*(?:汇|财经|快报|新闻|资讯|头条|传媒|媒体|在线|之家)")
 
 
 # A list of sectors (涉及康养、农林牧渔、能源原材料、制造业等行业): its items are no companies. Not a list of firms of a
@@ -174,12 +178,18 @@ def _in_sector_list(text: str, s: Span) -> bool:
 def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]:
     """Model COMPANY spans whose form ANNOTATION.md excludes (文登区政府, 工信部, 湖南工业大学, ...商会,
     南方日报, 北斗产业园, 13家银行: ``ner.rules.companies.is_non_company``) are dropped, and, given the
-    ``text``, those that a reporter or a dateline follows (财联社记者, 新浪财经讯: news outlets) and the items of
-    a list of sectors (涉及康养、农林牧渔等行业)."""
+    ``text``, those that a reporter or a dateline follows (财联社记者, 新浪财经讯: news outlets) or that a page's
+    source line names as a website or medium (来源：环卫科技网), and the items of a list of sectors (涉及康养、农林牧渔等行业)."""
     from ner.rules import is_non_company
 
     return [s for s in spans if not (s.label == "COMPANY" and (
-        is_non_company(s.text) or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s)))))]
+        is_non_company(s.text) or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s)
+                                                         or _is_source(text, s)))))]
+
+
+def _is_source(text: str, s: Span) -> bool:
+    """``s`` is the outlet a page's source line names (来源：环卫科技网)."""
+    return bool(_SOURCE_BEFORE.search(text, max(0, s.start - 8), s.start)) and bool(_OUTLET_NAME.fullmatch(s.text))
 
 
 def companies_take_places(spans: Sequence[Span], rules: Sequence[Span], text: str) -> list[Span]:
@@ -329,7 +339,13 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
 
         rules = preannotate(text)
     if with_rules:
-        spans = veto_non_companies(spans, text)
+        kept = veto_non_companies(spans, text)
+        # ANNOTATION.md: a place inside a news outlet's name is not tagged (来源：中国医采网)
+        outlets = [s for s in spans if s.label == "COMPANY" and _is_source(text, s)]
+        spans = kept
+        if rules is not None and outlets:
+            rules = [r for r in rules if not (r.label == "REGION" and any(
+                o.start <= r.start and r.end <= o.end for o in outlets))]
     listed: set[str] = set()
     if rules is not None and "COMPANY" not in rules_only:
         listed = listed_names(text, unfloored, rules)

@@ -287,6 +287,24 @@ def test_each_item_of_a_list_of_investments_is_its_own_project():
     assert texts(rec["amounts"]) == ["30亿元", "75亿元"]
 
 
+def test_a_byline_is_no_opening_sentence_and_a_roundup_has_no_protagonist():
+    from ner.records.parties import protagonists
+
+    text = ("来源 :电车汇2023-11-06\n亿纬锂能8月4日晚间公告，公司拟在荆门投资新建年产30GWh动力储能电池项目。\n"
+            "项目总投资100亿元。")
+    ents = spans(text, ("COMPANY", "电车汇"), ("COMPANY", "亿纬锂能"), ("REGION", "荆门"), ("CAPACITY", "30GWh"),
+                 ("AMOUNT", "100亿元"))
+    assert [s.text for s in protagonists(text, ents)] == ["亿纬锂能"]  # the prose's first sentence, not the byline's
+    text = ("来源 :电车汇2023-11-06\n11月5日晚，无锡惠山区掀起重大项目“秋季攻势”：总投资130亿元的中能瑞新储能电池产业"
+            "项目、总投资70亿元的新能源产业园项目、总投资320亿元的钱桥绿色航运产业园区项目同步签约。\n据悉，此前已促成51个项目"
+            "落地签约。")
+    ents = spans(text, ("COMPANY", "电车汇"), ("REGION", "无锡惠山区"), ("AMOUNT", "130亿元"), ("COMPANY", "中能瑞新"),
+                 ("AMOUNT", "70亿元"), ("AMOUNT", "320亿元"))
+    assert protagonists(text, ents) == []  # two projects in the opening sentence: a roundup
+    by_amount = {r["amounts"][0]["text"]: r for r in build_records(text, ents) if r["amounts"]}
+    assert texts(by_amount["70亿元"]["companies"]) == []  # not 中能瑞新's
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"

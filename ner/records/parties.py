@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range, split_sentences
+from ner.records.text import (_clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
+                              find_project_names, is_page_line, split_sentences)
 from ner.types import Span
 
 Alias = Callable[[str, str], bool]
@@ -135,12 +136,19 @@ def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[S
 _AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|多个|一批|批")
 
 
+def _line_at(text: str, i: int) -> str:
+    return text[text.rfind("\n", 0, i) + 1:(text.find("\n", i) + 1 or len(text) + 1) - 1]
+
+
 def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     """The companies the article is about: those of its headline (``headline_range``: the first line, or the
     first after a page's menu), or of its first sentence where it opens with prose (亿纬锂能(300014)8月4日晚间公告，…)."""
     start, end = headline_range(text)
-    if end == 0 and text.strip():
-        start, end = split_sentences(text)[0]
+    if end == 0 and text.strip():  # the first sentence outside the page's lines (a byline above the prose)
+        sentences = split_sentences(text)
+        start, end = next(((a, b) for a, b in sentences if not is_page_line(_line_at(text, a))), sentences[0])
+        if sum(start <= n.start < end for n in find_project_names(text, spans)) >= 2:
+            return []  # a roundup (总投资130亿元的A项目、总投资70亿元的B项目…同步签约) is about no one company
     return [s for s in spans if s.label == "COMPANY" and start <= s.start and s.end <= end]
 
 

@@ -333,6 +333,15 @@ _HEAD_LINES = 5  # the headline is among the first non-empty lines
 _HEAD_MAX = 80  # a longer line, or one with a full stop inside, is prose: the text has no headline
 
 
+def is_page_line(line: str) -> bool:
+    """A line of the page's, not the article's: a breadcrumb or menu, a short label or button, a dateline or
+    byline (2019-09-24 来源：…, 来源 :电车汇2023-11-06)."""
+    body = line.strip()
+    items = _MENU_SEP.split(body)
+    menu = _MENU_LINE.fullmatch(body) or (len(items) >= 3 and all(len(x.strip()) <= _MENU_ITEM_MAX for x in items))
+    return len(body) <= _SHORT_LINE or bool(menu) or bool(_BYLINE.match(body))
+
+
 def headline_range(text: str) -> tuple[int, int]:
     """``[start, end)`` of the article's headline: its first line, or, on a page that opens with a menu,
     a breadcrumb, a short label or a byline, the first line after them (among the first few). ``(0, 0)``
@@ -348,9 +357,7 @@ def headline_range(text: str) -> tuple[int, int]:
         seen += 1
         if seen > _HEAD_LINES:
             break
-        items = _MENU_SEP.split(body)
-        menu = _MENU_LINE.fullmatch(body) or (len(items) >= 3 and all(len(x.strip()) <= _MENU_ITEM_MAX for x in items))
-        if len(body) > _SHORT_LINE and not menu and not _BYLINE.match(body):
+        if not is_page_line(body):
             if first < len(text) and (len(body) > _HEAD_MAX or "。" in body[:-1]):
                 return 0, 0
             return lo, lo + len(line.rstrip("\r\n"))
