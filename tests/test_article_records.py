@@ -305,6 +305,20 @@ def test_a_byline_is_no_opening_sentence_and_a_roundup_has_no_protagonist():
     assert texts(by_amount["70亿元"]["companies"]) == []  # not 中能瑞新's
 
 
+def test_the_signing_parties_join_the_project_signed():
+    text = ("阿拉善储能项目签约\n\n9月13日，阿拉善储能及产业链装备制造示范项目招商合作签约仪式在阿拉善高新区举行。参与签约的单位"
+            "包括内蒙古阿拉善能源有限责任公司、湖南邦锦能源科技有限公司等。\n据悉，阿拉善储能及产业链装备制造示范项目投资40亿元。")
+    ents = spans(text, ("REGION", "阿拉善"), ("REGION", "阿拉善高新区"), ("COMPANY", "内蒙古阿拉善能源有限责任公司"),
+                 ("COMPANY", "湖南邦锦能源科技有限公司"), ("REGION", "阿拉善"), ("AMOUNT", "40亿元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["companies"]) == ["内蒙古阿拉善能源有限责任公司", "湖南邦锦能源科技有限公司"]
+    assert any(link.startswith("signing party") for link in rec["links"])
+    unnamed = text.replace("阿拉善储能及产业链装备制造示范项目招商合作", "")  # no project named before them: no record's
+    assert all(not any(link.startswith("signing party") for link in r.get("links", []))
+               for r in build_records(unnamed, spans(unnamed, ("COMPANY", "内蒙古阿拉善能源有限责任公司"),
+                                                     ("COMPANY", "湖南邦锦能源科技有限公司"), ("AMOUNT", "40亿元"))))
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"

@@ -42,7 +42,7 @@ from ner.records.background import drop_background, in_history, is_earlier, spli
 from ner.records.cues import settle_roles_and_stage
 from ner.records.edits import _joined, _mention, _union
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
-                                 article_alias, company_alias, expand_companies, is_agent)
+                                 add_signatories, article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
 from ner.records.text import _sentence_before, find_project_names, furniture_ranges, headline_range, split_sentences
 from ner.types import Span
@@ -267,8 +267,9 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = join_project_company(text, attach_unnamed(records, same, text))
     # the stated site, the parties and the client are the article's project's, not an earlier one's
     earlier = [is_earlier(text, r) for r in records]
-    now = iter(add_clients(text, spans, add_partners(text, spans, add_named_site(spans, add_stated_site(
-        text, spans, [r for r, e in zip(records, earlier) if not e])), same)))  # each maps records one to one
+    now = [r for r, e in zip(records, earlier) if not e]
+    now = add_partners(text, spans, add_named_site(spans, add_stated_site(text, spans, now)), same)
+    now = iter(add_signatories(text, spans, add_clients(text, spans, now)))  # each maps records one to one
     records = add_investors(text, spans, [r if e else next(now) for r, e in zip(records, earlier)], same)
     sentences = split_sentences(text)
     records = [settle_roles_and_stage(text, sentences, r) for r in records]

@@ -288,6 +288,35 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     return out
 
 
+# A sentence that lists the parties that signed (参与签约的单位包括A、B、C等; 签约企业为A和B).
+_SIGNATORIES = re.compile(r"签约(?:的)?(?:单位|企业|公司|方|客商|双方|各方)(?:分别)?(?:包括|有|为|是|[：:])")
+
+
+def add_signatories(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ANNOTATION.md: the investor and the project company both belong. The companies a sentence lists as
+    the signing parties (参与签约的单位包括A、B等) join the record of the project named last before them in their
+    paragraph (its own sentence included); agents aside. A paragraph with no named project before them gives
+    them to no record."""
+    out = list(records)
+    for m in _SIGNATORIES.finditer(text):
+        lo, hi = _sentence_span(text, m.start())
+        parties = [c for c in spans if c.label == "COMPANY" and m.end() <= c.start and c.end <= hi
+                   and not is_agent(text, _mention(c))]
+        if not parties:
+            continue
+        paragraph = text.rfind("\n", 0, m.start()) + 1
+        where = {k: text.rfind(r["project"], paragraph, m.start()) for k, r in enumerate(out) if r["project"]}
+        named = {k: at for k, at in where.items() if at >= 0}
+        if not named:
+            continue
+        k = max(named, key=named.get)
+        have = {(c["start"], c["end"]) for c in out[k]["companies"]}
+        extra = [c for c in parties if (c.start, c.end) not in have]
+        if extra:
+            out[k] = _joined(out[k], "companies", extra, "signing party")
+    return out
+
+
 _ROUND = re.compile(r"(?:联合|共同)?(?:领投|跟投|参投|追加投资|增资入股)|(?<!没有)(?<!未)(?<!不)参与(?:了)?(?:[^，,。；;！？!?\n]{0,12}?(?:融资|轮)|投资)")
 _FINANCING = re.compile(r"融资|轮|募资|投资方|投资者|领投|跟投")  # a record's figure is a round's
 _ROUND_AFTER = re.compile(r"的?(?:[A-Za-z0-9+]{1,3}|天使|战略|新一)?轮?融资")  # 完成3亿美元B轮融资: said after the figure
