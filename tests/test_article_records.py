@@ -319,6 +319,13 @@ def test_the_signing_parties_join_the_project_signed():
                                                      ("COMPANY", "湖南邦锦能源科技有限公司"), ("AMOUNT", "40亿元"))))
 
 
+def test_a_chief_engineer_is_no_project():
+    from ner.records.text import find_project_names
+
+    text = "中润集团副总裁兼总工程师丰平出席开工仪式，中国工程院院士致辞。该项目总投资105亿元。"
+    assert find_project_names(text, spans(text, ("COMPANY", "中润集团"), ("AMOUNT", "105亿元"))) == []
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"
@@ -443,6 +450,8 @@ def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_
     ("宁德时代在宜宾投建动力电池基地。到2025年，产能将达到30GWh。", "30GWh", False),  # no area or sector named
     ("到2025年，该风电场装机容量将达到100万千瓦。", "100万千瓦", False),
     ("该厂到2025年产能将突破50万吨。", "50万吨", False),
+    ("中润光能集团已形成电池片产能19GW，组件产能4.5GW。", "4.5GW", True),  # a group's existing capacity
+    ("该项目建成投产后，最终将形成超过40GW高效太阳能电池片的生产规模。", "40GW", False),
 ])
 def test_a_companys_total_or_a_sectors_target_capacity_is_background(text, capacity, background):
     i = text.find(capacity)

@@ -80,7 +80,7 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
 _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
-_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|已形成|已具备|已拥有|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:

@@ -185,6 +185,8 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
         end = m.end()
         if any(e.start < end < e.end for e in entities):
             continue  # 中国建材国际工程|集团: a suffix inside a name ends no project name
+        if text[end:end + 1] in ("师", "院"):
+            continue  # 总工程师, 中国工程院: a word, no project
         s = m.start()
         while s > 0 and end - s < _NAME_MAX:
             bracket = _BRACKET_BEFORE.search(text, max(0, s - 10), s) if text[s - 1] in "）)" else None
