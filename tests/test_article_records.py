@@ -326,6 +326,17 @@ def test_a_chief_engineer_is_no_project():
     assert find_project_names(text, spans(text, ("COMPANY", "中润集团"), ("AMOUNT", "105亿元"))) == []
 
 
+def test_two_projects_joined_by_yu_or_he_are_two_names():
+    from ner.records.text import find_project_names
+
+    text = "其中，蚌山半导体科技园项目与海勤科技制造基地一期项目在当天奠基。"
+    names = [n.text for n in find_project_names(text, spans(text, ("REGION", "蚌山"), ("COMPANY", "海勤")))]
+    assert names == ["蚌山半导体科技园项目", "海勤科技制造基地一期项目"]
+    text = "三一能源装备产业园与区域研发中心项目竣工。"  # a park and a centre: one project
+    names = [n.text for n in find_project_names(text, spans(text, ("COMPANY", "三一")))]
+    assert names == ["三一能源装备产业园与区域研发中心项目"]
+
+
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
     text = ("雅百特中标淮海国际博览中心金属屋面工程\n\n"
             "雅百特收到上海建工五建集团有限公司送达的《工作联系函》，确认雅百特为中标人。\n"

@@ -17,13 +17,13 @@ _SHORT_QUOTE = 15  # a quotation at most this long is a slogan or title, not spe
 
 # Project names
 _NAME_SUFFIX_RE = re.compile(r"(?:项目|基地|产业园|电站|工程|基金)+")
-_NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉\n\r\t 　的等在是了将为及个—…·")
+_NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉\n\r\t 　的等在是了将为及与和个—…·")
 _NAME_STOP_WORDS = (
     "引进", "建成", "建设", "开工", "投产", "签约", "落户", "打造", "实施", "推动", "支持", "布局", "包含",
     "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
 )
 _NAME_MAX = 40
-_NAME_INNER = set("及")  # inside a name, unless a name ends right before it
+_NAME_INNER = set("及与和")  # inside a name, unless a name ends right before it
 _NAME_SUFFIX_END = re.compile(r"(?:项目|基地|产业园|电站|工程|基金|[）)])$")  # (at most 3 characters)
 # a short bracketed word inside a name (楚能新能源(宜昌)…项目), not a status (（已签约）)
 _BRACKET_BEFORE = re.compile(r"[（(](?![^）)]*(?:已|拟|待|暂|签约|开工|投产|建成|在建))[\u4e00-\u9fff]{2,6}[）)]$")
@@ -168,10 +168,12 @@ class ProjectName:
 
 def _ends_name_here(text: str, s: int) -> bool:
     """A stop character before ``s`` ends a project name read backwards; 及 only where a name ends right before
-    it (A项目及B项目: two projects; 综合利用及处置危废项目: one)."""
+    it (A项目及B项目: two projects; 综合利用及处置危废项目: one), 与 and 和 only after 项目."""
     ch = text[s - 1]
     if ch not in _NAME_STOP_CHARS:
         return False
+    if ch in "与和":  # A项目与B项目: two; 三一能源装备产业园与区域研发中心项目, 引洮润株工程和…治理项目: one
+        return text[max(0, s - 3):s - 1] == "项目"
     return ch not in _NAME_INNER or bool(_NAME_SUFFIX_END.search(text, max(0, s - 4), s - 1))
 
 
