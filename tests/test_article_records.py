@@ -334,7 +334,8 @@ def test_two_projects_joined_by_yu_or_he_are_two_names():
     assert names == ["蚌山半导体科技园项目", "海勤科技制造基地一期项目"]
     text = "武汉中极氢能源有限公司与湖北祥云化工股份有限公司签订中极祥云年产1.5万吨制氢项目合作框架协议。"  # 签订 ends it
     names = [n.text for n in find_project_names(text, spans(
-        text, ("COMPANY", "武汉中极氢能源有限公司"), ("COMPANY", "湖北祥云化工股份有限公司"), ("CAPACITY", "1.5万吨")))]
+        text, ("COMPANY", "武汉中极氢能源有限公司"), ("COMPANY", "湖北祥云化工股份有限公司"), ("COMPANY", "中极祥云"),
+        ("CAPACITY", "1.5万吨")))]
     assert names == ["中极祥云年产1.5万吨制氢项目"]
     text = "三一能源装备产业园与区域研发中心项目竣工。"  # a park and a centre: one project
     names = [n.text for n in find_project_names(text, spans(text, ("COMPANY", "三一")))]
