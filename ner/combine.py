@@ -155,8 +155,8 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
 # A page's source line names its outlet (来源：环卫科技网, 来源 :电车汇, 文章来源：时间财经); a broker's research
 # named there is a company's (来源：申万宏源, 安信证券): only a name that reads as a website or a medium.
-_SOURCE_BEFORE = re.compile(r"来源\s*[:：]\s*$")
-_OUTLET_NAME = re.compile(r".*网.*|.*(?:汇|财经|快报|新闻|资讯|头条|传媒|媒体|在线|之家)")
+_SOURCE_BEFORE = re.compile(r"(?:^|\s)(?:文章|新闻|稿件|本文|原文)?来源\s*[:：]\s*$")  # not 资金来源：
+_OUTLET_NAME = re.compile(r"(?!.*(?:公司|集团|有限|股份)$)(?:.*网.*|.*(?:汇|财经|快报|新闻|资讯|头条|传媒|媒体|在线|之家))")
 
 
 # A list of sectors (涉及康养、农林牧渔、能源原材料、制造业等行业): its items are no companies. Not a list of firms of a
@@ -189,7 +189,8 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
 
 def _is_source(text: str, s: Span) -> bool:
     """``s`` is the outlet a page's source line names (来源：环卫科技网)."""
-    return bool(_SOURCE_BEFORE.search(text, max(0, s.start - 8), s.start)) and bool(_OUTLET_NAME.fullmatch(s.text))
+    # (a search from a position: ^ is the text's start only, so the window cannot start a line by itself)
+    return bool(_SOURCE_BEFORE.search(text, max(0, s.start - 12), s.start)) and bool(_OUTLET_NAME.fullmatch(s.text))
 
 
 def companies_take_places(spans: Sequence[Span], rules: Sequence[Span], text: str) -> list[Span]:

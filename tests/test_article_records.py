@@ -108,6 +108,11 @@ def test_background_amounts():
     ("深创投现注册资本54.2亿元，管理各类资金总规模约3484亿元。", "3484亿元", True),  # the investor's profile
     ("鲁银投资在万润股份身上赚得1个多亿", "1个多亿", True),  # earnings
     ("同时，该基金截至今年二季末的规模达到了108.54亿元。", "108.54亿元", True),  # a fund's size
+    ("招商招享纯债基金成立于2017年3月，截至2020年二季度末A份额的规模为101.43亿元。", "101.43亿元", True),
+    ("该项目由华夏新能源产业基金投资，项目总投资规模达50亿元。", "50亿元", False),  # a fund among the investors
+    ("本轮融资由红杉中国基金领投，深创投跟投，融资规模达5亿元。", "5亿元", False),  # a round's figure
+    ("安徽省新能源汽车产业基金在合肥正式揭牌成立，基金总规模100亿元。", "100亿元", False),  # a fund set up
+    ("小赚科技完成5000万元A轮融资。", "5000万元", False),  # 赚 inside a name
     ("各方共同组建“长三角影视文化产业基金”，首期规模10亿元。", "10亿元", False),  # a fund the deal sets up
     ("中交建(01800.HK)  0.000 (0.000%)   沽空 $3.99千万; 比率 37.899%", "$3.99千万", True),  # a quote's short selling
     ("管理规模（根据今年半年报数据统计）超百亿元的基金共有36只", "百亿元", True),  # the aside is no word of the clause
@@ -332,14 +337,48 @@ def test_two_projects_joined_by_yu_or_he_are_two_names():
     text = "其中，蚌山半导体科技园项目与海勤科技制造基地一期项目在当天奠基。"
     names = [n.text for n in find_project_names(text, spans(text, ("REGION", "蚌山"), ("COMPANY", "海勤")))]
     assert names == ["蚌山半导体科技园项目", "海勤科技制造基地一期项目"]
-    text = "武汉中极氢能源有限公司与湖北祥云化工股份有限公司签订中极祥云年产1.5万吨制氢项目合作框架协议。"  # 签订 ends it
-    names = [n.text for n in find_project_names(text, spans(
-        text, ("COMPANY", "武汉中极氢能源有限公司"), ("COMPANY", "湖北祥云化工股份有限公司"), ("COMPANY", "中极祥云"),
-        ("CAPACITY", "1.5万吨")))]
-    assert names == ["中极祥云年产1.5万吨制氢项目"]
     text = "三一能源装备产业园与区域研发中心项目竣工。"  # a park and a centre: one project
     names = [n.text for n in find_project_names(text, spans(text, ("COMPANY", "三一")))]
     assert names == ["三一能源装备产业园与区域研发中心项目"]
+
+
+def test_prose_that_opens_like_a_byline_is_the_opening_sentence():
+    from ner.records.parties import protagonists
+
+    for opening in ("本报讯（记者 王磊）近日，", "2023年5月10日，"):
+        text = (opening + "亿纬锂能发布公告，拟在荆门投资100亿元建设储能电池项目。预计2025年建成投产。\n"
+                "业内人士表示，国轩高科、欣旺达等企业也在加速布局储能赛道。")
+        ents = spans(text, ("COMPANY", "亿纬锂能"), ("REGION", "荆门"), ("AMOUNT", "100亿元"), ("COMPANY", "国轩高科"),
+                     ("COMPANY", "欣旺达"))
+        assert [s.text for s in protagonists(text, ents)] == ["亿纬锂能"], opening
+    text = ("亿纬锂能8月4日晚间公告，与荆门高新区管委会签订了战略投资协议，拟投资建设荆门储能电池项目及成都动力电池项目，"
+            "合计投资100亿元。\n项目将分期建设。")
+    ents = spans(text, ("COMPANY", "亿纬锂能"), ("REGION", "荆门高新区"), ("REGION", "荆门"), ("REGION", "成都"),
+                 ("AMOUNT", "100亿元"))
+    assert [s.text for s in protagonists(text, ents)] == ["亿纬锂能"]  # its own two projects: no roundup
+
+
+def test_a_phase_and_the_total_are_no_list_of_investments():
+    for clause in ("注册资本5亿元、总投资100亿元", "一期投资30亿元、总投资80亿元", "预计年产值300亿元、总投资140亿元"):
+        text = f"湖南德赛电池项目签约\n\n湖南德赛电池储能电芯项目{clause}。"
+        figures = [x for x in ("5亿元", "100亿元", "30亿元", "80亿元", "300亿元", "140亿元") if x in clause]
+        ents = spans(text, ("COMPANY", "湖南德赛电池"), ("COMPANY", "湖南德赛电池"), *(("AMOUNT", f) for f in figures))
+        sentence_level = build_records(text, ents, whole_article=False)
+        assert [texts(r["amounts"]) for r in sentence_level if r["amounts"]] == [figures], clause  # not cut
+
+
+def test_signing_parties_stop_at_their_list_and_need_one_project():
+    text = ("项目签约\n\n阿拉善储能示范项目签约仪式举行。签约企业为天宜锂业和宁德时代，英飞凌科技、华为等企业代表出席仪式。"
+            "阿拉善储能示范项目投资40亿元。")
+    ents = spans(text, ("REGION", "阿拉善"), ("COMPANY", "天宜锂业"), ("COMPANY", "宁德时代"), ("COMPANY", "英飞凌科技"),
+                 ("COMPANY", "华为"), ("REGION", "阿拉善"), ("AMOUNT", "40亿元"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["companies"]) == ["天宜锂业", "宁德时代"]
+    text = ("项目签约\n\n宜宾三江新区锂电池材料项目在宜宾三江新区签约，总投资30亿元；总投资20亿元的宜宾汽车配套项目同步签约。"
+            "参与签约的企业包括天宜锂业、凯翼汽车等。")
+    ents = spans(text, ("REGION", "宜宾三江新区"), ("REGION", "宜宾三江新区"), ("AMOUNT", "30亿元"), ("AMOUNT", "20亿元"),
+                 ("REGION", "宜宾"), ("COMPANY", "天宜锂业"), ("COMPANY", "凯翼汽车"))
+    assert all(not r["companies"] for r in build_records(text, ents))  # two projects before them: whose is not said
 
 
 def test_the_client_of_a_bid_joins_and_a_tender_agent_does_not():
@@ -467,6 +506,9 @@ def test_without_named_projects_a_bare_figure_joins_the_one_sited_record_of_its_
     ("到2025年，该风电场装机容量将达到100万千瓦。", "100万千瓦", False),
     ("该厂到2025年产能将突破50万吨。", "50万吨", False),
     ("中润光能集团已形成电池片产能19GW，组件产能4.5GW。", "4.5GW", True),  # a group's existing capacity
+    ("正泰如今已拥有超过5.4GW电站装机容量。", "5.4GW", True),
+    ("目前，该项目已具备开工条件，建成后将形成年产20GWh动力电池的生产能力。", "20GWh", False),
+    ("宁德时代已拥有多项核心专利，此次拟在宜宾投资100亿元建设年产30GWh动力电池项目。", "30GWh", False),
     ("该项目建成投产后，最终将形成超过40GW高效太阳能电池片的生产规模。", "40GW", False),
 ])
 def test_a_companys_total_or_a_sectors_target_capacity_is_background(text, capacity, background):

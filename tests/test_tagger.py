@@ -145,11 +145,11 @@ def test_rules_veto_model_non_companies():
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     assert [s.text for s in finalize(text, model, **SAVED_POLICY) if s.label == "COMPANY"] == ["找钢网", "猎聘网", "中兴通"]
     # a page's source line names an outlet, and a place inside it is none; a broker's research there is a company's
-    text = "来源 :电车汇2023-11-06\n来源：中国医采网\n来源：申万宏源\n找钢网在湖南投资"
-    names = ["电车汇", "中国医采网", "申万宏源", "找钢网"]
+    text = "来源 :电车汇2023-11-06\n来源：中国医采网\n来源：申万宏源\n资金来源：国网江苏省电力有限公司\n找钢网在湖南投资"
+    names = ["电车汇", "中国医采网", "申万宏源", "国网江苏省电力有限公司", "找钢网"]
     model = [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in names]
     out = finalize(text, model, **SAVED_POLICY)
-    assert [s.text for s in out if s.label == "COMPANY"] == ["申万宏源", "找钢网"]
+    assert [s.text for s in out if s.label == "COMPANY"] == ["申万宏源", "国网江苏省电力有限公司", "找钢网"]
     assert [s.text for s in out if s.label == "REGION"] == ["湖南"]  # not 中国 inside 中国医采网
     # the items of a list of sectors are none; firms listed as a sector's are
     text = ("涉及康养、农林牧渔、制造业等行业；引进比亚迪、宁德时代等新能源产业链企业，华为、小米等行业龙头，"

@@ -13,7 +13,7 @@ _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
     r"(?<!中标|合同|投标|项目|运营|服务|建设|工程)费用|收益|估值|总值|管理(?:各类)?(?:资金|资本|资产)?总?规模|基金规模|资产规模|"  # a bid's or a contract's fee is its figure
-    r"净赚|[狂大]?赚得?|沽空|卖空|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
+    r"净赚|[狂大]赚|赚(?:得|了|取|近|超|逾)|沽空|卖空|权益价值|评估值|净资产(?:为|达|约|是|总额)|担保额度|担保总额"  # a profit, a valuation's result, net assets
     # (not 以净资产作价出资), a guarantee quota
 )
 # last year's or an earlier period's figure of a comparison (上年同期为-1084.11万元, 相较于去年末的31.32亿元): at the
@@ -30,6 +30,10 @@ _SECTOR_AFTER = re.compile(r"的?(?:全球|国内|全国|中国|全省|全市)?(
 # the project company's capital, a capital increase, a company or fund set up in the deal (合资公司, 拟设立…基金):
 # the deal's figure (role other), not a company profile's (成立于2010年，注册资本1亿元; 1999年由…出资设立，现注册资本…)
 _PROJECT_CAPITAL = re.compile(r"项目公司|增资|合资公司|新设|(?:拟|将|计划|共同|合资|联合|对外)[^，,。；;]{0,6}?(?:设立|成立|组建|发起)")
+# a fund's own size (该基金…的规模, 基金总规模, 招商招享纯债基金成立于2017年3月…规模为), not a project's with a fund
+# among its investors (由…产业基金投资，项目总投资规模达50亿元; 本轮融资由红杉中国基金领投…融资规模达5亿元)
+_FUND_SIZE = re.compile(r"(?:该|此|这只|这支)基金|基金的?(?:总|首期|目标)?规模|基金[^，,。；;]{0,4}成立于")
+_FUND_SET_UP = re.compile(r"揭牌|正式成立|完成备案|设立")
 _SAME_MEASURE = re.compile(r"(?:这一|这个|该|此)数字(?:为|是|达|则|约|已|仅)")  # not 该数字化工厂
 _TARGET_YEAR = re.compile(r"到\d{4}年|到“十[四五六]五”")
 _SECTOR = re.compile(r"规模|产值|产业|装机|总量|达到|突破")
@@ -62,7 +66,8 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
     hits = {h.group(0) for h in _BACKGROUND.finditer(window)}
     if hits and not (hits <= {"注册资本", "基金规模"} and _PROJECT_CAPITAL.search(sentence)):
         return True
-    if "规模" in window and "基金" in sentence and not _PROJECT_CAPITAL.search(sentence):
+    if "规模" in window and _FUND_SIZE.search(sentence) and not (_PROJECT_CAPITAL.search(sentence)
+                                                                or _FUND_SET_UP.search(sentence)):
         return True  # 该基金截至今年二季末的规模达到了108.54亿元: a fund's size, not one the deal sets up
     if _EARLIER_PERIOD.search(window) or ("增持" in window and _SHARES.search(sentence) and "股权" not in sentence):
         return True
@@ -80,7 +85,9 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
 _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
-_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|已形成|已具备|已拥有|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+_BUILT_UP = re.compile(r"已(?:形成|具备|拥有)[^，,。；;]{0,16}$")
+_BUILT_UP_CAPACITY = re.compile(r"已(?:形成|具备|拥有)[^。；;！？!?]{0,24}?(?:产能|装机|生产能力)[^，,。；;]{0,8}$")
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
@@ -91,7 +98,10 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     if (_TARGET_YEAR.search(sentence) and _SECTOR.search(_clause_before(text, m["start"])[-14:])
             and _AREA_SUBJECT.search(sentence) and not _A_PLANT.search(sentence)):
         return True  # 力争到2025年，全区…光伏装机容量翻两番，达到450万千瓦: a sector's target
-    return bool(_COMPANY_CAPACITY.search(sentence))
+    # a capacity built up (集团已形成电池片产能19GW，组件产能4.5GW; 已拥有超过5.4GW): the cue in the figure's clause, or
+    # a capacity word between it and the figure (not 该项目已具备开工条件，建成后将形成年产20GWh)
+    built = _BUILT_UP.search(_clause_before(text, m["start"])) or _BUILT_UP_CAPACITY.search(sentence)
+    return bool(_COMPANY_CAPACITY.search(sentence)) or bool(built)
 
 
 def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

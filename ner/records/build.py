@@ -70,6 +70,7 @@ from ner.lexicon.bodies import RECORD_BODY_WORDS
 from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_role
 from ner.types import Span
 from ner.records.text import (
+    _LIST_INVESTMENT,
     ProjectName,
     _clause_of,
     _opens_clause,
@@ -93,9 +94,6 @@ _ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:" + "
 
 # ---------------------------------------------------------------------------------------------
 # Normalised values (lazy imports: the normalisers are optional at this point of the path)
-
-
-_LIST_INVESTMENT = re.compile(r"、\s*(?:计划)?总投资(?:额|约|达|为)?\s*")
 
 
 def _number(v: Any) -> Any:
@@ -229,9 +227,11 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
             cuts.append(max(_clause_of(text, n.start, lo, hi)[0], prev.end, cuts[-1]))
         # and before each later item of a list of investments (总投资130亿元的奇瑞…、总投资100亿元的信义…): each
         # item is its own project, named or not
+        # (a parallel list: an earlier amount of the sentence is a 总投资 too; not 一期投资30亿元、总投资80亿元)
         amount_starts = [s.start for s in sent if s.label == "AMOUNT"]
         cuts += [m.start() + 1 for m in _LIST_INVESTMENT.finditer(text, lo, hi)
-                 if any(m.end() <= x <= m.end() + 4 for x in amount_starts) and any(x < m.start() for x in amount_starts)]
+                 if any(m.end() <= x <= m.end() + 4 for x in amount_starts)
+                 and any(x < m.start() and "总投资" in text[max(lo, x - 8):x] for x in amount_starts)]
         cuts = sorted(set(cuts)) + [hi]
         segment_names = [next((n for n in sent_names if a <= n.start < b), None) for a, b in pairwise(cuts)]
         backref = bool(_BACKREF_ANYWHERE.search(text, lo, hi)) or bool(_BACKREF_START.match(text[lo:hi]))

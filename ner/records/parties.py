@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import (_clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
+from ner.records.text import (_LIST_INVESTMENT, _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
                               find_project_names, is_page_line, split_sentences)
 from ner.types import Span
 
@@ -147,7 +147,8 @@ def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     if end == 0 and text.strip():  # the first sentence outside the page's lines (a byline above the prose)
         sentences = split_sentences(text)
         start, end = next(((a, b) for a, b in sentences if not is_page_line(_line_at(text, a))), sentences[0])
-        if sum(start <= n.start < end for n in find_project_names(text, spans)) >= 2:
+        if (sum(start <= n.start < end for n in find_project_names(text, spans)) >= 2
+                and _LIST_INVESTMENT.search(text, start, end)):
             return []  # a roundup (总投资130亿元的A项目、总投资70亿元的B项目…同步签约) is about no one company
     return [s for s in spans if s.label == "COMPANY" and start <= s.start and s.end <= end]
 
@@ -288,6 +289,7 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     return out
 
 
+_FULL_NAME = re.compile(r"(?:公司|集团)$")
 # A sentence that lists the parties that signed (参与签约的单位包括A、B、C等; 签约企业为A和B).
 _SIGNATORIES = re.compile(r"签约(?:的)?(?:单位|企业|公司|方|客商|双方|各方)(?:分别)?(?:包括|有|为|是|[：:])")
 
@@ -300,11 +302,23 @@ def add_signatories(text: str, spans: Sequence[Span], records: list[dict[str, An
     out = list(records)
     for m in _SIGNATORIES.finditer(text):
         lo, hi = _sentence_span(text, m.start())
-        parties = [c for c in spans if c.label == "COMPANY" and m.end() <= c.start and c.end <= hi
-                   and not is_agent(text, _mention(c))]
+        parties, end = [], m.end()
+        for c in sorted((c for c in spans if c.label == "COMPANY" and m.end() <= c.start and c.end <= hi),
+                        key=lambda c: c.start):
+            gap = text[end:c.start].strip()
+            # the list goes on through 、和与及; past a comma only with a full name (…有限公司，湖南领湃科技集团有限公司),
+            # not into the next clause (签约企业为A和B，英飞凌科技、华为等企业代表出席仪式)
+            if not (gap in ("", "、", "和", "与", "及") or (gap in ("，", ",") and _FULL_NAME.search(c.text))):
+                break
+            if not is_agent(text, _mention(c)):
+                parties.append(c)
+            end = c.end
         if not parties:
             continue
         paragraph = text.rfind("\n", 0, m.start()) + 1
+        if sum(paragraph <= n.start < m.start() for n in find_project_names(text, spans)) > 1 and \
+                len({r["project"] for r in out if r["project"] and text.find(r["project"], paragraph, m.start()) >= 0}) > 1:
+            continue  # several projects named before them: whose signatories they are is not said
         where = {k: text.rfind(r["project"], paragraph, m.start()) for k, r in enumerate(out) if r["project"]}
         named = {k: at for k, at in where.items() if at >= 0}
         if not named:

@@ -21,7 +21,6 @@ _NAME_STOP_CHARS = set("，,、。；;：:！？!?()（）《》【】[]<>〈〉
 _NAME_STOP_WORDS = (
     "引进", "建成", "建设", "开工", "投产", "签约", "落户", "打造", "实施", "推动", "支持", "布局", "包含",
     "其中", "落地", "推进", "加快", "新建", "实现", "启动", "完成", "入驻", "进驻", "设立", "共同", "新增",
-    "签订", "签署",
 )
 _NAME_MAX = 40
 _NAME_INNER = set("及与和")  # inside a name, unless a name ends right before it
@@ -165,6 +164,10 @@ class ProjectName:
     def core(self) -> str:
         """The name without its leading company/region: the part that identifies the project."""
         return self.text[self.lead.end - self.start:] if self.lead else self.text
+
+
+# a later item of a list of investments (总投资130亿元的奇瑞…、总投资100亿元的信义…)
+_LIST_INVESTMENT = re.compile(r"、\s*(?:计划)?总投资(?:额|约|达|为)?\s*")
 
 
 def _ends_name_here(text: str, s: int) -> bool:
@@ -338,13 +341,22 @@ _HEAD_LINES = 5  # the headline is among the first non-empty lines
 _HEAD_MAX = 80  # a longer line, or one with a full stop inside, is prose: the text has no headline
 
 
+def _is_menu(body: str) -> bool:
+    items = _MENU_SEP.split(body)
+    return bool(_MENU_LINE.fullmatch(body)) or (len(items) >= 3 and all(len(x.strip()) <= _MENU_ITEM_MAX for x in items))
+
+
+def _is_prose(body: str) -> bool:
+    """A paragraph, not a headline: long, or a full stop inside; a menu is never prose."""
+    return (len(body) > _HEAD_MAX or "。" in body[:-1]) and not _is_menu(body)
+
+
 def is_page_line(line: str) -> bool:
     """A line of the page's, not the article's: a breadcrumb or menu, a short label or button, a dateline or
-    byline (2019-09-24 来源：…, 来源 :电车汇2023-11-06)."""
+    byline (2019-09-24 来源：…, 来源 :电车汇2023-11-06), but not prose that opens like one (本报讯（记者 王磊）近日，
+    亿纬锂能发布公告，…。; 2023年5月10日，…。)."""
     body = line.strip()
-    items = _MENU_SEP.split(body)
-    menu = _MENU_LINE.fullmatch(body) or (len(items) >= 3 and all(len(x.strip()) <= _MENU_ITEM_MAX for x in items))
-    return len(body) <= _SHORT_LINE or bool(menu) or bool(_BYLINE.match(body))
+    return len(body) <= _SHORT_LINE or _is_menu(body) or (bool(_BYLINE.match(body)) and not _is_prose(body))
 
 
 def headline_range(text: str) -> tuple[int, int]:
@@ -363,7 +375,7 @@ def headline_range(text: str) -> tuple[int, int]:
         if seen > _HEAD_LINES:
             break
         if not is_page_line(body):
-            if first < len(text) and (len(body) > _HEAD_MAX or "。" in body[:-1]):
+            if first < len(text) and _is_prose(body):
                 return 0, 0
             return lo, lo + len(line.rstrip("\r\n"))
     return 0, first
