@@ -234,10 +234,9 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, int8: 
         for name in BESIDE:
             if (model_dir / name).is_file():
                 shutil.copy2(model_dir / name, out / name)
-    sample = tokenizer(["总投资75亿元", "湖南长沙"], padding=True, return_tensors="pt")
     proto, how = fused_export(model, tokenizer), "fused"
     if proto is None:
-        proto, how = _plain_export(model, sample, opset), "plain"
+        proto, how = _plain_export(model, tokenizer, opset), "plain"
     fingerprint = weights_fingerprint(model_dir)
     fp32 = out / ONNX_FILES["onnx"]
     _save(proto, fp32, fingerprint, how)
@@ -262,23 +261,31 @@ def _logits_module(model):
     return Logits(model).eval()
 
 
-def _plain_export(model, sample, opset: int):
+@contextlib.contextmanager
+def _quiet(logger: str = ""):
+    """``logger`` (default: the root logger) at ERROR for the block, its level restored after."""
+    log_ = logging.getLogger(logger)
+    level = log_.level
+    log_.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log_.setLevel(level)
+
+
+def _plain_export(model, tokenizer, opset: int):
     """torch's exporter (torch.export), the graph as it is."""
     import torch
 
+    sample = tokenizer(["总投资75亿元", "湖南长沙"], padding=True, return_tensors="pt")
     dims = {0: torch.export.Dim("batch"), 1: torch.export.Dim("tokens", min=2, max=model.config.max_position_embeddings)}
-    quiet = logging.getLogger("torch.onnx")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # notices about torchvision and axis names, none about this model
-    try:
-        with torch.no_grad(), warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            program = torch.onnx.export(_logits_module(model), (sample["input_ids"], sample["attention_mask"]),
-                                        input_names=["input_ids", "attention_mask"], output_names=["logits"],
-                                        dynamo=True, opset_version=opset, verbose=False,
-                                        dynamic_shapes={"input_ids": dims, "attention_mask": dims})
-    finally:
-        quiet.setLevel(level)
+    # (torch.onnx's notices are about torchvision and axis names, none about this model)
+    with _quiet("torch.onnx"), torch.no_grad(), warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(_logits_module(model), (sample["input_ids"], sample["attention_mask"]),
+                                    input_names=["input_ids", "attention_mask"], output_names=["logits"],
+                                    dynamo=True, opset_version=opset, verbose=False,
+                                    dynamic_shapes={"input_ids": dims, "attention_mask": dims})
     return program.model_proto
 
 
@@ -311,13 +318,12 @@ def fused_export(model, tokenizer, opset: int = 17):
     sample = tokenizer(CHECK_TEXTS, padding=True, return_tensors="pt")
     axes = {name: {0: "batch", 1: "tokens"} for name in ("input_ids", "attention_mask", "logits")}
     before = getattr(config, "_attn_implementation", None) or "sdpa"
-    root = logging.getLogger()  # the optimizer logs each fusion through its modules' loggers
-    level = root.level
     try:
+        # (the optimizer logs each fusion through its modules' loggers: the root logger is quieted)
         with tempfile.TemporaryDirectory() as tmp, torch.no_grad(), warnings.catch_warnings(), \
-                contextlib.redirect_stdout(io.StringIO()):
+                contextlib.redirect_stdout(io.StringIO()), _quiet():
             warnings.simplefilter("ignore")
-            root.setLevel(logging.ERROR)
+            want = model(input_ids=sample["input_ids"], attention_mask=sample["attention_mask"]).logits.numpy()
             _set_attention(model, "eager")
             raw = Path(tmp) / "traced.onnx"
             torch.onnx.export(_logits_module(model), (sample["input_ids"], sample["attention_mask"]), str(raw),
@@ -326,8 +332,6 @@ def fused_export(model, tokenizer, opset: int = 17):
             fused = optimizer.optimize_model(str(raw), model_type="bert", num_heads=heads, hidden_size=hidden,
                                              opt_level=1)
             attention = fused.get_fused_operator_statistics().get("Attention")
-            _set_attention(model, before)
-            want = model(input_ids=sample["input_ids"], attention_mask=sample["attention_mask"]).logits.numpy()
             proto = fused.model
             if not any(o.domain == "com.microsoft" for o in proto.opset_import):  # its fused nodes' domain
                 proto.opset_import.add(domain="com.microsoft", version=1)
@@ -341,7 +345,6 @@ def fused_export(model, tokenizer, opset: int = 17):
         return None
     finally:
         _set_attention(model, before)
-        root.setLevel(level)
     if not attention:
         log.info("ONNX Runtime's optimizer fused no attention in this model; exporting it unfused")
         return None
@@ -378,18 +381,13 @@ def quantize_int8(fp32: Path, int8: Path, fingerprint: str | None, how: str = "p
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # its advice to pre-process is for static quantisation of vision models
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            part = Path(tmp) / "model.int8.onnx"
-            quantize_dynamic(str(fp32), str(part), weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul", "Attention"],
-                             # a fused graph's contrib ops have no inferred output types
-                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-            proto = onnx.load(str(part))
-    finally:
-        root.setLevel(level)
+    # (its advice to pre-process, on the root logger, is for static quantisation of vision models)
+    with _quiet(), tempfile.TemporaryDirectory() as tmp:
+        part = Path(tmp) / "model.int8.onnx"
+        quantize_dynamic(str(fp32), str(part), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Attention"],
+                         # a fused graph's contrib ops have no inferred output types
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        proto = onnx.load(str(part))
     _save(proto, int8, fingerprint, how)
     return int8

@@ -137,7 +137,9 @@ _AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|�
 
 
 def _line_at(text: str, i: int) -> str:
-    return text[text.rfind("\n", 0, i) + 1:(text.find("\n", i) + 1 or len(text) + 1) - 1]
+    """The line of ``text`` that position ``i`` is on."""
+    end = text.find("\n", i)
+    return text[text.rfind("\n", 0, i) + 1:end if end >= 0 else len(text)]
 
 
 def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
@@ -316,13 +318,13 @@ def add_signatories(text: str, spans: Sequence[Span], records: list[dict[str, An
         if not parties:
             continue
         paragraph = text.rfind("\n", 0, m.start()) + 1
-        if sum(paragraph <= n.start < m.start() for n in find_project_names(text, spans)) > 1 and \
-                len({r["project"] for r in out if r["project"] and text.find(r["project"], paragraph, m.start()) >= 0}) > 1:
-            continue  # several projects named before them: whose signatories they are is not said
         where = {k: text.rfind(r["project"], paragraph, m.start()) for k, r in enumerate(out) if r["project"]}
         named = {k: at for k, at in where.items() if at >= 0}
         if not named:
             continue
+        if len({out[k]["project"] for k in named}) > 1 and \
+                sum(paragraph <= n.start < m.start() for n in find_project_names(text, spans)) > 1:
+            continue  # several projects named before them: whose signatories they are is not said
         k = max(named, key=named.get)
         have = {(c["start"], c["end"]) for c in out[k]["companies"]}
         extra = [c for c in parties if (c.start, c.end) not in have]
