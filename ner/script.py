@@ -13,7 +13,10 @@ simplified text, so the tagger reads a view of each text (``reading_view``):
 * a pinyin gloss with a tone mark right after a Chinese character (``(xiàng)``) is skipped, where a text
   holds at least ``MIN_GLOSSES`` of them;
 * in a text so converted or glossed, a full stop written for a decimal point inside a figure (總投資57。6億元,
-  another converter's mark) is read as the point (not after 第3, nor before 10亿元以上).
+  another converter's mark) is read as the point (not after 第3, nor before 10亿元以上);
+* full-width digits and Latin letters (投资１２０亿元, 年产２０ＧＷｈ: common in older news and on government
+  pages) are read as their ASCII forms, and a full-width point between digits (１．５亿元) as a point; Chinese
+  punctuation (，：（）) stays as it is.
 
 Entities and records are found on the view and given back with offsets into the text as given, and with
 its own characters as their text (``View.span``); normalised values (canonical place names, amounts) are
@@ -36,6 +39,11 @@ MIN_DISTINCT = 2  # different characters that change: one name's (华昇) is no 
 MIN_GLOSSES = 3
 _FULL_STOP_POINT = re.compile(r"(?<!第\d)(?<!第\d\d)(?<=\d)。(?!\d+\s*[万亿億萬千百]*元?以[上下])(?=\d+(?:\.\d+)?\s*[万亿億萬千百]*(?:元|美元|吨|噸|GW|MW|kW|千瓦|万千瓦|%|％|億|亿|万|萬))")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# Full-width digits and Latin letters -> ASCII, one character for one (offsets unchanged)
+_WIDE = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+         **{0xFF41 + i: 0x61 + i for i in range(26)}}
+_WIDE_CHARS = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_WIDE_POINT = re.compile(r"(?<=[0-9\uff10-\uff19])\uff0e(?=[0-9\uff10-\uff19])")
 _GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 
 
@@ -118,6 +126,8 @@ def reading_view(text: str) -> View:
         text_read = simple
     if simple is not None or index is not None:  # only where a converter went over the text
         text_read = _FULL_STOP_POINT.sub(".", text_read)
+    if _WIDE_CHARS.search(text_read):
+        text_read = _WIDE_POINT.sub(".", text_read).translate(_WIDE)
     return View(text_read, index)
 
 

@@ -94,3 +94,29 @@ def test_a_sentence_end_before_a_figure_stays_in_simplified_text():
     for text in ("增速居全省第3。10亿元以上项目完成投资285亿元", "居全国第2。5亿元以上新开工项目12个", "占比3。21%"):
         assert reading_view(text).text is text
     assert "第3。10亿元以上" in reading_view("增速居全省第3。10億元以上項目完成投資285億元，總計實現").text  # converted, point kept
+
+
+def test_full_width_digits_and_letters_are_read_as_ascii():
+    """Older news and government pages write figures in full-width forms (投资１２０亿元, 年产２０ＧＷｈ): the rules and
+    the model read them as ASCII, the spans give the page's own characters back, and the values are numbers."""
+    text = "某某新能源有限公司在合肥投资１．５亿元，建设年产２０ＧＷｈ电池项目（一期）。"
+    view = reading_view(text)
+    assert view.text == "某某新能源有限公司在合肥投资1.5亿元，建设年产20GWh电池项目（一期）。"  # Chinese punctuation stays
+    assert view.index is None and len(view.text) == len(text)
+    assert reading_view("总投资75亿元，年产20GWh").text == "总投资75亿元，年产20GWh"
+    assert reading_view("占地１００亩．其中").text == "占地100亩．其中"  # a full-width point after a figure, not in one
+
+
+def test_the_tagger_reads_full_width_figures(char_tokenizer):
+    from tests.test_tagger import OracleModel
+    from ner.pipeline import Tagger
+
+    ids = char_tokenizer.convert_tokens_to_ids(char_tokenizer.tokenize("合肥"))
+    tagger = Tagger(OracleModel(ids), char_tokenizer, ["REGION", "COMPANY", "AMOUNT", "CAPACITY"], device="cpu",
+                    rules_only=["AMOUNT", "CAPACITY"])
+    text = "项目落户合肥，总投资１２０亿元，年产２０ＧＷｈ。"
+    got = {(s.text, s.label) for s in tagger(text)}
+    assert {("１２０亿元", "AMOUNT"), ("２０ＧＷｈ", "CAPACITY")} <= got
+    [record] = tagger.extract(text)["records"]
+    assert record["amounts"][0]["text"] == "１２０亿元" and record["amounts"][0]["value"] == 12_000_000_000
+    assert record["capacities"][0]["text"] == "２０ＧＷｈ" and record["capacities"][0]["value"] == 20_000_000
