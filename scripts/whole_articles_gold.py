@@ -17,6 +17,9 @@ records, ``"text": "10亿元#2"`` picks the second tagged occurrence.
     python scripts/whole_articles_gold.py compare PASS_A PASS_B    # agreement and disagreements
     python scripts/whole_articles_gold.py build PASS --out data/articles/whole_articles.refs.jsonl
 
+``--pages MANIFEST`` (before the command) works on the news items a manifest names instead (``data/pages``,
+``scripts/rss_pages.py``: fetched into ``$NER_PAGES_DIR``), and ``build`` stores their repository, commit and path.
+
 Texts are never written into the repository: ``prepare`` writes them to a working folder, ``build``
 stores references (corpus, id, SHA-1) and offsets only.
 """
@@ -66,6 +69,18 @@ def selected_documents(data: Path = SHARED) -> list[dict]:
     for _, source_id in sorted(cands)[:N_DUEE]:
         doc = duee_fin_id(source_id)
         docs.append({"doc": doc, "corpus": "duee_fin", "id": source_id, "text": pages[doc]})
+    return docs
+
+
+def page_documents(manifest: Path) -> list[dict]:
+    """``[{"doc", "corpus", "id", "text", "source"}]`` of the news items a manifest names (``scripts/rss_pages.py``)."""
+    from ner.data.corpora.referenced import rss_page_texts
+
+    texts = rss_page_texts()
+    docs = []
+    for row in _jsonl(manifest):
+        source = {k: row[k] for k in ("repo", "commit", "path")}
+        docs.append({"doc": row["id"], "corpus": "rss_pages", "id": row["id"], "text": texts[row["id"]], "source": source})
     return docs
 
 
@@ -211,6 +226,7 @@ def hints(doc: dict, ents: list[dict]) -> list[str]:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--pages", type=Path, default=None, help="a manifest of news items (scripts/rss_pages.py)")
     sub = p.add_subparsers(dest="cmd", required=True)
     sp = sub.add_parser("prepare"); sp.add_argument("out", type=Path)
     sp = sub.add_parser("check"); sp.add_argument("folder", type=Path); sp.add_argument("--docs", nargs="*")
@@ -220,7 +236,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     from ner.records.evaluate import record_tuples
 
-    docs = selected_documents()
+    docs = page_documents(args.pages) if args.pages else selected_documents()
     if args.cmd == "prepare":
         args.out.mkdir(parents=True, exist_ok=True)
         for d in docs:
@@ -274,7 +290,7 @@ def main(argv=None) -> int:
         for d in docs:
             g = got[d["doc"]]
             rows.append({"id": d["doc"], "corpus": d["corpus"], "split": "dev" if d["corpus"] == "duee_fin" else "all",
-                         "source_id": d["id"], "part": split[d["doc"]],
+                         "source_id": d["id"], "part": split[d["doc"]], **({"source": d["source"]} if "source" in d else {}),
                          "sha1": sha1(d["text"]), "entities": g["entities"], "records": g["records"]})
         args.out.parent.mkdir(parents=True, exist_ok=True)
         tmp = args.out.with_suffix(".tmp")

@@ -244,6 +244,28 @@ def test_utf16_with_bom_is_read_and_nul_bytes_are_binary(tmp_path):
     assert "NUL bytes" in got["nul"].error
 
 
+def test_saved_web_pages_are_read_as_their_text(tmp_path):
+    """A folder of saved pages: each .html/.htm is its title, a blank line and its paragraphs (GB18030 pages too);
+    scripts, styles and comments stay out; a page with no text is an error row, not a lost one."""
+    d = tmp_path / "in"
+    d.mkdir()
+    page = ("<html><head><meta charset='gb2312'><title>德赛电池项目落户长沙 - 某网</title><script>var x='总投资9亿元';</script>"
+            "</head><body><div class=nav><a href='/'>首页</a> <a href='/n'>新闻</a></div><h1>德赛电池项目落户长沙</h1>"
+            "<p style='text-indent:2em'>项目落户长沙市望城经开区，总投资<span><a href='t'>75</a></span>亿元，"
+            "规划产能20GWh。</p><p>&nbsp;</p><p>一期投资30亿元&amp;。<br>二期开工。</p><!-- 总投资8亿元 --></body></html>")
+    (d / "a.html").write_bytes(page.encode("gb18030"))
+    (d / "b.HTM").write_text("<html><body><script>document.write('x')</script></body></html>", encoding="utf-8")
+    got = {doc.id: doc for doc in iter_documents([str(d)])}
+    assert got["a"].text == ("德赛电池项目落户长沙\n\n首页 新闻\n项目落户长沙市望城经开区，总投资75亿元，规划产能20GWh。\n"
+                             "一期投资30亿元&。\n二期开工。")
+    assert got["b"].text is None and "b.HTM: the page holds no text" in got["b"].error
+    out = tmp_path / "out.jsonl"
+    tag_documents(FakeTagger(), [str(d)], out)
+    rows = {r["id"]: r for r in lines(out)}
+    assert rows["a"]["entities"] and "error" in rows["b"]
+    assert all(rows["a"]["text"][e["start"]:e["end"]] == e["text"] for e in rows["a"]["entities"])
+
+
 def test_csv_cells_that_start_a_formula_are_escaped(tmp_path):
     import csv
 

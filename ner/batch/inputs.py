@@ -1,5 +1,6 @@
-"""Inputs of batch tagging: files, folders, globs, JSONL or parquet of {"id", "text"}, and stdin ->
-``Document``s, each known by its unique ``source``; a document that cannot be read carries its error."""
+"""Inputs of batch tagging: files, folders, globs, JSONL or parquet of {"id", "text"}, saved web pages (.html,
+.htm: their text, ``ner.data.html``), and stdin -> ``Document``s, each known by its unique ``source``; a
+document that cannot be read carries its error."""
 from __future__ import annotations
 
 import errno
@@ -12,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ner.data.html import page_text
 from ner.data.io import decode_bytes
 from ner.errors import InputError
 
 
-SUFFIXES = (".txt", ".jsonl", ".parquet")  # compared lower-cased: A.TXT is read too
+SUFFIXES = (".txt", ".jsonl", ".parquet", ".html", ".htm")  # compared lower-cased: A.TXT is read too
+PAGES = (".html", ".htm")
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Document:
     text: str | None
     source: str  # unique: the file as found, or ``path:line`` of a JSONL line; the resume key
     error: str | None = None
+    extracted: bool = False  # the text was read out of markup (a web page): output lines carry it
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -91,9 +95,17 @@ def _documents_from_file(path: Path) -> Iterator[Document]:
         yield from _documents_from_parquet(data, where)
     else:
         try:
-            yield Document(printable(path.stem), decode_bytes(data, where), where)
+            text = decode_bytes(data, where)
         except InputError as e:
             yield Document(printable(path.stem), None, where, str(e))
+            return
+        if path.suffix.lower() in PAGES:
+            text = page_text(text)
+            if not text.strip():
+                yield Document(printable(path.stem), None, where, f"{where}: the page holds no text outside its "
+                               "markup; save the article's page, not a frame or script")
+                return
+        yield Document(printable(path.stem), text, where, extracted=path.suffix.lower() in PAGES)
 
 
 def _documents_from_parquet(data: bytes, where: str) -> Iterator[Document]:

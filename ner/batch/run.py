@@ -264,7 +264,8 @@ def submit_rows(tagger, docs: list[Document], with_text: bool = False) -> Callab
                 out.append({"id": d.id, "source": d.source, "error": d.error, "entities": [], "records": []})
                 continue
             row = {"id": d.id, "source": d.source, **res}
-            if with_text:  # the page shows the text; JSONL and CSV stay compact
+            if with_text or d.extracted:  # the page shows the text, and a web page's offsets index its text; JSONL
+                # and CSV of text files stay compact
                 row["text"] = d.text
             out.append(row)
         return out

@@ -3,6 +3,7 @@ our gold annotations of public-corpus sentences stored by reference (``data/held
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ner.types import Article, check_article
 
 NEWS_ARTICLES_URL = "../shared/data/news_articles (Rock-Candy-Tea/RSSHUB-PAGE, hajeekn/RSSHUB-PAGE)"
 DUEE_FIN_URL = "https://github.com/HuipengXu/DuEE-fin-ChatGLM-6B (DuEE_fin/)"
+RSS_PAGES_URL = "python scripts/rss_pages.py fetch (the news items data/pages names, from GitHub)"
 
 
 def news_article_texts(path: str | Path | None = None) -> dict[str, str]:
@@ -41,10 +43,32 @@ def duee_fin_texts(path: str | Path | None = None) -> dict[str, str]:
     return {duee_fin_id(str(obj["id"])): f"{obj.get('title', '')}\n\n{obj['text']}" for _, obj in io.read_jsonl(f)}
 
 
+def rss_pages_dir() -> Path:
+    """Where the news items of ``data/pages`` are kept once fetched: ``$NER_PAGES_DIR``, else
+    ``~/.cache/ner/rss_pages``. They are never copied into the repository (their outlets own them)."""
+    env = os.environ.get("NER_PAGES_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "ner" / "rss_pages"
+
+
+def rss_page_texts(path: str | Path | None = None) -> dict[str, str]:
+    """``{id: text}`` of the fetched news items (``ID.md``, a blog post as the RSS archive repositories keep it),
+    each as a reader sees it: title, blank line, one paragraph per line (``ner.data.html.hexo_post_text``).
+    Absent: ``{}`` with the usual notice."""
+    from ner.data.html import hexo_post_text
+
+    folder = Path(path) if path is not None else rss_pages_dir()
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if not files:
+        _missing("rss_pages", folder, RSS_PAGES_URL)
+        return {}
+    return {f.stem: hexo_post_text(f.read_text(encoding="utf-8")) for f in files}
+
+
 #: Unlabelled whole-document sources a reference may point at: name -> ``{id: text}`` reader.
 TEXT_SOURCES: dict[str, Callable[..., dict[str, str]]] = {
     "news_articles": news_article_texts,
     "duee_fin": duee_fin_texts,
+    "rss_pages": rss_page_texts,
 }
 
 

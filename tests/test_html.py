@@ -1,0 +1,50 @@
+"""Saved web pages and archived news posts -> the text a reader sees (ner.data.html), and the news items of
+data/pages read by reference (ner.data.corpora.referenced.rss_page_texts)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ner.data.html import hexo_post_text, page_text
+
+POST = ("\n---\ntitle: '14亿！东阳光投建年产5万吨磷酸铁锂产线'\ncategories: \n - 新闻\nauthor: 高科技行业门户\n---\n\n<div>   \n"
+        "<p style=\"text-indent: 2em;\">9月9日，东阳光（600673.SH）发布公告，乳源新能源计划在<span class=\"hrefStyle\">"
+        "<a href=\"https://x\" title=\"t\">广东省</a></span>韶关市投资扩建年产5万吨磷酸铁锂项目，总投资额不超过14亿元。</p>"
+        "<p style=\"text-align:center\"><img src=\"a.jpg\" alt=\"x\"></p><p>该项目分两期建设&nbsp;。</p> \n  \n</div>\n            ")
+
+
+def test_an_archived_post_is_its_title_and_paragraphs():
+    assert hexo_post_text(POST) == ("14亿！东阳光投建年产5万吨磷酸铁锂产线\n\n9月9日，东阳光（600673.SH）发布公告，乳源新能源计划在广东省"
+                                    "韶关市投资扩建年产5万吨磷酸铁锂项目，总投资额不超过14亿元。\n该项目分两期建设 。")
+
+
+def test_a_page_without_a_title_or_text():
+    assert page_text("<p>总投资75亿元</p><p> </p>") == "总投资75亿元"
+    assert page_text("<html><head><title>标题</title></head><body><script>x()</script></body></html>") == "标题"
+    assert page_text("") == ""
+    assert hexo_post_text("<p>无前言</p>") == "无前言"  # no front matter: the HTML alone
+
+
+def test_fetched_items_are_read_by_reference_and_checked_by_hash(tmp_path, monkeypatch):
+    from ner.data.corpora import read_referenced
+    from ner.data.corpora.referenced import rss_page_texts, text_digest
+    from ner.errors import AnnotationError
+
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "p01.md").write_text(POST, encoding="utf-8")
+    monkeypatch.setenv("NER_PAGES_DIR", str(tmp_path / "pages"))
+    text = rss_page_texts()["p01"]
+    i = text.index("14亿元")
+    row = {"id": "p01", "corpus": "rss_pages", "split": "all", "part": "dev", "sha1": text_digest(text),
+           "source": {"repo": "r/r", "commit": "0" * 40, "path": "a.md"},
+           "entities": [{"start": i, "end": i + 4, "label": "AMOUNT", "text": "14亿元"}]}
+    refs = tmp_path / "p.refs.jsonl"
+    refs.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    [article] = read_referenced(refs)
+    assert [(e.text, e.label) for e in article.entities] == [("14亿元", "AMOUNT")]
+    (tmp_path / "pages" / "p01.md").write_text(POST.replace("14亿元", "15亿元"), encoding="utf-8")
+    with pytest.raises(AnnotationError, match="does not match its sha1"):
+        read_referenced(refs)
+    monkeypatch.setenv("NER_PAGES_DIR", str(tmp_path / "absent"))
+    assert read_referenced(refs) == []  # not fetched: skipped with a notice
