@@ -800,3 +800,26 @@ def test_ji_joins_parts_of_one_project_name_not_two_projects():
     text = "比亚迪电池项目及宁德时代储能项目同日开工"
     names = [n.text for n in find_project_names(text, spans(text, ("COMPANY", "比亚迪"), ("COMPANY", "宁德时代")))]
     assert names == ["比亚迪电池项目", "宁德时代储能项目"]
+
+
+def test_a_list_of_sites_with_their_own_figures_is_one_record_per_site():
+    """落子惠州（4GWh）、南京（30GWh）…: each site of the list is a plant of the company that leads the list, with
+    its own place and figure, even where two sites share a figure; figures listed inside one site's brackets are
+    that site's plants; the total after the list is no site's."""
+    text = ("某某电池今年已落子惠州（4GWh）、南京（30GWh）、南昌（30GWh）三大基地，合计总投资超200亿元。\n"
+            "某某能源已布局福建宁德（湖西40GWh、福鼎60GWh）、江苏溧阳（75GWh）。")
+    ents = spans(text, ("COMPANY", "某某电池"), ("REGION", "惠州"), ("CAPACITY", "4GWh"), ("REGION", "南京"),
+                 ("CAPACITY", "30GWh"), ("REGION", "南昌"), ("CAPACITY", "30GWh"), ("AMOUNT", "200亿元"),
+                 ("COMPANY", "某某能源"), ("REGION", "福建宁德"), ("CAPACITY", "40GWh"), ("REGION", "福鼎"),
+                 ("CAPACITY", "60GWh"), ("REGION", "江苏溧阳"), ("CAPACITY", "75GWh"))
+    got = {(tuple(texts(r["regions"])), tuple(texts(r["capacities"])), tuple(texts(r["amounts"])),
+            tuple(sorted(set(texts(r["companies"]))))) for r in build_records(text, ents)}
+    assert {(("惠州",), ("4GWh",), (), ("某某电池",)), (("南京",), ("30GWh",), (), ("某某电池",)),
+            (("南昌",), ("30GWh",), (), ("某某电池",)), (("福建宁德",), ("40GWh",), (), ("某某能源",)),
+            (("福建宁德", "福鼎"), ("60GWh",), (), ("某某能源",)), (("江苏溧阳",), ("75GWh",), (), ("某某能源",))} <= got
+    # (福鼎 lies in 宁德: the site's larger place joins it)
+    total = next(r for r in build_records(text, ents) if texts(r["amounts"]) == ["200亿元"])
+    assert total["capacities"] == [] and not {"惠州", "南京", "南昌"} & set(texts(total["regions"]))
+    one = "项目落户惠州（一期），总投资30亿元，年产4GWh。"  # a bracket with no figure, one site: no list
+    [record] = build_records(one, spans(one, ("REGION", "惠州"), ("AMOUNT", "30亿元"), ("CAPACITY", "4GWh")))
+    assert texts(record["capacities"]) == ["4GWh"] and texts(record["amounts"]) == ["30亿元"]

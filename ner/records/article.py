@@ -79,6 +79,8 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
     for r in records:
         for i, o in enumerate(out):
             same_name = r["project"] is not None and r["project"] == o["project"]
+            if (r.get("_listed") or o.get("_listed")) and not same_name:
+                continue  # sites listed with their own figures are plants apart, whatever figures they share
             headline = _in_headline(head, r) and _in_headline(head, o) and not any(  # a headline states one project
                 in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
             shared = bool(_figures(r) & _figures(o))

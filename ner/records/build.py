@@ -24,7 +24,10 @@ The grouping heuristic, in the order it runs (short and explainable on purpose):
 3. Segments. A sentence with two or more project names is cut before the clause of each later
    name (总投资70亿元的大唐新能源基地、总投资49.5亿元的天能储能电池生产基地), and before each later
    item of a list of investments, named or not (总投资100亿元的道氏技术年产10万吨…、总投资150亿元的莱宝
-   高科…); otherwise the sentence is one segment.
+   高科…), and before each later site of a list of sites with their own bracketed figures (落子惠州（4GWh）、
+   南京（30GWh）…; inside one site's brackets, 福建宁德（湖西40GWh、福鼎60GWh）, each figure), where each
+   site is a plant of the companies that lead the list, never merged with another by a shared figure, and
+   a total after the list (合计总投资超860亿元) is no site's; otherwise the sentence is one segment.
 4. Seeds and merges. A segment makes or extends a record when it has an AMOUNT or CAPACITY, or a
    project name with a COMPANY and a stage word. It *extends* an existing record instead of making
    a new one when its project name is the same project (same name, or the same name once the
@@ -77,9 +80,11 @@ from ner.records.text import (
     _same_project,
     _short_quote_ranges,
     find_project_names,
+    site_list_items,
     split_sentences,
 )
 
+LISTED = "_listed"  # a site of a list (build_records' step 3); read by consolidate, then dropped
 RECORD_KEYS = ("project", "project_span", "companies", "regions", "amounts", "capacities", "stage", "date")
 AMOUNT_ROLES = ("investment", "output_value", "other")
 STAGES = ("签约", "落户", "开工", "建成", "投产", "竣工", "规划")
@@ -154,6 +159,7 @@ class _Record:
     stage: str | None = None
     date: str | None = None
     region_inherited: bool = False  # the region came from an earlier sentence
+    listed: bool = False  # one site of a list of sites with their own figures (never merged by a shared figure)
 
     def add(self, seg: _Segment) -> None:
         if seg.name is not None:
@@ -182,6 +188,7 @@ class _Segment:
     stage: str | None
     date: str | None
     region_inherited: bool = False
+    listed: bool = False
 
 
 def _inside(span: Span | ProjectName, lo: int, hi: int) -> bool:
@@ -232,12 +239,16 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         cuts += [m.start() + 1 for m in _LIST_INVESTMENT.finditer(text, lo, hi)
                  if any(m.end() <= x <= m.end() + 4 for x in amount_starts)
                  and any(x < m.start() and "总投资" in text[max(lo, x - 8):x] for x in amount_starts)]
+        # and before each later site of a list of sites with bracketed figures (落子惠州（4GWh）、南京（30GWh）…)
+        site_items = {c: (g, kind) for c, g, kind in site_list_items(text, sent, lo, hi)}
+        cuts += list(site_items)
         cuts = sorted(set(cuts)) + [hi]
         segment_names = [next((n for n in sent_names if a <= n.start < b), None) for a, b in pairwise(cuts)]
         backref = bool(_BACKREF_ANYWHERE.search(text, lo, hi)) or bool(_BACKREF_START.match(text[lo:hi]))
         subset = bool(_SUBSET_START.match(text[lo:hi]))
         prev_role: str | None = None
         prev_amount_end = lo
+        lead_companies: list[Span] = []
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             seg_spans = [s for s in sent if a <= s.start < b]
@@ -260,7 +271,14 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
             stage = _stage_in(text, a, b, anchor, blocked) or _stage_in(text, lo, hi, anchor, blocked)
             date = _date_in(text, a, b, anchor) or _date_in(text, lo, hi, anchor)
             region, inherited = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions)
-            seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date, inherited)
+            listed = k > 0 and a in site_items or k == 0 and any(lo < c < hi for c in site_items)
+            if k == 0:
+                # the companies that lead a list of sites; "其中" (among them) continues the record before
+                lead_companies = companies or (list(last.companies) if subset and last is not None else [])
+            elif a in site_items:  # a site of a list: its own place, and the companies that lead the list
+                region, inherited = site_items[a][0], False
+                companies = companies or lead_companies
+            seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date, inherited, listed)
 
             target: _Record | None = None
             if name is not None:
@@ -272,7 +290,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
                 target.add(seg)
                 last = target
             elif seeded:
-                rec = _Record()
+                rec = _Record(listed=seg.listed)
                 if subset and k == 0 and last is not None:
                     seg.stage = seg.stage or last.stage
                     seg.date = seg.date or last.date
@@ -294,7 +312,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         from ner.records.article import consolidate
 
         out = consolidate(text, spans, out)
-    return out
+    return [{k: v for k, v in r.items() if k != LISTED} for r in out]
 
 
 def _surface_key(r: _Record) -> tuple:
@@ -352,6 +370,7 @@ def _to_dict(text: str, r: _Record, hint: Sequence[str]) -> dict[str, Any]:
         "capacities": [{**_mention(c), **_capacity_fields(text, c)} for c in sorted(r.capacities, key=by_pos)],
         "stage": r.stage,
         "date": r.date,
+        **({LISTED: True} if r.listed else {}),
     }
 
 

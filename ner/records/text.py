@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ner.types import Span
 
@@ -168,6 +169,47 @@ class ProjectName:
 
 # a later item of a list of investments (总投资130亿元的奇瑞…、总投资100亿元的信义…)
 _LIST_INVESTMENT = re.compile(r"、\s*(?:计划)?总投资(?:额|约|达|为)?\s*")
+
+
+# a list of sites, each with its own figure in brackets (落子惠州（4GWh）、南京（30GWh）、南昌（50GWh）…): each item is
+# its own plant; inside one site's brackets, figures listed with 、 are that site's plants (福建宁德（湖西40GWh、福鼎60GWh）)
+_ITEM_GAP = re.compile(r"\s*(?:、|，|,|和|及|以及|、以及)\s*")
+_SITE_ITEM_SPAN = 40  # characters a site's brackets may hold
+
+
+def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[tuple[int, Span | None, str]]:
+    """``[(start, region, kind)]`` where a sentence's list of sites with bracketed figures cuts it (kind ``item``:
+    a later site of the list; ``inner``: a later figure inside one site's brackets, with that site; ``tail``:
+    what follows the list, a total, with no site). Empty unless two or more consecutive sites carry figures."""
+    quantities = [s for s in sent if s.label in ("AMOUNT", "CAPACITY")]
+    items = []
+    for r in sent:
+        if r.label != "REGION" or r.end >= hi or text[r.end] not in "（(":
+            continue
+        close = next((i for i in range(r.end + 1, min(hi, r.end + _SITE_ITEM_SPAN)) if text[i] in "）)"), None)
+        inside = [q for q in quantities if r.end < q.start and q.end <= (close or -1)]
+        if close is not None and inside:
+            items.append((r, close, inside))
+    runs: list[list] = []
+    for item in items:
+        if runs and _ITEM_GAP.fullmatch(text, runs[-1][-1][1] + 1, item[0].start):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    out: list[tuple[int, Span | None, str]] = []
+    for run in (r for r in runs if len(r) >= 2):
+        for k, (r, close, inside) in enumerate(run):
+            if k:
+                out.append((r.start, r, "item"))
+            for prev, q in pairwise(inside):
+                sep = text.rfind("、", prev.end, q.start)
+                if sep >= 0:
+                    own = [g for g in sent if g.label == "REGION" and sep < g.start and g.end <= q.start]
+                    out.append((sep + 1, own[-1] if own else r, "inner"))
+        end = run[-1][1] + 1
+        if any(q.start >= end for q in quantities):
+            out.append((end, None, "tail"))
+    return out
 
 
 def _ends_name_here(text: str, s: int) -> bool:
