@@ -823,3 +823,14 @@ def test_a_list_of_sites_with_their_own_figures_is_one_record_per_site():
     one = "项目落户惠州（一期），总投资30亿元，年产4GWh。"  # a bracket with no figure, one site: no list
     [record] = build_records(one, spans(one, ("REGION", "惠州"), ("AMOUNT", "30亿元"), ("CAPACITY", "4GWh")))
     assert texts(record["capacities"]) == ["4GWh"] and texts(record["amounts"]) == ["30亿元"]
+
+
+def test_the_whole_country_is_no_projects_site():
+    """中国 opening a history clause (中国在美上市光伏企业大多陷入亏损) is no place for the plant that follows."""
+    text = "2011年，中国在美上市光伏企业大多陷入亏损。\n晶科能源将投资41亿元建设年产11GW高效电池项目。"
+    ents = spans(text, ("REGION", "中国"), ("COMPANY", "晶科能源"), ("AMOUNT", "41亿元"), ("CAPACITY", "11GW"))
+    [record] = build_records(text, ents)
+    assert record["regions"] == [] and texts(record["amounts"]) == ["41亿元"]
+    text = "晶科能源在海宁投资41亿元建设年产11GW高效电池项目。"
+    [record] = build_records(text, spans(text, ("COMPANY", "晶科能源"), ("REGION", "海宁"), ("AMOUNT", "41亿元")))
+    assert texts(record["regions"]) == ["海宁"]
