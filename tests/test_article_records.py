@@ -834,3 +834,14 @@ def test_the_whole_country_is_no_projects_site():
     text = "晶科能源在海宁投资41亿元建设年产11GW高效电池项目。"
     [record] = build_records(text, spans(text, ("COMPANY", "晶科能源"), ("REGION", "海宁"), ("AMOUNT", "41亿元")))
     assert texts(record["regions"]) == ["海宁"]
+
+
+def test_a_capacity_as_of_a_date_is_the_companys_stock():
+    text = ("晶科能源将投资41亿元建设年产11GW高效电池项目。\n数据显示，截至2021年年末，晶科能源单晶硅片产能约32.5GW，"
+            "组件产能约45GW。")
+    ents = spans(text, ("COMPANY", "晶科能源"), ("AMOUNT", "41亿元"), ("CAPACITY", "11GW"), ("COMPANY", "晶科能源"),
+                 ("CAPACITY", "32.5GW"), ("CAPACITY", "45GW"))
+    assert [texts(r["capacities"]) for r in build_records(text, ents)] == [["11GW"]]
+    assert is_background_capacity(text, {"start": text.index("32.5GW")})
+    plan = "截至目前，项目已开工，建成后将形成年产20GWh产能。"  # 截至 with a plant's capacity: no stock
+    assert not is_background_capacity(plan, {"start": plan.index("20GWh")})

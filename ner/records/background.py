@@ -87,11 +87,13 @@ _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
 _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
 _BUILT_UP = re.compile(r"已(?:形成|具备|拥有)[^，,。；;]{0,16}$")
 _BUILT_UP_CAPACITY = re.compile(r"已(?:形成|具备|拥有)[^。；;！？!?]{0,24}?(?:产能|装机|生产能力)[^，,。；;]{0,8}$")
-_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)"
+                               r"|(?:^|[，,：:])截至[^。；;！？!?]{0,30}?(?:产能|装机)")  # 截至2021年末，A硅片产能约32.5GW: a stock
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
-    """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 公司热电产能将接近
+    """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 截至2021年年末，晶科能源
+    单晶硅片产能约32.5GW; 公司热电产能将接近
     6000蒸吨/小时) or a sector's target (到2025年，全区…装机容量…达到450万千瓦: an area or a sector, and no plant), no
     project's: ANNOTATION.md's sector and company totals, for capacities."""
     sentence = _sentence_before(text, m["start"])
