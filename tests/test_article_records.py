@@ -845,3 +845,20 @@ def test_a_capacity_as_of_a_date_is_the_companys_stock():
     assert is_background_capacity(text, {"start": text.index("32.5GW")})
     plan = "截至目前，项目已开工，建成后将形成年产20GWh产能。"  # 截至 with a plant's capacity: no stock
     assert not is_background_capacity(plan, {"start": plan.index("20GWh")})
+
+
+def test_a_bid_abroad_that_the_company_wins_is_its_record_and_the_client_is_not_the_company():
+    """中天科技 wins two bids: 公司中标金额… is 中天科技's, not the client's named just before (招标单位为…), and a bid
+    in a country (蒙古国) is no nation's figure."""
+    text = ("13.58亿元！中天科技再中标两个大型储能项目\n\n"
+            "7月3日晚间，中天科技发布公告称，公司收到《中标通知书》。\n"
+            "中标项目一：中广核储能系统框架采购。该项目的招标单位为中广核风电有限公司，公司中标金额约8.16亿元。\n"
+            "中标项目二：蒙古国80MW大型储能项目。该项目的招标单位为蒙古国能源部，公司中标金额为8092.54万美金。")
+    ents = spans(text, ("AMOUNT", "13.58亿元"), ("COMPANY", "中天科技"), ("COMPANY", "中天科技"), ("COMPANY", "中广核"),
+                 ("COMPANY", "中广核风电有限公司"), ("AMOUNT", "8.16亿元"), ("REGION", "蒙古国"), ("CAPACITY", "80MW"),
+                 ("AMOUNT", "8092.54万美金"))
+    records = build_records(text, ents)
+    bid1 = next(r for r in records if "8.16亿元" in texts(r["amounts"]))
+    assert "中天科技" in texts(bid1["companies"])
+    bid2 = next(r for r in records if "8092.54万美金" in texts(r["amounts"]))
+    assert "中天科技" in texts(bid2["companies"]) and texts(bid2["regions"]) == ["蒙古国"]

@@ -41,6 +41,7 @@ _OUTPUT = re.compile(r"产值")
 _AREA_OUTPUT = re.compile(r"(?:产业园|园区|开发区|经开区|高新区|全区|全市|全县|全省|行业|产业)(?:总|工业总)?产值")
 _PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
 _PLANT_OUTPUT = re.compile(r"达产|投产后|建成后")
+_THE_COMPANY_OPENS = re.compile(r"(?:^|[，,：:（(])(?:该|本)?公司")  # 公司 opening a clause: the company, no name
 _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
 
 
@@ -119,8 +120,10 @@ def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, 
                 m["text"] for m in r["capacities"] if m not in held)]}
         if not (kept or held or r["project"] or (r["companies"] and r["stage"])):
             continue
-        if not r["companies"] and not r["project"] and r["regions"] and all(_is_country(m["text"]) for m in r["regions"]):
-            continue  # a nation's or a world region's figure (中国大陆晶圆厂…投资额): no project
+        if not r["companies"] and not r["project"] and r["regions"] and all(_is_country(m["text"]) for m in r["regions"]) \
+                and not any(_THE_COMPANY_OPENS.search(_sentence_before(text, m["start"])) for m in (*kept, *held)):
+            continue  # a nation's or a world region's figure (中国大陆晶圆厂…投资额): no project; not 公司中标金额为…
+            # (the company, named in the paragraph: ner.records.parties.add_protagonists)
         out.append(r)
     return out
 

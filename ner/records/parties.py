@@ -177,6 +177,8 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
     titles = [(m.start(), m.end()) for m in _SECTION_TITLE.finditer(text)
               if any(m.start() <= c.start and c.end <= m.end() for c in companies)]
     owned = {c.text for c in companies if _SUBSIDIARY.search(_clause_before(text, c.start))}
+    found = clients(text, spans)  # a bid's client (招标单位为X, and its short name) is never the company 公司 refers to
+    client = {c for c in companies if any(same(c.text, x.text) for x in found)}
 
     def theirs(r: dict[str, Any], heads: list[Span]) -> bool:
         """No company of its own, or one the article calls a subsidiary, or a figure's or the project
@@ -194,9 +196,9 @@ def add_protagonists(text: str, spans: Sequence[Span], records: list[dict[str, A
                 # 该公司 (this company) is the one named last before it in the paragraph, not the headline's
                 paragraph = text.rfind("\n", 0, k.start()) + 1
                 start = paragraph if text[k.start() - 1:k.start()] == "该" else lo
-                named = [c for c in companies if start <= c.start and c.end <= k.start()]
+                named = [c for c in companies if start <= c.start and c.end <= k.start() and c not in client]
                 if not named:  # 公司 with no company in its sentence: the paragraph's last, if the record's own
-                    before = [c for c in companies if paragraph <= c.start and c.end <= k.start()]
+                    before = [c for c in companies if paragraph <= c.start and c.end <= k.start() and c not in client]
                     if before and any(same(before[-1].text, m["text"]) for m in r["companies"]) \
                             and not any(same(before[-1].text, h.text) for h in heads):
                         continue
