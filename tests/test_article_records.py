@@ -862,3 +862,15 @@ def test_a_bid_abroad_that_the_company_wins_is_its_record_and_the_client_is_not_
     assert "中天科技" in texts(bid1["companies"])
     bid2 = next(r for r in records if "8092.54万美金" in texts(r["amounts"]))
     assert "中天科技" in texts(bid2["companies"]) and texts(bid2["regions"]) == ["蒙古国"]
+
+
+def test_a_company_that_holds_shares_is_an_owner_not_a_seller():
+    """收购X持有的Z股权: X sells; 自此，通宇通讯持有深圳光为100％股权: 通宇通讯 owns, and stays in its records."""
+    text = ("通宇通讯募资8.12亿元，用于收购深圳光为股权。\n自此，通宇通讯持有光为光通信51.08％股权，控股深圳光为58.82％的股权。\n"
+            "公司拟以1.39亿元收购陈某所持有的光为光通信41.18％股权，以及华信投资持有的光为光通信0.5%股权。")
+    ents = spans(text, ("COMPANY", "通宇通讯"), ("AMOUNT", "8.12亿元"), ("COMPANY", "深圳光为"), ("COMPANY", "通宇通讯"),
+                 ("COMPANY", "光为光通信"), ("COMPANY", "深圳光为"), ("AMOUNT", "1.39亿元"), ("COMPANY", "光为光通信"),
+                 ("COMPANY", "华信投资"), ("COMPANY", "光为光通信"))
+    assert sellers(text, ents) == {"华信投资"}
+    raise_ = next(r for r in build_records(text, ents) if "8.12亿元" in texts(r["amounts"]))
+    assert "通宇通讯" in texts(raise_["companies"])

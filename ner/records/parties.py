@@ -98,7 +98,7 @@ def _has_subsidiary(text: str, r: dict[str, Any]) -> bool:
     return any(_SUBSIDIARY.search(_clause_before(text, m["start"])) for m in r["companies"])
 
 
-_HOLDS = re.compile(r"^(?:合计|共同|分别)?(?:持有|所持)")
+_HOLDS = re.compile(r"^(?:合计|共同|分别)?(?:持有的|所持)")  # not 通宇通讯共持有深圳光为58.82％的股权: an owner
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 
 
