@@ -874,3 +874,13 @@ def test_a_company_that_holds_shares_is_an_owner_not_a_seller():
     assert sellers(text, ents) == {"华信投资"}
     raise_ = next(r for r in build_records(text, ents) if "8.12亿元" in texts(r["amounts"]))
     assert "通宇通讯" in texts(raise_["companies"])
+
+
+def test_a_countrys_or_a_sectors_capacity_is_no_projects():
+    text = ("亿纬锂能拟在荆门投建30GWh储能电池项目。\n2021年上半年，国内新增新型储能装机规模超过10GW，同比增长超600%。"
+            "10GW的装机规模说明储能产业正快速发展中。")
+    ents = spans(text, ("COMPANY", "亿纬锂能"), ("REGION", "荆门"), ("CAPACITY", "30GWh"), ("CAPACITY", "10GW"),
+                 ("CAPACITY", "10GW"))
+    assert [texts(r["capacities"]) for r in build_records(text, ents)] == [["30GWh"]]
+    plant = "该电站装机容量达10GW，是国内最大的光伏电站。"  # a plant's own capacity, even with 国内 in the sentence
+    assert not is_background_capacity(plant, {"start": plant.index("10GW"), "end": plant.index("10GW") + 4})

@@ -9,6 +9,12 @@ from typing import Any
 from ner.records.sites import _is_country
 from ner.records.text import _clause_before, _sentence_before
 
+
+def _sentence_after(text: str, start: int) -> str:
+    """From ``start`` to the end of its sentence."""
+    end = re.search(r"[。；;！？!?\n]", text[start:])
+    return text[start:start + end.start()] if end else text[start:]
+
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
@@ -85,6 +91,9 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 
 _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
+_SECTOR_STAT = re.compile(r"装机规模|装机容量|新增装机|累计装机|总产能|产能规模|出货量?")
+_SECTOR_STAT_AFTER = re.compile(r"的?(?:新增|累计)?(?:装机规模|装机容量|出货量?)")
+_COUNTRY_OR_SECTOR = re.compile(r"国内|全国|全球|我国|世界|行业|产业|市场")
 _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
 _BUILT_UP = re.compile(r"已(?:形成|具备|拥有)[^，,。；;]{0,16}$")
 _BUILT_UP_CAPACITY = re.compile(r"已(?:形成|具备|拥有)[^。；;！？!?]{0,24}?(?:产能|装机|生产能力)[^，,。；;]{0,8}$")
@@ -104,7 +113,13 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     # a capacity built up (集团已形成电池片产能19GW，组件产能4.5GW; 已拥有超过5.4GW): the cue in the figure's clause, or
     # a capacity word between it and the figure (not 该项目已具备开工条件，建成后将形成年产20GWh)
     built = _BUILT_UP.search(_clause_before(text, m["start"])) or _BUILT_UP_CAPACITY.search(sentence)
-    return bool(_COMPANY_CAPACITY.search(sentence)) or bool(built)
+    if bool(_COMPANY_CAPACITY.search(sentence)) or bool(built):
+        return True
+    # a country's, the world's or a sector's capacity (2021年上半年，国内新增新型储能装机规模超过10GW; 10GW的装机规模说明
+    # 储能产业…): a sector word before or after the figure, an area or a sector as the subject, and no plant
+    stat = _SECTOR_STAT.search(_clause_before(text, m["start"])[-16:]) or _SECTOR_STAT_AFTER.match(text, m.get("end", m["start"]))
+    whole = sentence + _sentence_after(text, m["start"])
+    return bool(stat) and bool(_COUNTRY_OR_SECTOR.search(whole)) and not _A_PLANT.search(whole)
 
 
 def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
