@@ -884,3 +884,12 @@ def test_a_countrys_or_a_sectors_capacity_is_no_projects():
     assert [texts(r["capacities"]) for r in build_records(text, ents)] == [["30GWh"]]
     plant = "该电站装机容量达10GW，是国内最大的光伏电站。"  # a plant's own capacity, even with 国内 in the sentence
     assert not is_background_capacity(plant, {"start": plant.index("10GW"), "end": plant.index("10GW") + 4})
+
+
+@pytest.mark.parametrize("sentence, figure", [
+    ("中金公司测算，到2030年，对应电池Pack市场空间8857亿元。", "8857亿元"),
+    ("此前特斯拉称，定价100万美元起，面向企业销售。", "100万美元"),
+])
+def test_a_market_room_or_a_products_price_is_no_projects_figure(sentence, figure):
+    i = sentence.index(figure)
+    assert is_background_amount(sentence, {"start": i, "end": i + len(figure), "value": 10 ** 9})
