@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ner.records.background import is_background_amount, is_background_capacity
-from ner.records.parties import clients, company_alias, defined_aliases, investors, is_agent, sellers
+from ner.records.parties import clients, company_alias, defined_aliases, investors, is_agent, protagonists, sellers
 from ner.records.build import build_records
 from ner.types import Span
 
@@ -893,3 +893,12 @@ def test_a_countrys_or_a_sectors_capacity_is_no_projects():
 def test_a_market_room_or_a_products_price_is_no_projects_figure(sentence, figure):
     i = sentence.index(figure)
     assert is_background_amount(sentence, {"start": i, "end": i + len(figure), "value": 10 ** 9})
+
+
+def test_a_headline_without_a_company_takes_the_leads():
+    text = ("1121亿！全球第一大汽车集团追加电池投资！\n\n全球第一大汽车集团追加了电池投资额度。\n"
+            "12月14日，丰田汽车公司举行了一场电动化战略发布会。\n丰田章男称，计划到2030年斥资8万亿日元推动产品电动化。")
+    ents = spans(text, ("AMOUNT", "1121亿"), ("COMPANY", "丰田汽车公司"), ("AMOUNT", "8万亿日元"))
+    assert [s.text for s in protagonists(text, ents)] == ["丰田汽车公司"]
+    plan = next(r for r in build_records(text, ents) if "8万亿日元" in texts(r["amounts"]))
+    assert texts(plan["companies"]) == ["丰田汽车公司"]

@@ -152,7 +152,18 @@ def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
         if (sum(start <= n.start < end for n in find_project_names(text, spans)) >= 2
                 and _LIST_INVESTMENT.search(text, start, end)):
             return []  # a roundup (总投资130亿元的A项目、总投资70亿元的B项目…同步签约) is about no one company
-    return [s for s in spans if s.label == "COMPANY" and start <= s.start and s.end <= end]
+    heads = [s for s in spans if s.label == "COMPANY" and start <= s.start and s.end <= end]
+    if heads or end == 0:
+        return heads
+    # a headline that names no company (1121亿！全球第一大汽车集团追加电池投资！): the lead's, the first of the body's
+    # first three sentences that names one (12月14日，丰田汽车公司举行…)
+    for a, b in [sb for sb in split_sentences(text) if sb[0] >= end][:3]:
+        if (sum(a <= n.start < b for n in find_project_names(text, spans)) >= 2 and _LIST_INVESTMENT.search(text, a, b)):
+            return []
+        lead = [s for s in spans if s.label == "COMPANY" and a <= s.start and s.end <= b]
+        if lead:
+            return lead
+    return []
 
 
 def _is_aggregate(text: str, r: dict[str, Any]) -> bool:
