@@ -7,7 +7,7 @@ One model pass per model and set (the model alone, ``ner.combine.MODEL_ONLY``) a
 each policy below then combines them with ``ner.combine.finalize``, as a saved tagger with that ``tag``
 section would. Prints exact-span F1 per type and micro, and for whole articles the record-tuple F1 of
 records built from those entities. ``articles:PART`` is a part of ``data/articles/whole_articles.refs.jsonl``
-(train, dev, test, fresh, fresh2), ``news:PART`` of ``data/heldout/investment_news.refs.jsonl`` (dev, test).
+(train, dev, test, fresh, fresh2), ``pages:PART`` of ``data/pages/rss_pages.refs.jsonl``, ``news:PART`` of ``data/heldout/investment_news.refs.jsonl`` (dev, test).
 Score test parts rarely and say so (docs/results.md).
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ from ner.records.build import build_records
 from ner.records.evaluate import evaluate_records, read_referenced_records
 from ner.rules import preannotate
 
-FILES = {"articles": "data/articles/whole_articles.refs.jsonl", "news": "data/heldout/investment_news.refs.jsonl"}
+FILES = {"articles": "data/articles/whole_articles.refs.jsonl", "news": "data/heldout/investment_news.refs.jsonl",
+         "pages": "data/pages/rss_pages.refs.jsonl"}  # pages: scripts/rss_pages.py fetch first
 FLOOR = {"COMPANY": 0.9}
 POLICIES = {  # each with the default's company floor and model shapes (ner.combine.model_shapes)
     "rules REGION+CAPACITY": dict(rules_only=["REGION", "CAPACITY"]),
@@ -39,11 +40,11 @@ def read_set(name: str):
     """(articles, gold records or None) of ``kind:part``."""
     kind, _, part = name.partition(":")
     if kind not in FILES or not part:
-        raise SystemExit(f"--set {name!r}: expected articles:PART or news:PART")
+        raise SystemExit(f"--set {name!r}: expected articles:PART, pages:PART or news:PART")
     arts = read_referenced(FILES[kind], part)
     if not arts:
         raise SystemExit(f"--set {name}: no documents (unknown part, or its corpora are absent from ../shared/data)")
-    return arts, read_referenced_records(FILES[kind], part) if kind == "articles" else None
+    return arts, read_referenced_records(FILES[kind], part) if kind in ("articles", "pages") else None
 
 
 def main() -> None:

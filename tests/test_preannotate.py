@@ -380,6 +380,7 @@ def test_no_place_inside_a_public_office(text, places):
     ("湖南的浏阳、醴陵等地", ["湖南"]),                                  # no city or province among the items
     ("长沙、新平台", ["长沙"]),                                          # 新平 does not end a word there
     ("在创新、新平台上", []),
+    ("落子珠海（30GWh）、什邡（20GWh）、宜昌（20GWh）七大基地", ["珠海", "什邡", "宜昌"]),  # items with bracketed figures
 ])
 def test_county_short_forms_count_in_a_list_of_places(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

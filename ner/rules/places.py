@@ -142,6 +142,9 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     return out
 
 
+_ITEM_SEP = re.compile(r"(?:[（(][^（）()\n]{1,20}[）)])?、")
+
+
 def _listed_places(text: str, found: list[Match]) -> set[tuple[int, int]]:
     """The gazetteer matches that are whole items of a list of places set off by 、 (武冈、浏阳、邵阳、溆浦等市县),
     where one item at least is a city or province: a county's short form counts there."""
@@ -150,13 +153,13 @@ def _listed_places(text: str, found: list[Match]) -> set[tuple[int, int]]:
     i = 0
     while i < len(found):
         items, m = [found[i]], found[i]
-        while text[m.end:m.end + 1] == "、" and m.end + 1 in at:
-            m = at[m.end + 1]
+        while (sep := _ITEM_SEP.match(text, m.end)) and sep.end() in at:  # 、 or a bracketed figure and 、 (珠海（30GWh）、什邡)
+            m = at[sep.end()]
             items.append(m)
         first, last = items[0], items[-1]
         # a county short form at an end of the list must end a word there too (长沙、新平台 is no list)
         opens = first.level != "district" or text[first.start - 1:first.start] in _SHORT_NAME_LEFT | set("了，。：；（ ")
-        closes = last.level != "district" or re.match(r"(?:[等和及与，。；）、 ]|[两三四五六七八九]地|$)", text[last.end:last.end + 2])
+        closes = last.level != "district" or re.match(r"(?:[等和及与，。；）、（ ]|[两三四五六七八九]地|$)", text[last.end:last.end + 2])
         if len(items) >= 2 and opens and closes and any(x.level in ("city", "province") for x in items):
             out.update((x.start, x.end) for x in items)
         i += len(items)
