@@ -160,6 +160,8 @@ def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     for a, b in [sb for sb in split_sentences(text) if sb[0] >= end][:3]:
         if (sum(a <= n.start < b for n in find_project_names(text, spans)) >= 2 and _LIST_INVESTMENT.search(text, a, b)):
             return []
+        if _SIGNATORIES.search(text, a, b):  # 参与签约的单位包括A、B: signing parties (add_signatories), no lead
+            return []
         lead = [s for s in spans if s.label == "COMPANY" and a <= s.start and s.end <= b]
         if lead:
             return lead
