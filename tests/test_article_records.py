@@ -902,3 +902,12 @@ def test_a_headline_without_a_company_takes_the_leads():
     assert [s.text for s in protagonists(text, ents)] == ["丰田汽车公司"]
     plan = next(r for r in build_records(text, ents) if "8万亿日元" in texts(r["amounts"]))
     assert texts(plan["companies"]) == ["丰田汽车公司"]
+
+
+def test_a_companys_capacity_target_is_no_plants():
+    text = ("宁德时代：至2025年规划产能超过670GWh\n宁德时代在四川宜宾建设100GWh电池项目。\n至2025年，宁德时代合计规划产能有望超过670GWh。")
+    ents = spans(text, ("COMPANY", "宁德时代"), ("CAPACITY", "670GWh"), ("COMPANY", "宁德时代"), ("REGION", "四川宜宾"),
+                 ("CAPACITY", "100GWh"), ("COMPANY", "宁德时代"), ("CAPACITY", "670GWh"))
+    assert [texts(r["capacities"]) for r in build_records(text, ents)] == [["100GWh"]]
+    plant = "至2025年，该项目规划产能将达20GWh。"  # a plant's planned capacity stays
+    assert not is_background_capacity(plant, {"start": plant.index("20GWh"), "end": plant.index("20GWh") + 5})

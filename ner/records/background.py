@@ -91,6 +91,7 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 
 _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
+_CAPACITY_TARGET = re.compile(r"(?:(?:至|到)\d{4}年|合计|总)[^，,。；;]{0,10}?(?:规划)?产能|产能(?:规划)?目标")
 _SECTOR_STAT = re.compile(r"装机规模|装机容量|新增装机|累计装机|总产能|产能规模|出货量?")
 _SECTOR_STAT_AFTER = re.compile(r"的?(?:新增|累计)?(?:装机规模|装机容量|出货量?)")
 _COUNTRY_OR_SECTOR = re.compile(r"国内|全国|全球|我国|世界|行业|产业|市场")
@@ -115,10 +116,14 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     built = _BUILT_UP.search(_clause_before(text, m["start"])) or _BUILT_UP_CAPACITY.search(sentence)
     if bool(_COMPANY_CAPACITY.search(sentence)) or bool(built):
         return True
+    # a company's capacity target or total (至2025年规划产能超过670GWh; 合计规划产能有望超过670GWh; 产能规划目标提升至600GWh):
+    # a target year or a total before the figure, and no plant in its sentence
+    whole = sentence + _sentence_after(text, m["start"])
+    if _CAPACITY_TARGET.search(_clause_before(text, m["start"])) and not _A_PLANT.search(whole):
+        return True
     # a country's, the world's or a sector's capacity (2021年上半年，国内新增新型储能装机规模超过10GW; 10GW的装机规模说明
     # 储能产业…): a sector word before or after the figure, an area or a sector as the subject, and no plant
     stat = _SECTOR_STAT.search(_clause_before(text, m["start"])[-16:]) or _SECTOR_STAT_AFTER.match(text, m.get("end", m["start"]))
-    whole = sentence + _sentence_after(text, m["start"])
     return bool(stat) and bool(_COUNTRY_OR_SECTOR.search(whole)) and not _A_PLANT.search(whole)
 
 
