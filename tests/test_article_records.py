@@ -820,6 +820,12 @@ def test_a_list_of_sites_with_their_own_figures_is_one_record_per_site():
     # (福鼎 lies in 宁德: the site's larger place joins it)
     total = next(r for r in build_records(text, ents) if texts(r["amounts"]) == ["200亿元"])
     assert total["capacities"] == [] and not {"惠州", "南京", "南昌"} & set(texts(total["regions"]))
+    partner = text + "\n此外，某某电池还与长安合资建设10GWh产能的重庆两江新区生产基地。"  # a partner of another deal
+    ents2 = ents + spans(partner[len(text):], ("COMPANY", "某某电池"), ("COMPANY", "长安"), ("CAPACITY", "10GWh"),
+                         ("REGION", "重庆两江新区"))
+    ents2 = ents + [Span(e.start + len(text), e.end + len(text), e.label, e.text) for e in ents2[len(ents):]]
+    listed = [r for r in build_records(partner, ents2) if texts(r["capacities"]) == ["4GWh"]]
+    assert listed and "长安" not in texts(listed[0]["companies"])
     one = "项目落户惠州（一期），总投资30亿元，年产4GWh。"  # a bracket with no figure, one site: no list
     [record] = build_records(one, spans(one, ("REGION", "惠州"), ("AMOUNT", "30亿元"), ("CAPACITY", "4GWh")))
     assert texts(record["capacities"]) == ["4GWh"] and texts(record["amounts"]) == ["30亿元"]

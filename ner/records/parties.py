@@ -267,6 +267,9 @@ def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]]
     groups = partner_groups(text, spans)
     out = []
     for r in records:
+        if r.get("_listed"):  # a site of a list of plants (build_records): the partners of another deal are not its
+            out.append(r)
+            continue
         names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
         extra = {(c.start, c.end): c for g in groups if any(same(c.text, n) for c in g for n in names)
