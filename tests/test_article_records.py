@@ -917,3 +917,16 @@ def test_a_companys_capacity_target_is_no_plants():
     assert [texts(r["capacities"]) for r in build_records(text, ents)] == [["100GWh"]]
     plant = "至2025年，该项目规划产能将达20GWh。"  # a plant's planned capacity stays
     assert not is_background_capacity(plant, {"start": plant.index("20GWh"), "end": plant.index("20GWh") + 5})
+
+
+def test_clauses_that_each_name_a_place_and_a_figure_are_plants_apart():
+    text = ("蜂巢能源将在2023-2025年年均新增100GWh。其中包括西北扩建储能基地20GWh，西南基地（成都、遂宁）扩建87GWh，"
+            "长三角区域扩建38GWh。\n项目位于长沙，总投资10亿元，二期在株洲投资5亿元。")
+    ents = spans(text, ("COMPANY", "蜂巢能源"), ("CAPACITY", "100GWh"), ("REGION", "西北"), ("CAPACITY", "20GWh"),
+                 ("REGION", "西南"), ("REGION", "成都"), ("REGION", "遂宁"), ("CAPACITY", "87GWh"), ("REGION", "长三角"),
+                 ("CAPACITY", "38GWh"), ("REGION", "长沙"), ("AMOUNT", "10亿元"), ("REGION", "株洲"), ("AMOUNT", "5亿元"))
+    got = {tuple(texts(r["capacities"])): (texts(r["regions"]), texts(r["companies"])) for r in build_records(text, ents)}
+    assert got[("87GWh",)] == (["西南"], ["蜂巢能源"]) and got[("38GWh",)] == (["长三角"], ["蜂巢能源"])
+    assert "西北" in got[("20GWh",)][0]
+    one = next(r for r in build_records(text, ents) if "10亿元" in texts(r["amounts"]))  # one clause with both: no run
+    assert texts(one["amounts"]) == ["10亿元", "5亿元"]

@@ -27,7 +27,9 @@ The grouping heuristic, in the order it runs (short and explainable on purpose):
    高科…), and before each later site of a list of sites with their own bracketed figures (落子惠州（4GWh）、
    南京（30GWh）…; inside one site's brackets, 福建宁德（湖西40GWh、福鼎60GWh）, each figure), where each
    site is a plant of the companies that lead the list, never merged with another by a shared figure, and
-   a total after the list (合计总投资超860亿元) is no site's; otherwise the sentence is one segment.
+   a total after the list (合计总投资超860亿元) is no site's; likewise before each later clause of a run of
+   clauses that each name a place before a figure of their own (西北扩建储能基地20GWh，西南基地…扩建87GWh，长三角区域
+   扩建38GWh); otherwise the sentence is one segment.
 4. Seeds and merges. A segment makes or extends a record when it has an AMOUNT or CAPACITY, or a
    project name with a COMPANY and a stage word. It *extends* an existing record instead of making
    a new one when its project name is the same project (same name, or the same name once the
@@ -277,6 +279,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
             if k == 0:
                 # the companies that lead a list of sites; "其中" (among them) continues the record before
                 lead_companies = companies or (list(last.companies) if subset and last is not None else [])
+                companies = companies or (lead_companies if listed else [])
             elif a in site_items:  # a site of a list: its own place, and the companies that lead the list
                 region, inherited = site_items[a][0], False
                 companies = companies or lead_companies

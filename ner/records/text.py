@@ -209,6 +209,32 @@ def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[t
         end = run[-1][1] + 1
         if any(q.start >= end for q in quantities):
             out.append((end, None, "tail"))
+    return out + [c for c in site_clauses(text, sent, lo, hi) if c[0] not in {x[0] for x in out}]
+
+
+def site_clauses(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[tuple[int, Span | None, str]]:
+    """``[(start, region, "clause")]`` for the later clauses of a run of two or more consecutive clauses that
+    each name a place before a figure of their own (西北扩建储能基地20GWh，西南基地（成都、遂宁）扩建87GWh，北方区域…
+    扩建80GWh): each is a plant of its own."""
+    depth, starts = 0, [lo]
+    for i in range(lo, hi):
+        depth += text[i] in "（(" and 1 or (-1 if text[i] in "）)" and depth else 0)
+        if text[i] in "，," and not depth:
+            starts.append(i + 1)
+    bounds = list(zip(starts, [*starts[1:], hi]))
+    ok = []
+    for a, b in bounds:
+        regs = [s for s in sent if s.label == "REGION" and a <= s.start < b]
+        qs = [s for s in sent if s.label in ("AMOUNT", "CAPACITY") and a <= s.start < b]
+        ok.append(regs[0] if regs and qs and regs[0].start < qs[0].start else None)
+    out, k = [], 0
+    while k < len(bounds):
+        j = k
+        while j < len(bounds) and ok[j] is not None:
+            j += 1
+        if j - k >= 2:
+            out += [(bounds[i][0], ok[i], "clause") for i in range(k + 1, j)]
+        k = max(j, k + 1)
     return out
 
 
