@@ -303,6 +303,31 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
     return sorted(out)
 
 
+def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
+    """One name, one reading in a document: a company span that a longer company name found in the same text
+    starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
+    other occurrence of a company name found in the text that no span covers is a company too (score None: the
+    model found the name once and missed it later, 节卡机器人)."""
+    names = sorted({s.text for s in spans if s.label == "COMPANY" and len(s.text) >= 2}, key=len, reverse=True)
+    if not names:
+        return spans
+    out = []
+    for s in spans:
+        if s.label == "COMPANY":
+            longer = next((n for n in names if len(n) > len(s.text) and n.startswith(s.text)
+                           and text.startswith(n, s.start)), None)
+            if longer and not any(x is not s and x.start < s.start + len(longer) and s.end < x.end for x in spans):
+                s = Span(s.start, s.start + len(longer), "COMPANY", longer, s.score)
+        out.append(s)
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            if _LONGER_WORD_RE.match(text, m.end()):
+                continue  # 中国银行业协会: the name is part of another word there
+            if not any(x.start < m.end() and m.start() < x.end for x in out):
+                out.append(Span(m.start(), m.end(), "COMPANY", name, None))
+    return sorted(out, key=lambda s: (s.start, s.end))
+
+
 def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rules_only: Sequence[str] = (),
              rules_first: Sequence[str] = (), rules_fill: Sequence[str] = (),
              min_score: Mapping[str, float] | None = None, rules: Sequence[Span] | None = None,
@@ -319,7 +344,8 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
 
     Wherever the rules take part (in any type), they also veto the model's non-companies (``veto_non_companies``:
     财联社, 广东阳西县人民政府), a model company that passed both and starts with a rule place wins over it
-    (``companies_take_places``), and a name with a stock code after it is a company (``listed_names``).
+    (``companies_take_places``), a name with a stock code after it is a company (``listed_names``), and a
+    company name found once is one wherever it occurs (``consistent_companies``).
 
     The rules run once per text (or not at all: ``rules`` is their output when the caller has it).
     ``policy``: the typed policy (``ner.config.TagConfig``, checked where it was built) in place of the
@@ -359,7 +385,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     if rules_fill:
         spans = fill_with_rules(text, spans, rules_fill, rules=rules)
     if with_rules:
-        spans = add_listed_companies(text, spans, listed)
+        spans = consistent_companies(text, add_listed_companies(text, spans, listed))
     return spans
 
 

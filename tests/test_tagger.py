@@ -486,3 +486,16 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
     assert [s.text for s in out] == ([kept] if kept else [])
     assert all(found[s.start:s.end] == s.text for s in out)
     assert [s.text for s in finalize(found, spans)] == [found]  # only with the policy's shapes
+
+
+def test_a_company_name_found_once_is_one_wherever_it_occurs():
+    from ner.combine import consistent_companies
+    from ner.types import Span
+
+    text = "节卡机器人完成D轮融资。亿纬锂能与节卡机器人合作，亿纬锂能投资10亿元。中国银行与中国银行业协会。"
+    spans = [Span(0, 5, "COMPANY", "节卡机器人", 0.97), Span(text.index("亿纬锂能"), text.index("亿纬锂能") + 3, "COMPANY", "亿纬锂", 0.95),
+             Span(text.rindex("亿纬锂能"), text.rindex("亿纬锂能") + 4, "COMPANY", "亿纬锂能", 0.96),
+             Span(text.index("中国银行"), text.index("中国银行") + 4, "COMPANY", "中国银行", 0.99)]
+    got = [(s.start, s.text) for s in consistent_companies(text, spans)]
+    assert got == [(0, "节卡机器人"), (text.index("亿纬锂能"), "亿纬锂能"), (text.index("与节卡") + 1, "节卡机器人"),
+                   (text.rindex("亿纬锂能"), "亿纬锂能"), (text.index("中国银行"), "中国银行")]  # not 中国银行业协会
