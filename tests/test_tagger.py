@@ -474,7 +474,7 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
     assert all(text[s.start:s.end] == s.text for s in out)
 
 
-@pytest.mark.parametrize("found, kept", [("泛海控股股东", "泛海控股"), ("百亚股份董事", "百亚股份"), ("晨兴资本（领投）", "晨兴资本"),
+@pytest.mark.parametrize("found, kept", [("泛海控股股东", "泛海控股"), ("百亚股份董事", "百亚股份"), ("晨兴资本（领投）", "晨兴资本"), ("沙特阿美旗下", "沙特阿美"), ("雷克萨斯品牌", "雷克萨斯"), ("特斯拉官网", "特斯拉"),
                                          ("ST云投", "ST云投"), ("高瓴创投", "高瓴创投"), ("大股东", None), ("中小股东", None),
                                          ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None)])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
