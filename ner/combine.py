@@ -304,14 +304,32 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
     return sorted(out)
 
 
+_REGISTERED = ("股份有限公司", "有限责任公司", "有限公司")  # a registered name's suffix (集团 stays: 比亚迪集团 is a name)
+_MIN_STEM = 4  # characters: 华为有限公司's 华为 is left to the model
+
+
 def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     """One name, one reading in a document: a company span that a longer company name found in the same text
     starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
     other occurrence of a company name found in the text that no span covers is a company too (score None: the
-    model found the name once and missed it later, 节卡机器人)."""
+    model found the name once and missed it later, 节卡机器人); so is a registered name's stem of four characters or
+    more (湖北华昌新材料 of 湖北华昌新材料有限公司), a place it starts with being part of it."""
     names = sorted({s.text for s in spans if s.label == "COMPANY" and len(s.text) >= 2}, key=len, reverse=True)
     if not names:
         return spans
+    # a registered name's stem stands for it too (湖北华昌新材料有限公司 -> 湖北华昌新材料项目落户…), a place it starts
+    # with being part of it
+    stems = {n[:-len(suffix)] for n in names for suffix in _REGISTERED if n.endswith(suffix)}
+    stems = {t for t in stems if len(t) >= _MIN_STEM and t not in names}
+    spans = list(spans)
+    for stem in sorted(stems, key=len, reverse=True):
+        for m in re.finditer(re.escape(stem), text):
+            if _LONGER_WORD_RE.match(text, m.end()):
+                continue
+            hits = [x for x in spans if x.start < m.end() and m.start() < x.end]
+            if all(x.label == "REGION" and m.start() <= x.start and x.end <= m.end() for x in hits):
+                spans = [x for x in spans if x not in hits] + [Span(m.start(), m.end(), "COMPANY", stem, None)]
+    names = sorted({*names, *stems}, key=len, reverse=True)
     out = []
     for s in spans:
         if s.label == "COMPANY":

@@ -930,3 +930,14 @@ def test_clauses_that_each_name_a_place_and_a_figure_are_plants_apart():
     assert "西北" in got[("20GWh",)][0]
     one = next(r for r in build_records(text, ents) if "10亿元" in texts(r["amounts"]))  # one clause with both: no run
     assert texts(one["amounts"]) == ["10亿元", "5亿元"]
+
+
+def test_a_headline_that_names_the_project_by_its_company_is_the_bodys_project():
+    """湖北华昌新材料项目落户… (no figure) and the body's 湖北华昌新材料有限公司年产5万吨…项目 are one row; a figure-less project
+    with a name of its own (德赛电池长沙智造产业园) stays apart."""
+    text = ("湖北华昌新材料项目落户黄石经济技术开发区\n\n6月8日，湖北华昌新材料有限公司年产5万吨正极材料项目签约仪式在黄石经济技术开发区举行，"
+            "项目总投资15亿元。")
+    ents = spans(text, ("COMPANY", "湖北华昌新材料"), ("REGION", "黄石经济技术开发区"), ("COMPANY", "湖北华昌新材料有限公司"),
+                 ("CAPACITY", "5万吨"), ("REGION", "黄石经济技术开发区"), ("AMOUNT", "15亿元"))
+    [record] = build_records(text, ents)
+    assert texts(record["amounts"]) == ["15亿元"] and "湖北华昌新材料" in texts(record["companies"])

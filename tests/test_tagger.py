@@ -499,3 +499,16 @@ def test_a_company_name_found_once_is_one_wherever_it_occurs():
     got = [(s.start, s.text) for s in consistent_companies(text, spans)]
     assert got == [(0, "节卡机器人"), (text.index("亿纬锂能"), "亿纬锂能"), (text.index("与节卡") + 1, "节卡机器人"),
                    (text.rindex("亿纬锂能"), "亿纬锂能"), (text.index("中国银行"), "中国银行")]  # not 中国银行业协会
+
+
+def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_with():
+    from ner.combine import consistent_companies
+    from ner.types import Span
+
+    text = "湖北华昌新材料项目落户黄石。湖北华昌新材料有限公司总投资15亿元。"
+    spans = [Span(0, 2, "REGION", "湖北", None), Span(11, 13, "REGION", "黄石", None),
+             Span(text.index("湖北华昌新材料有限公司"), text.index("湖北华昌新材料有限公司") + 11, "COMPANY", "湖北华昌新材料有限公司", 0.99)]
+    got = [(s.text, s.label) for s in consistent_companies(text, spans)]
+    assert got == [("湖北华昌新材料", "COMPANY"), ("黄石", "REGION"), ("湖北华昌新材料有限公司", "COMPANY")]
+    short = [Span(0, 6, "COMPANY", "华为有限公司", 0.99)]  # a stem under four characters is left to the model
+    assert consistent_companies("华为有限公司与华为合作", short) == short

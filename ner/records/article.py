@@ -133,6 +133,36 @@ def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, t
     return out
 
 
+def fold_figureless(records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
+    """A record with no figure and no project name of its own (a headline's 湖北华昌新材料项目落户黄石经开区) whose
+    companies are all those of exactly one record with figures is that record's project, said once more: it joins
+    it (its place, its stage where that has none)."""
+    def figures(r: dict[str, Any]) -> bool:
+        return bool(r["amounts"] or r["capacities"])
+
+    def generic(r: dict[str, Any], comps: list[str]) -> bool:
+        """No project name, or one that is only a company and a word (湖北华昌新材料项目), not a project of its own
+        (德赛电池长沙智造产业园)."""
+        name = r["project"] or ""
+        for c in sorted(comps, key=len, reverse=True):
+            if name.startswith(c):
+                name = name[len(c):]
+                break
+        return len(name) <= 2
+
+    out = list(records)
+    for r in records:
+        comps = [m["text"] for m in r["companies"]]
+        if figures(r) or not comps or not generic(r, comps):
+            continue
+        hosts = [k for k, o in enumerate(out) if o is not r and figures(o)
+                 and all(any(same(c, m["text"]) for m in o["companies"]) for c in comps)]
+        if len(hosts) == 1:
+            out[hosts[0]] = _union(out[hosts[0]], r, "the same project, without figures")
+            out = [o for o in out if o is not r]
+    return out
+
+
 def name_from_context(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A figure with no project, company or place of its own (相关项目投标价格为9260万元) is the project
     named last before it in its paragraph (…在江西中烟…技术改造项目中成为第一中标候选人), when no record
@@ -266,7 +296,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = drop_furniture(text, records)
     records = name_from_context(text, spans, split_later_paragraphs(text, spans, split_history(text, records)))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
-    records = join_project_company(text, attach_unnamed(records, same, text))
+    records = fold_figureless(join_project_company(text, attach_unnamed(records, same, text)), same)
     # the stated site, the parties and the client are the article's project's, not an earlier one's
     earlier = [is_earlier(text, r) for r in records]
     now = [r for r, e in zip(records, earlier) if not e]
