@@ -464,3 +464,13 @@ def test_capacity_units_and_contexts_of_whole_articles(text, surface):
 def test_a_prefectures_governor_is_no_part_of_its_name():
     assert [s.text for s in preannotate("恩施州长表示") if s.label == "REGION"] == ["恩施"]  # like 重庆市长 -> 重庆
     assert [s.text for s in preannotate("黔南州州长在会上说") if s.label == "REGION"] == ["黔南州"]
+
+
+@pytest.mark.parametrize("text, places", [
+    ("2021全球数字能源峰会在迪拜召开", ["迪拜"]),
+    ("为该公司在斯里兰卡科伦坡港口城基础设施项目提供贷款", ["斯里兰卡科伦坡"]),  # a city abroad after its country: one
+    ("在德国柏林建设工厂", ["德国柏林"]),
+    ("达尔文曾说", []),  # a CLDR city that is a person's name here
+])
+def test_cities_abroad(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -21,12 +21,13 @@ from ner.lexicon.place_words import (
     MACRO_REGIONS,
     SHORT_FORM_STOP,
     TERRITORY_STOP,
+    WORLD_CITY_STOP,
     ZONE_SUFFIXES,
 )
 
 _CJK = "\u4e00-\u9fff"
 
-LEVELS = ("province", "city", "district", "zone", "town", "macro", "extra")
+LEVELS = ("province", "city", "district", "zone", "town", "macro", "abroad", "extra")
 _LEVEL_RANK = {lvl: i for i, lvl in enumerate(LEVELS)}  # lower is more important when a name is ambiguous
 
 
@@ -99,7 +100,23 @@ class Gazetteer:
     @classmethod
     @functools.cache
     def default(cls) -> Gazetteer:
-        return cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS}) | cls.from_territories() | cls.from_zones()
+        base = cls.from_adcodes() | cls({m: "macro" for m in MACRO_REGIONS}) | cls.from_territories() | cls.from_zones()
+        return base | cls.from_world_cities(base)
+
+    @classmethod
+    def from_world_cities(cls, base: Gazetteer) -> Gazetteer:
+        """Cities abroad in Chinese (CLDR's time-zone cities through ``babel``: 迪拜, 柏林, 布达佩斯, 胡志明市, 墨西哥城),
+        level ``abroad`` (chained after a country: 斯里兰卡科伦坡), where a Chinese overseas project is sited; names ``base`` has already,
+        Antarctic stations and names that are also persons' or common words (``WORLD_CITY_STOP``) are left out."""
+        from babel import Locale
+
+        zones = Locale.parse("zh_Hans_CN").time_zones
+        names = {}
+        for key in zones:
+            city = zones[key].get("city") if not key.startswith(("Antarctica/", "Etc/")) else None
+            if city and len(city) >= 2 and city not in base and city not in TERRITORY_STOP and city not in WORLD_CITY_STOP:
+                names[city] = "abroad"
+        return cls(names)
 
     @classmethod
     def from_zones(cls) -> Gazetteer:

@@ -118,11 +118,12 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
                                                          and not re.match(r"[”\"」』）)]", text[m.end:m.end + 1])):
             continue
         pieces.append(m)
-    # Merge adjacent administrative pieces into chains (macro regions never chain).
+    # Merge adjacent administrative pieces into chains (macro regions never chain, but a city abroad after a country).
     chains: list[Match] = []
     for m in pieces:
-        if chains and chains[-1].end == m.start and "macro" not in (chains[-1].level, m.level):
-            chains[-1] = Match(chains[-1].start, m.end, m.level)
+        if chains and chains[-1].end == m.start and ("macro" not in (chains[-1].level, m.level)
+                                                     or (chains[-1].level, m.level) == ("macro", "abroad")):
+            chains[-1] = Match(chains[-1].start, m.end, m.level)  # a city abroad after its country: 斯里兰卡科伦坡
         else:
             chains.append(m)
     out = []
