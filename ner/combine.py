@@ -5,6 +5,7 @@ policy of the ``tag`` section of a training config (``ner.config.TagConfig``: ``
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -308,6 +309,32 @@ _REGISTERED = ("股份有限公司", "有限责任公司", "有限公司")  # a 
 _MIN_STEM = 4  # characters: 华为有限公司's 华为 is left to the model
 
 
+@functools.cache
+def _countries() -> frozenset[str]:
+    """Countries and world regions (CLDR), not 西北 (西北电力设计院有限公司)."""
+    from ner.lexicon.places import Gazetteer
+
+    return frozenset(Gazetteer.from_territories().names)
+
+
+def foreign_firms(spans: list[Span]) -> list[Span]:
+    """A model company that starts with a country and goes on with a firm's name, Latin (美国Fisker) or ending in
+    公司 (德国迪索公司, 北马其顿能源公司), is that country (REGION) and the firm: the country says where the firm is
+    from; a name that holds it (沙特阿美, 中国能建) stays whole."""
+    names = _countries()
+    out = []
+    for s in spans:
+        country = next((s.text[:n] for n in range(min(5, len(s.text) - 2), 1, -1)
+                        if s.text[:n] in names), None) if s.label == "COMPANY" and s.score is not None else None
+        rest = s.text[len(country):] if country else ""
+        if country and country not in ("中国", "中华") and (rest[0].isascii() and rest[0].isalpha() or rest.endswith("公司")):
+            cut = s.start + len(country)
+            out += [Span(s.start, cut, "REGION", country, None), Span(cut, s.end, "COMPANY", rest, s.score)]
+        else:
+            out.append(s)
+    return out
+
+
 def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     """One name, one reading in a document: a company span that a longer company name found in the same text
     starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
@@ -339,6 +366,8 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
                 s = Span(s.start, s.start + len(longer), "COMPANY", longer, s.score)
         out.append(s)
     for name in names:
+        if name.endswith("公司") and len(name) <= 6:
+            continue  # 电力公司, 能源公司: a description, not a name to find again (日本电力公司, 太平洋天然气和电力公司)
         for m in re.finditer(re.escape(name), text):
             if _LONGER_WORD_RE.match(text, m.end()):
                 continue  # 中国银行业协会: the name is part of another word there
@@ -404,7 +433,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     if rules_fill:
         spans = fill_with_rules(text, spans, rules_fill, rules=rules)
     if with_rules:
-        spans = consistent_companies(text, add_listed_companies(text, spans, listed))
+        spans = consistent_companies(text, foreign_firms(add_listed_companies(text, spans, listed)))
     return spans
 
 

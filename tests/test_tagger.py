@@ -512,3 +512,16 @@ def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_wi
     assert got == [("湖北华昌新材料", "COMPANY"), ("黄石", "REGION"), ("湖北华昌新材料有限公司", "COMPANY")]
     short = [Span(0, 6, "COMPANY", "华为有限公司", 0.99)]  # a stem under four characters is left to the model
     assert consistent_companies("华为有限公司与华为合作", short) == short
+
+
+@pytest.mark.parametrize("name, split", [
+    ("德国迪索公司", [("德国", "REGION"), ("迪索公司", "COMPANY")]),
+    ("美国Fisker", [("美国", "REGION"), ("Fisker", "COMPANY")]),
+    ("沙特阿美", [("沙特阿美", "COMPANY")]),        # a name that holds its country stays whole
+    ("中国能建江苏电力设计院有限公司", [("中国能建江苏电力设计院有限公司", "COMPANY")]),
+])
+def test_a_country_before_a_foreign_firm_is_a_place(name, split):
+    from ner.combine import foreign_firms
+    from ner.types import Span
+
+    assert [(s.text, s.label) for s in foreign_firms([Span(0, len(name), "COMPANY", name, 0.99)])] == split
