@@ -318,16 +318,16 @@ def _countries() -> frozenset[str]:
 
 
 def foreign_firms(spans: list[Span]) -> list[Span]:
-    """A model company that starts with a country and goes on with a firm's name, Latin (美国Fisker) or ending in
-    公司 (德国迪索公司, 北马其顿能源公司), is that country (REGION) and the firm: the country says where the firm is
-    from; a name that holds it (沙特阿美, 中国能建) stays whole."""
+    """A model company that starts with a country and goes on with a firm's Latin name (美国Fisker) is that country
+    (REGION) and the firm: the country says where the firm is from. A Chinese name that holds it stays whole (沙特阿美,
+    中国能建, and 荷兰飞利浦公司, 德国迪索公司: the golds read a country before a firm's Chinese name both ways)."""
     names = _countries()
     out = []
     for s in spans:
         country = next((s.text[:n] for n in range(min(5, len(s.text) - 2), 1, -1)
                         if s.text[:n] in names), None) if s.label == "COMPANY" and s.score is not None else None
         rest = s.text[len(country):] if country else ""
-        if country and country not in ("中国", "中华") and (rest[0].isascii() and rest[0].isalpha() or rest.endswith("公司")):
+        if country and country not in ("中国", "中华") and rest[0].isascii() and rest[0].isalpha():
             cut = s.start + len(country)
             out += [Span(s.start, cut, "REGION", country, None), Span(cut, s.end, "COMPANY", rest, s.score)]
         else:
