@@ -96,7 +96,7 @@ _BACKREF_ANYWHERE = re.compile(r"该项目|该公司|该企业|这家企业|这�
 _BACKREF_START = re.compile(r"^[“\"‘]?(?:项目|公司)")
 _SUBSET_START = re.compile(r"^[“\"‘]?其中")
 
-# The whole country names no project's site (中国在美上市光伏企业…, 我国光伏产业): a record's place is where it is built
+# The whole country, opening a clause (中国在美上市光伏企业…, 我国光伏产业), is no later sentence's record's site
 _HOME_COUNTRY = frozenset({"中国", "我国", "全国", "国内", "中华人民共和国", "中国大陆"})
 _ORG_AFTER_REGION = re.compile(r"^[^，,、。；;：:！？!?\s]{0,15}?(?:" + "|".join(RECORD_BODY_WORDS) + ")")
 
@@ -221,7 +221,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         return any(a <= s.start and s.end <= b for a, b in quotes)
 
     def usable_region(s: Span) -> bool:
-        return not in_quote(s) and not _ORG_AFTER_REGION.match(text[s.end:]) and s.text not in _HOME_COUNTRY
+        return not in_quote(s) and not _ORG_AFTER_REGION.match(text[s.end:])
 
     records: list[_Record] = []
     last: _Record | None = None
@@ -303,7 +303,8 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
                 records.append(rec)
                 last = rec
         for s in regions:
-            if _opens_clause(text, s.start, lo) and not any(_inside(s, n.start, n.end) for n in names):
+            if _opens_clause(text, s.start, lo) and not any(_inside(s, n.start, n.end) for n in names) \
+                    and s.text not in _HOME_COUNTRY:  # the whole country is no later record's site
                 subject_regions.append(s)
 
     hint = sorted({s.text for s in spans if s.label == "REGION"})
