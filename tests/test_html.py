@@ -48,3 +48,36 @@ def test_fetched_items_are_read_by_reference_and_checked_by_hash(tmp_path, monke
         read_referenced(refs)
     monkeypatch.setenv("NER_PAGES_DIR", str(tmp_path / "absent"))
     assert read_referenced(refs) == []  # not fetched: skipped with a notice
+
+
+def test_rss_pages_fetch_downloads_each_post_once(tmp_path, monkeypatch):
+    """scripts/rss_pages.py fetch: each post at its commit, written atomically, skipped when present; a post that
+    cannot be fetched is named with the fix and the run exits 1."""
+    import functools
+    import http.server
+    import importlib.util
+    import threading
+    from pathlib import Path
+
+    served = tmp_path / "served" / "o" / "r" / "c0ffee" / "a dir"
+    served.mkdir(parents=True)
+    (served / "新闻.md").write_text(POST, encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "served"))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        spec = importlib.util.spec_from_file_location("rss_pages", Path(__file__).resolve().parents[1] / "scripts" / "rss_pages.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        monkeypatch.setattr(mod, "RAW", f"http://127.0.0.1:{server.server_port}/{{repo}}/{{commit}}/{{path}}")
+        manifest = tmp_path / "m.jsonl"
+        rows = [{"id": "p01", "repo": "o/r", "commit": "c0ffee", "path": "a dir/新闻.md"},
+                {"id": "p02", "repo": "o/r", "commit": "c0ffee", "path": "missing.md"}]
+        manifest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        out = tmp_path / "pages"
+        assert mod.fetch(mod.items(manifest), out) == 1  # p02 is not there
+        assert (out / "p01.md").read_text(encoding="utf-8") == POST and not (out / "p02.md").exists()
+        assert not list(out.glob("*.tmp"))
+    finally:
+        server.shutdown()
