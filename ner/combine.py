@@ -306,15 +306,24 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
 
 
 _REGISTERED = ("股份有限公司", "有限责任公司", "有限公司")  # a registered name's suffix (集团 stays: 比亚迪集团 is a name)
-_MIN_STEM = 4  # characters: 华为有限公司's 华为 is left to the model
+_MIN_STEM = 5  # characters: 华为有限公司's 华为, 光伏科技有限公司's 光伏科技 are left to the model
+_MIN_FOUND_AGAIN = 3  # characters of a Chinese name found again elsewhere (远景, 时代, 华能 hide in 远景目标, 新时代, 中华能源)
+_ADMIN_END = re.compile(r"[省市县区]")
+# what may follow a registered name's stem found elsewhere (湖北华昌新材料项目落户…), not another word (宜宾市新能源汽车)
+_AFTER_STEM = re.compile(r"[^\u4e00-\u9fff]|项目|基地|工厂|产业园|公司|集团|与|和|及|的|在|将|拟|已|于|等|投资|签约|落户|建设|年产")
+_LATIN = re.compile(r"[A-Za-z0-9]")
 
 
 @functools.cache
 def _countries() -> frozenset[str]:
-    """Countries and world regions (CLDR), not 西北 (西北电力设计院有限公司)."""
-    from ner.lexicon.places import Gazetteer
+    """Countries (CLDR territories with a two-letter code), not world regions, unions or 西北 (西北电力设计院有限公司)."""
+    from babel import Locale
 
-    return frozenset(Gazetteer.from_territories().names)
+    from ner.lexicon.place_words import TERRITORY_STOP
+
+    names = Locale.parse("zh_Hans_CN").territories
+    return frozenset(re.sub(r"[（(].*", "", n) for code, n in names.items()
+                     if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO")) - TERRITORY_STOP
 
 
 def foreign_firms(spans: list[Span]) -> list[Span]:
@@ -324,10 +333,10 @@ def foreign_firms(spans: list[Span]) -> list[Span]:
     names = _countries()
     out = []
     for s in spans:
-        country = next((s.text[:n] for n in range(min(5, len(s.text) - 2), 1, -1)
+        country = next((s.text[:n] for n in range(min(8, len(s.text) - 2), 1, -1)
                         if s.text[:n] in names), None) if s.label == "COMPANY" and s.score is not None else None
         rest = s.text[len(country):] if country else ""
-        if country and country not in ("中国", "中华") and rest[0].isascii() and rest[0].isalpha():
+        if country and country != "中国" and _LATIN.match(rest):
             cut = s.start + len(country)
             out += [Span(s.start, cut, "REGION", country, None), Span(cut, s.end, "COMPANY", rest, s.score)]
         else:
@@ -335,25 +344,38 @@ def foreign_firms(spans: list[Span]) -> list[Span]:
     return out
 
 
+def _found_again(text: str, name: str, start: int, end: int) -> bool:
+    """Whether ``name`` at ``[start, end)`` stands as a word there: not inside a Latin word (ABB in ABBA, SK in SKF)
+    nor followed by a word it is part of (中国银行业协会)."""
+    if _LATIN.match(name[0]) and start and _LATIN.match(text[start - 1]):
+        return False
+    if _LATIN.match(name[-1]) and end < len(text) and _LATIN.match(text[end]):
+        return False
+    return not _LONGER_WORD_RE.match(text, end)
+
+
 def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     """One name, one reading in a document: a company span that a longer company name found in the same text
     starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
-    other occurrence of a company name found in the text that no span covers is a company too (score None: the
-    model found the name once and missed it later, 节卡机器人); so is a registered name's stem of four characters or
-    more (湖北华昌新材料 of 湖北华昌新材料有限公司), a place it starts with being part of it."""
+    other occurrence of a company name found in the text that no span covers, where it stands as a word, is a
+    company too (score None: the model found the name once and missed it later, 节卡机器人; Chinese names of three
+    characters or more, Latin ones of two); so is a registered name's stem of five characters or more (湖北华昌新材料 of
+    湖北华昌新材料有限公司) that does not start with a county, city or province (宜宾市新能源) and ends a word there, a
+    place it starts with being part of it."""
     names = sorted({s.text for s in spans if s.label == "COMPANY" and len(s.text) >= 2}, key=len, reverse=True)
     if not names:
         return spans
-    # a registered name's stem stands for it too (湖北华昌新材料有限公司 -> 湖北华昌新材料项目落户…), a place it starts
-    # with being part of it
     stems = {n[:-len(suffix)] for n in names for suffix in _REGISTERED if n.endswith(suffix)}
     stems = {t for t in stems if len(t) >= _MIN_STEM and t not in names}
     spans = list(spans)
     for stem in sorted(stems, key=len, reverse=True):
         for m in re.finditer(re.escape(stem), text):
-            if _LONGER_WORD_RE.match(text, m.end()):
+            if not _found_again(text, stem, m.start(), m.end()) or not _AFTER_STEM.match(text, m.end()) \
+                    and m.end() < len(text):
                 continue
             hits = [x for x in spans if x.start < m.end() and m.start() < x.end]
+            if any(x.label == "REGION" and x.start == m.start() and _ADMIN_END.match(x.text[-1]) for x in hits):
+                continue  # 宜宾市新能源: a city's firm, whose stem reads as the city
             if all(x.label == "REGION" and m.start() <= x.start and x.end <= m.end() for x in hits):
                 spans = [x for x in spans if x not in hits] + [Span(m.start(), m.end(), "COMPANY", stem, None)]
     names = sorted({*names, *stems}, key=len, reverse=True)
@@ -366,12 +388,10 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
                 s = Span(s.start, s.start + len(longer), "COMPANY", longer, s.score)
         out.append(s)
     for name in names:
-        if name.endswith("公司") and len(name) <= 6:
-            continue  # 电力公司, 能源公司: a description, not a name to find again (日本电力公司, 太平洋天然气和电力公司)
+        if name.endswith("公司") and len(name) <= 6 or (len(name) < _MIN_FOUND_AGAIN and not _LATIN.match(name)):
+            continue  # 电力公司 (a description: 日本电力公司, 太平洋天然气和电力公司); 远景, 时代 (words too)
         for m in re.finditer(re.escape(name), text):
-            if _LONGER_WORD_RE.match(text, m.end()):
-                continue  # 中国银行业协会: the name is part of another word there
-            if not any(x.start < m.end() and m.start() < x.end for x in out):
+            if _found_again(text, name, m.start(), m.end()) and not any(x.start < m.end() and m.start() < x.end for x in out):
                 out.append(Span(m.start(), m.end(), "COMPANY", name, None))
     return sorted(out, key=lambda s: (s.start, s.end))
 

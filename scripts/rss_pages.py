@@ -72,6 +72,11 @@ def main(argv=None) -> int:
     texts = rss_page_texts()
     args.out.mkdir(parents=True, exist_ok=True)
     wanted = [r["id"] for r in items(args.manifest)]
+    absent = [i for i in wanted if i not in texts]
+    if absent:
+        print(f"not fetched: {', '.join(absent)}; run python scripts/rss_pages.py fetch --manifest {args.manifest}",
+              file=sys.stderr)
+        return 1
     for i in wanted:
         (args.out / f"{i}.txt").write_text(texts[i], encoding="utf-8")
     print(f"{len(wanted)} texts, {sum(len(texts[i]) for i in wanted)} characters -> {args.out}")

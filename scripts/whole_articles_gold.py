@@ -78,8 +78,14 @@ def page_documents(manifest: Path) -> list[dict]:
 
     texts = rss_page_texts()
     docs = []
-    for row in _jsonl(manifest):
-        source = {k: row[k] for k in ("repo", "commit", "path")}
+    for line, row in enumerate(_jsonl(manifest), 1):
+        where = {**row.get("source", {}), **{k: row[k] for k in ("repo", "commit", "path") if k in row}}
+        missing = [k for k in ("id", "repo", "commit", "path") if k not in where and k not in row]
+        if missing:
+            sys.exit(f"{manifest}:{line}: missing {', '.join(missing)}; give id, repo, commit and path (or a source)")
+        if row["id"] not in texts:
+            sys.exit(f"{manifest}:{line}: {row['id']} is not fetched; run python scripts/rss_pages.py fetch --manifest {manifest}")
+        source = {k: where[k] for k in ("repo", "commit", "path")}
         docs.append({"doc": row["id"], "corpus": "rss_pages", "id": row["id"], "text": texts[row["id"]], "source": source})
     return docs
 

@@ -941,3 +941,46 @@ def test_a_headline_that_names_the_project_by_its_company_is_the_bodys_project()
                  ("CAPACITY", "5万吨"), ("REGION", "黄石经济技术开发区"), ("AMOUNT", "15亿元"))
     [record] = build_records(text, ents)
     assert texts(record["amounts"]) == ["15亿元"] and "湖北华昌新材料" in texts(record["companies"])
+
+
+@pytest.mark.parametrize("text, mentions, n", [
+    ("宁德时代宜宾基地总投资300亿元，宜宾基地年产能达75GWh。",                       # one plant's clauses: one place
+     (("COMPANY", "宁德时代"), ("REGION", "宜宾"), ("AMOUNT", "300亿元"), ("REGION", "宜宾"), ("CAPACITY", "75GWh")), 1),
+    ("宁德时代在四川宜宾投资100亿元，在宜宾市叙州区建设年产30GWh动力电池项目。",   # a place inside the other; two kinds
+     (("COMPANY", "宁德时代"), ("REGION", "四川宜宾"), ("AMOUNT", "100亿元"), ("REGION", "宜宾市叙州区"), ("CAPACITY", "30GWh")), 1),
+    ("项目位于湖南长沙（一期10GWh）、长沙（二期20GWh），总投资80亿元。",           # phases in brackets, no sites
+     (("REGION", "湖南长沙"), ("CAPACITY", "10GWh"), ("REGION", "长沙"), ("CAPACITY", "20GWh"), ("AMOUNT", "80亿元")), 1),
+    ("宁德时代在江苏常州（投资50亿元、年产20GWh）、四川宜宾（投资30亿元、年产10GWh）建设基地。",  # a site's amount and capacity
+     (("COMPANY", "宁德时代"), ("REGION", "江苏常州"), ("AMOUNT", "50亿元"), ("CAPACITY", "20GWh"), ("REGION", "四川宜宾"),
+      ("AMOUNT", "30亿元"), ("CAPACITY", "10GWh")), 2),
+])
+def test_one_plants_clauses_and_phases_are_no_list_of_sites(text, mentions, n):
+    records = build_records(text, spans(text, *mentions))
+    assert len(records) == n and all(r["amounts"] or r["capacities"] for r in records)
+    if n == 2:
+        assert [(texts(r["amounts"]), texts(r["capacities"])) for r in records] == [(["50亿元"], ["20GWh"]), (["30亿元"], ["10GWh"])]
+
+
+@pytest.mark.parametrize("sentence, figure", [
+    ("动力电池项目进展顺利。截至目前，项目已完成投资30亿元，一期年产能10GWh已建成投产。", "10GWh"),
+    ("国轩高科在安徽庐江投资建设储能电池，总投资50亿元、年产能20GWh。", "20GWh"),
+    ("华能集团在青海海西建设光伏发电，装机容量100万千瓦，助力当地新能源产业发展。", "100万千瓦"),
+])
+def test_a_plants_capacity_is_no_background(sentence, figure):
+    i = sentence.index(figure)
+    assert not is_background_capacity(sentence, {"start": i, "end": i + len(figure)})
+
+
+def test_a_figureless_record_at_another_site_stays_apart():
+    text = "宁德时代宜宾基地总投资100亿元，年产能30GWh。\n另据报道，宁德时代项目日前在德国签约落地。"
+    ents = spans(text, ("COMPANY", "宁德时代"), ("REGION", "宜宾"), ("AMOUNT", "100亿元"), ("CAPACITY", "30GWh"),
+                 ("COMPANY", "宁德时代"), ("REGION", "德国"))
+    records = build_records(text, ents)
+    assert len(records) == 2 and texts(records[0]["regions"]) == ["宜宾"]
+
+
+def test_a_background_lead_names_no_protagonist():
+    text = ("百亿储能项目落地内蒙古！\n\n据高工产研锂电研究所调研，宁德时代今年出货量居首。\n"
+            "内蒙古鄂尔多斯一储能项目日前签约，总投资100亿元。")
+    assert protagonists(text, spans(text, ("REGION", "内蒙古"), ("COMPANY", "宁德时代"), ("REGION", "内蒙古鄂尔多斯"),
+                                    ("AMOUNT", "100亿元"))) == []

@@ -81,3 +81,26 @@ def test_rss_pages_fetch_downloads_each_post_once(tmp_path, monkeypatch):
         assert not list(out.glob("*.tmp"))
     finally:
         server.shutdown()
+
+
+def test_a_table_row_is_one_line_and_a_source_break_inside_chinese_is_none():
+    html = ("<p>由宁德\n时代控股子公司四川时代负责实施。</p><table><tr><td>宁德时代</td><td>四川宜宾</td></tr>"
+            "<tr><td>比亚迪</td><td>安徽合肥</td></tr></table><svg><title>分享到微信</title></svg>")
+    assert page_text(html) == "由宁德时代控股子公司四川时代负责实施。\n宁德时代 四川宜宾\n比亚迪 安徽合肥"
+    assert page_text("<html><head><title>标题</title></head><body><svg><title>图标</title></svg><p>正文</p></body></html>") \
+        == "标题\n\n正文"
+
+
+def test_a_post_with_front_matter_yaml_cannot_read():
+    assert hexo_post_text("---\ntitle: 宁德时代: 投资100亿元\n---\n<p>正文</p>") == "宁德时代: 投资100亿元\n\n正文"
+    assert hexo_post_text("---\r\ntitle: '标题'\r\n---\r\n<h1>标题</h1><p>正文</p>") == "标题\n\n正文"
+    assert hexo_post_text("---\ntitle: 标题\n---\n第一段\n\n第二段\n") == "标题\n\n第一段\n第二段"
+
+
+def test_a_big5_page_is_read_as_it_declares(tmp_path):
+    from ner.batch.inputs import iter_documents
+
+    page = "<html><head><meta charset=\"big5\"><title>台積電投資</title></head><body><p>台積電在高雄投資建廠。</p></body></html>"
+    (tmp_path / "a.html").write_bytes(page.encode("big5"))
+    [doc] = list(iter_documents([str(tmp_path / "a.html")]))
+    assert doc.text == "台積電投資\n\n台積電在高雄投資建廠。" and doc.extracted

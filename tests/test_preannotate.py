@@ -474,3 +474,13 @@ def test_a_prefectures_governor_is_no_part_of_its_name():
 ])
 def test_cities_abroad(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+@pytest.mark.parametrize("text", ["公司将在这里加大投资力度", "镶金边的证书", "中华沙棘产业园", "货车抵达卡口", "保时捷卡宴上市",
+                                  "四川稻城亚丁机场"])
+def test_no_city_abroad_inside_a_chinese_word(text):
+    assert not [s.text for s in preannotate(text) if s.label == "REGION" and s.text in ("里加", "金边", "华沙", "达卡", "卡宴", "亚丁")]
+
+
+def test_a_country_before_port_is_the_country():
+    assert [s.text for s in preannotate("西班牙港口城市巴伦西亚") if s.label == "REGION"][0] == "西班牙"

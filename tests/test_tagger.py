@@ -525,3 +525,26 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
     from ner.types import Span
 
     assert [(s.text, s.label) for s in foreign_firms([Span(0, len(name), "COMPANY", name, 0.99)])] == split
+
+
+@pytest.mark.parametrize("text, found, name, again", [
+    ("ABB在厦门投资。瑞典乐队ABBA的歌曲。", (0, 3), "ABB", []),           # not inside a Latin word
+    ("远景在江苏投资。2035年远景目标。", (0, 2), "远景", []),               # two Chinese characters: not found again
+    ("节卡机器人完成融资。节卡机器人将扩产。", (0, 5), "节卡机器人", [(10, 15)]),
+])
+def test_a_name_is_found_again_only_where_it_stands_as_a_word(text, found, name, again):
+    from ner.combine import consistent_companies
+    from ner.types import Span
+
+    got = consistent_companies(text, [Span(*found, "COMPANY", name, 0.99)])
+    assert [(s.start, s.end) for s in got if s.score is None] == again
+
+
+def test_a_citys_firm_does_not_take_its_city_elsewhere():
+    from ner.combine import consistent_companies
+    from ner.types import Span
+
+    text = "宜宾市新能源有限公司与宁德时代签约。宜宾市新能源汽车零部件产业园项目总投资50亿元。"
+    i = text.index("宜宾市新能源汽车")
+    spans = [Span(0, 10, "COMPANY", "宜宾市新能源有限公司", 0.99), Span(i, i + 3, "REGION", "宜宾市", None)]
+    assert [(s.text, s.label) for s in consistent_companies(text, spans)] == [("宜宾市新能源有限公司", "COMPANY"), ("宜宾市", "REGION")]

@@ -38,7 +38,8 @@ def _ray():
 
 
 def shard_files(inputs: list[str]) -> list[Path]:
-    """The input files, in ``ner tag``'s order (folders walked for .txt, .jsonl and .parquet; globs expanded)."""
+    """The input files, in ``ner tag``'s order (folders walked for .txt, .jsonl, .parquet, .html and .htm; globs
+    expanded)."""
     import glob
 
     check_inputs(inputs)
@@ -69,7 +70,7 @@ def read_shard(row: dict) -> Iterator[dict]:
 
     for k, doc in enumerate(_documents_from_file(Path(row["path"]))):
         yield {"shard": row["shard"], "order": k, "id": doc.id, "text": doc.text or "", "source": doc.source,
-               "error": doc.error or ""}
+               "error": doc.error or "", "extracted": doc.extracted}
 
 
 class TaggerActor:
@@ -88,8 +89,8 @@ class TaggerActor:
     def __call__(self, batch: dict) -> dict:
         from ner.batch.run import tag_rows
 
-        docs = [Document(str(i), t if not e else None, str(s), str(e) or None)
-                for i, t, s, e in zip(batch["id"], batch["text"], batch["source"], batch["error"])]
+        docs = [Document(str(i), t if not e else None, str(s), str(e) or None, bool(x))
+                for i, t, s, e, x in zip(batch["id"], batch["text"], batch["source"], batch["error"], batch["extracted"])]
         rows = tag_rows(self.tagger, docs)
         return {"shard": list(batch["shard"]), "order": list(batch["order"]),
                 "row": [json.dumps(r, ensure_ascii=False) for r in rows]}

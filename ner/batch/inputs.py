@@ -95,7 +95,7 @@ def _documents_from_file(path: Path) -> Iterator[Document]:
         yield from _documents_from_parquet(data, where)
     else:
         try:
-            text = decode_bytes(data, where)
+            text = decode_bytes(data, where, _declared_charset(data) if path.suffix.lower() in PAGES else None)
         except InputError as e:
             yield Document(printable(path.stem), None, where, str(e))
             return
@@ -106,6 +106,22 @@ def _documents_from_file(path: Path) -> Iterator[Document]:
                                "markup; save the article's page, not a frame or script")
                 return
         yield Document(printable(path.stem), text, where, extracted=path.suffix.lower() in PAGES)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding a web page declares in its first 4 KB (<meta charset="big5">), where Python knows it."""
+    import codecs
+
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    try:
+        return codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
 
 
 def _documents_from_parquet(data: bytes, where: str) -> Iterator[Document]:

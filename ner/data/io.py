@@ -16,13 +16,19 @@ from ner.errors import AnnotationError, InputError
 from ner.types import Article
 
 
-def decode_bytes(data: bytes, where: str) -> str:
+def decode_bytes(data: bytes, where: str, declared: str | None = None) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030; anything else (binary content
-    with NUL bytes included) is a clear error."""
+    with NUL bytes included) is a clear error. ``declared``: the encoding the file names for itself (a web page's
+    <meta charset>), tried first where it is neither UTF-8 nor the GB family."""
     if not data.strip():
         raise InputError(f"{where}: empty file; give a UTF-8 or GB18030 text with the article")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if declared and declared not in ("utf-8", "gb2312", "gbk", "gb18030"):
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError as e:
+            raise InputError(f"{where}: not {declared} as the page declares (byte {e.start}); re-save it as UTF-8") from None
     try:
         text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8")
     except UnicodeDecodeError as utf8_error:

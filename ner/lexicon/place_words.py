@@ -20,7 +20,8 @@ COUNTRY_SHORT_FORMS = ("印尼", "拉美", "阿联酋", "沙特", "澳洲", "新
 # 加纳 (增加纳税), 海地 (沿海地区), 多哥, 乍得, 马里, 汤加, 智利, 巴林 (巴林右旗), 世界; CLDR placeholders.
 # CLDR time-zone cities that are also persons' names, common words or brands (万象城, 达尔文), or too obscure to tell
 WORLD_CITY_STOP = frozenset(("万象", "达尔文", "斯坦利", "林德曼", "道森", "诺姆", "朱诺", "威克", "汉德加", "凤凰城", "图勒", "努克",
-                             "贝伦", "可可斯", "甘比尔", "法罗", "梅里达", "大坎普", "塔希提", "未知地点", "开曼", "萨马拉"))
+                             "贝伦", "可可斯", "甘比尔", "法罗", "梅里达", "大坎普", "塔希提", "未知地点", "开曼", "萨马拉",
+                             "西班牙港", "卡宴", "亚丁", "台北"))  # 西班牙港口, 保时捷卡宴, 稻城亚丁; 台北 is 台湾's
 TERRITORY_STOP = frozenset(("世界", "中非", "加纳", "海地", "多哥", "乍得", "马里", "汤加", "智利", "巴林", "美洲北部",
                             "南部非洲", "未知地区", "伪地区", "伪双向语言地区", "大洋洲边远群岛"))
 # Administrative suffixes stripped for short forms, longest first. The remainder must keep >= 2 chars.

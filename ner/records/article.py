@@ -44,7 +44,8 @@ from ner.records.edits import _joined, _mention, _union
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
                                  add_signatories, article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
-from ner.records.text import _sentence_before, find_project_names, furniture_ranges, headline_range, split_sentences
+from ner.records.text import (LISTED, _sentence_before, find_project_names, furniture_ranges, headline_range,
+                              split_sentences)
 from ner.types import Span
 
 
@@ -79,7 +80,7 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
     for r in records:
         for i, o in enumerate(out):
             same_name = r["project"] is not None and r["project"] == o["project"]
-            if (r.get("_listed") or o.get("_listed")) and not same_name:
+            if (r.get(LISTED) or o.get(LISTED)) and not same_name:
                 continue  # sites listed with their own figures are plants apart, whatever figures they share
             headline = _in_headline(head, r) and _in_headline(head, o) and not any(  # a headline states one project
                 in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
@@ -150,12 +151,17 @@ def fold_figureless(records: list[dict[str, Any]], same: Alias = company_alias) 
                 break
         return len(name) <= 2
 
+    def same_site(r: dict[str, Any], o: dict[str, Any]) -> bool:
+        """No place, or a place of the host's (宜宾 and 四川宜宾), not another site (德国图林根 for a 宜宾 plant)."""
+        mine, theirs = {m["text"] for m in r["regions"]}, {m["text"] for m in o["regions"]}
+        return not mine or not theirs or any(a in b or b in a for a in mine for b in theirs)
+
     out = list(records)
     for r in records:
         comps = [m["text"] for m in r["companies"]]
         if figures(r) or not comps or not generic(r, comps):
             continue
-        hosts = [k for k, o in enumerate(out) if o is not r and figures(o)
+        hosts = [k for k, o in enumerate(out) if o is not r and figures(o) and same_site(r, o)
                  and all(any(same(c, m["text"]) for m in o["companies"]) for c in comps)]
         if len(hosts) == 1:
             out[hosts[0]] = _union(out[hosts[0]], r, "the same project, without figures")

@@ -10,11 +10,6 @@ from ner.records.sites import _is_country
 from ner.records.text import _clause_before, _sentence_before
 
 
-def _sentence_after(text: str, start: int) -> str:
-    """From ``start`` to the end of its sentence."""
-    end = re.search(r"[。；;！？!?\n]", text[start:])
-    return text[start:start + end.start()] if end else text[start:]
-
 _BACKGROUND = re.compile(
     r"营收|营业收入|营业总收入|收入|净利润|利润|市值|总资产|资产总额|市场规模|行业规模|产业规模|规模将|规模有望|"
     r"出货|销售额|销售收入|GDP|生产总值|亏损|负债|注册资本|罚款|罚没|处罚|罚|减持|套现|股价|收盘|成交(?!价|金额)|"
@@ -49,6 +44,12 @@ _PROJECT_OUTPUT = re.compile(r"达产|投产后|建成后|项目")
 _PLANT_OUTPUT = re.compile(r"达产|投产后|建成后")
 _THE_COMPANY_OPENS = re.compile(r"(?:^|[，,：:（(])(?:该|本)?公司")  # 公司 opening a clause: the company, no name
 _MIN_VALUE = 100_000  # below this a money figure is a price or a fee, not a project's (10.77元/股, 666元)
+
+
+def _sentence_after(text: str, start: int) -> str:
+    """From ``start`` to the end of its sentence."""
+    end = re.search(r"[。；;！？!?\n]", text[start:])
+    return text[start:start + end.start()] if end else text[start:]
 
 
 def is_background_amount(text: str, m: dict[str, Any]) -> bool:
@@ -91,15 +92,15 @@ def is_background_amount(text: str, m: dict[str, Any]) -> bool:
 
 
 _A_PLANT = re.compile(r"项目|基地|厂|产线|电站|风电场|工程|该")
-_CAPACITY_TARGET = re.compile(r"(?:(?:至|到)\d{4}年|合计|总)[^，,。；;]{0,10}?(?:规划)?产能|产能(?:规划)?目标")
+_CAPACITY_TARGET = re.compile(r"(?:至|到)\d{4}年[^，,。；;、]{0,10}?(?:规划)?产能|\d{4}年[^，,。；;、]{0,6}?规划产能|(?:合计|总)(?:规划)?产能|产能(?:规划)?目标")
 _SECTOR_STAT = re.compile(r"装机规模|装机容量|新增装机|累计装机|总产能|产能规模|出货量?")
 _SECTOR_STAT_AFTER = re.compile(r"的?(?:新增|累计)?(?:装机规模|装机容量|出货量?)")
 _COUNTRY_OR_SECTOR = re.compile(r"国内|全国|全球|我国|世界|行业|产业|市场")
 _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|产业|地区")
 _BUILT_UP = re.compile(r"已(?:形成|具备|拥有)[^，,。；;]{0,16}$")
 _BUILT_UP_CAPACITY = re.compile(r"已(?:形成|具备|拥有)[^。；;！？!?]{0,24}?(?:产能|装机|生产能力)[^，,。；;]{0,8}$")
-_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)"
-                               r"|(?:^|[，,：:])截至[^。；;！？!?]{0,30}?(?:产能|装机)")  # 截至2021年末，A硅片产能约32.5GW: a stock
+_COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+_AS_OF = re.compile(r"(?:^|[，,：:])截至[^。；;！？!?]{0,30}?(?:产能|装机)")  # 截至2021年末，A硅片产能约32.5GW: a stock
 
 
 def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
@@ -116,15 +117,20 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     built = _BUILT_UP.search(_clause_before(text, m["start"])) or _BUILT_UP_CAPACITY.search(sentence)
     if bool(_COMPANY_CAPACITY.search(sentence)) or bool(built):
         return True
-    # a company's capacity target or total (至2025年规划产能超过670GWh; 合计规划产能有望超过670GWh; 产能规划目标提升至600GWh):
-    # a target year or a total before the figure, and no plant in its sentence
     whole = sentence + _sentence_after(text, m["start"])
-    if _CAPACITY_TARGET.search(_clause_before(text, m["start"])) and not _A_PLANT.search(whole):
+    if _A_PLANT.search(whole):
+        return False  # the rules below are for capacities no plant is named with
+    # a company's stock as of a date (截至2021年年末，晶科能源单晶硅片产能约32.5GW), or its capacity target or total
+    # (至2025年规划产能超过670GWh; 合计规划产能有望超过670GWh; 产能规划目标提升至600GWh)
+    if _AS_OF.search(sentence) or _CAPACITY_TARGET.search(_clause_before(text, m["start"])):
         return True
     # a country's, the world's or a sector's capacity (2021年上半年，国内新增新型储能装机规模超过10GW; 10GW的装机规模说明
-    # 储能产业…): a sector word before or after the figure, an area or a sector as the subject, and no plant
-    stat = _SECTOR_STAT.search(_clause_before(text, m["start"])[-16:]) or _SECTOR_STAT_AFTER.match(text, m.get("end", m["start"]))
-    return bool(stat) and bool(_COUNTRY_OR_SECTOR.search(whole)) and not _A_PLANT.search(whole)
+    # 储能产业…): a sector word and a country or sector before the figure in its clause, or both after it
+    clause = _clause_before(text, m["start"])
+    before = _SECTOR_STAT.search(clause[-16:]) and _COUNTRY_OR_SECTOR.search(clause)
+    end = m.get("end", m["start"])
+    after = _SECTOR_STAT_AFTER.match(text, end) and _COUNTRY_OR_SECTOR.search(_sentence_after(text, end))
+    return bool(before or after)
 
 
 def drop_background(text: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:

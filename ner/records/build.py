@@ -76,6 +76,7 @@ from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_r
 from ner.types import Span
 from ner.records.text import (
     _LIST_INVESTMENT,
+    LISTED,
     ProjectName,
     _clause_of,
     _opens_clause,
@@ -86,7 +87,6 @@ from ner.records.text import (
     split_sentences,
 )
 
-LISTED = "_listed"  # a site of a list (build_records' step 3); read by consolidate, then dropped
 RECORD_KEYS = ("project", "project_span", "companies", "regions", "amounts", "capacities", "stage", "date")
 AMOUNT_ROLES = ("investment", "output_value", "other")
 STAGES = ("签约", "落户", "开工", "建成", "投产", "竣工", "规划")

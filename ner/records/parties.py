@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import (_LIST_INVESTMENT, _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
+from ner.records.text import (_LIST_INVESTMENT, LISTED, _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
                               find_project_names, is_page_line, split_sentences)
 from ner.types import Span
 
@@ -142,6 +142,10 @@ def _line_at(text: str, i: int) -> str:
     return text[text.rfind("\n", 0, i) + 1:end if end >= 0 else len(text)]
 
 
+# what a lead's company does in the news (举行…发布会, 公告, 投资); not a background sentence (据…调研，宁德时代今年出货量居首)
+_LEAD_EVENT = re.compile(r"投资|项目|基地|签约|建设|扩产|融资|募资|发布|宣布|举行|公告|落户|开工|投产|收购|中标|合作|成立|设立")
+
+
 def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     """The companies the article is about: those of its headline (``headline_range``: the first line, or the
     first after a page's menu), or of its first sentence where it opens with prose (亿纬锂能(300014)8月4日晚间公告，…)."""
@@ -156,14 +160,14 @@ def protagonists(text: str, spans: Sequence[Span]) -> list[Span]:
     if heads or end == 0:
         return heads
     # a headline that names no company (1121亿！全球第一大汽车集团追加电池投资！): the lead's, the first of the body's
-    # first three sentences that names one (12月14日，丰田汽车公司举行…)
+    # first three sentences that names one doing something the news reports (12月14日，丰田汽车公司举行…发布会)
     for a, b in [sb for sb in split_sentences(text) if sb[0] >= end][:3]:
         if (sum(a <= n.start < b for n in find_project_names(text, spans)) >= 2 and _LIST_INVESTMENT.search(text, a, b)):
             return []
         if _SIGNATORIES.search(text, a, b):  # 参与签约的单位包括A、B: signing parties (add_signatories), no lead
             return []
         lead = [s for s in spans if s.label == "COMPANY" and a <= s.start and s.end <= b]
-        if lead:
+        if lead and _LEAD_EVENT.search(text, a, b):
             return lead
     return []
 
@@ -267,7 +271,7 @@ def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]]
     groups = partner_groups(text, spans)
     out = []
     for r in records:
-        if r.get("_listed"):  # a site of a list of plants (build_records): the partners of another deal are not its
+        if r.get(LISTED):  # a site of a list of plants (build_records): the partners of another deal are not its
             out.append(r)
             continue
         names = {m["text"] for m in r["companies"]}

@@ -174,13 +174,23 @@ _LIST_INVESTMENT = re.compile(r"、\s*(?:计划)?总投资(?:额|约|达|为)?\s
 # a list of sites, each with its own figure in brackets (落子惠州（4GWh）、南京（30GWh）、南昌（50GWh）…): each item is
 # its own plant; inside one site's brackets, figures listed with 、 are that site's plants (福建宁德（湖西40GWh、福鼎60GWh）)
 _ITEM_GAP = re.compile(r"\s*(?:、|，|,|和|及|以及|、以及)\s*")
+LISTED = "_listed"  # a record's key: one site of a list (build_records' step 3), read by consolidate, then dropped
 _SITE_ITEM_SPAN = 40  # characters a site's brackets may hold
+_PHASE = re.compile(r"[一二三四五六七八九十\d]期")
+
+
+def _apart(places: Sequence[Span]) -> bool:
+    """Places that name different sites: no two the same or one inside the other (宜宾 and 宜宾市叙州区 are one)."""
+    names = [p.text for p in places]
+    return all(a not in b and b not in a for i, a in enumerate(names) for b in names[i + 1:])
 
 
 def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[tuple[int, Span | None, str]]:
     """``[(start, region, kind)]`` where a sentence's list of sites with bracketed figures cuts it (kind ``item``:
-    a later site of the list; ``inner``: a later figure inside one site's brackets, with that site; ``tail``:
-    what follows the list, a total, with no site). Empty unless two or more consecutive sites carry figures."""
+    a later site of the list; ``inner``: a later figure of the same kind inside one site's brackets, with that
+    site (湖西40GWh、福鼎60GWh; not 投资50亿元、年产20GWh); ``tail``: what follows the list, a total, with no site).
+    Empty unless two or more consecutive sites, all different, carry figures; a phase in brackets (长沙（一期10GWh）)
+    is no site of its own."""
     quantities = [s for s in sent if s.label in ("AMOUNT", "CAPACITY")]
     items = []
     for r in sent:
@@ -188,7 +198,7 @@ def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[t
             continue
         close = next((i for i in range(r.end + 1, min(hi, r.end + _SITE_ITEM_SPAN)) if text[i] in "）)"), None)
         inside = [q for q in quantities if r.end < q.start and q.end <= (close or -1)]
-        if close is not None and inside:
+        if close is not None and inside and not _PHASE.search(text, r.end, close):
             items.append((r, close, inside))
     runs: list[list] = []
     for item in items:
@@ -197,13 +207,13 @@ def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[t
         else:
             runs.append([item])
     out: list[tuple[int, Span | None, str]] = []
-    for run in (r for r in runs if len(r) >= 2):
+    for run in (r for r in runs if len(r) >= 2 and _apart([item[0] for item in r])):
         for k, (r, close, inside) in enumerate(run):
             if k:
                 out.append((r.start, r, "item"))
             for prev, q in pairwise(inside):
                 sep = text.rfind("、", prev.end, q.start)
-                if sep >= 0:
+                if sep >= 0 and prev.label == q.label:
                     own = [g for g in sent if g.label == "REGION" and sep < g.start and g.end <= q.start]
                     out.append((sep + 1, own[-1] if own else r, "inner"))
         end = run[-1][1] + 1
@@ -214,26 +224,31 @@ def site_list_items(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[t
 
 def site_clauses(text: str, sent: Sequence[Span], lo: int, hi: int) -> list[tuple[int, Span | None, str]]:
     """``[(start, region, "clause")]`` for the later clauses of a run of two or more consecutive clauses that
-    each name a place before a figure of their own (西北扩建储能基地20GWh，西南基地（成都、遂宁）扩建87GWh，北方区域…
-    扩建80GWh): each is a plant of its own."""
+    each name a different place before a figure of their own, all figures of one kind (西北扩建储能基地20GWh，西南基地
+    （成都、遂宁）扩建87GWh，北方区域…扩建80GWh): each is a plant of its own. Not one plant's clauses (宜宾基地总投资300亿元，
+    宜宾基地年产能达75GWh: the same place, an amount and a capacity)."""
     depth, starts = 0, [lo]
     for i in range(lo, hi):
-        depth += text[i] in "（(" and 1 or (-1 if text[i] in "）)" and depth else 0)
-        if text[i] in "，," and not depth:
+        if text[i] in "（(":
+            depth += 1
+        elif text[i] in "）)" and depth:
+            depth -= 1
+        elif text[i] in "，," and not depth:
             starts.append(i + 1)
     bounds = list(zip(starts, [*starts[1:], hi]))
-    ok = []
+    ok: list[tuple[Span, str] | None] = []
     for a, b in bounds:
         regs = [s for s in sent if s.label == "REGION" and a <= s.start < b]
         qs = [s for s in sent if s.label in ("AMOUNT", "CAPACITY") and a <= s.start < b]
-        ok.append(regs[0] if regs and qs and regs[0].start < qs[0].start else None)
+        kinds = {q.label for q in qs}
+        ok.append((regs[0], kinds.pop()) if regs and len(kinds) == 1 and regs[0].start < qs[0].start else None)
     out, k = [], 0
     while k < len(bounds):
         j = k
-        while j < len(bounds) and ok[j] is not None:
+        while j < len(bounds) and ok[j] is not None and ok[j][1] == ok[k][1]:
             j += 1
-        if j - k >= 2:
-            out += [(bounds[i][0], ok[i], "clause") for i in range(k + 1, j)]
+        if j - k >= 2 and _apart([ok[i][0] for i in range(k, j)]):
+            out += [(bounds[i][0], ok[i][0], "clause") for i in range(k + 1, j)]
         k = max(j, k + 1)
     return out
 
