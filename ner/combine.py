@@ -307,7 +307,9 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
 
 _REGISTERED = ("股份有限公司", "有限责任公司", "有限公司")  # a registered name's suffix (集团 stays: 比亚迪集团 is a name)
 _MIN_STEM = 5  # characters: 华为有限公司's 华为, 光伏科技有限公司's 光伏科技 are left to the model
-_MIN_FOUND_AGAIN = 3  # characters of a Chinese name found again elsewhere (远景, 时代, 华能 hide in 远景目标, 新时代, 中华能源)
+_MIN_FOUND_AGAIN = 3  # a Chinese name shorter than this is found again only where it starts a word (_WORD_LEFT)
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_WORD_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以由被给为跟同")  # words before a name
 _ADMIN_END = re.compile(r"[省市县区]")
 # what may follow a registered name's stem found elsewhere (湖北华昌新材料项目落户…), not another word (宜宾市新能源汽车)
 _AFTER_STEM = re.compile(r"[^\u4e00-\u9fff]|项目|基地|工厂|产业园|公司|集团|与|和|及|的|在|将|拟|已|于|等|投资|签约|落户|建设|年产")
@@ -358,8 +360,8 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     """One name, one reading in a document: a company span that a longer company name found in the same text
     starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
     other occurrence of a company name found in the text that no span covers, where it stands as a word, is a
-    company too (score None: the model found the name once and missed it later, 节卡机器人; Chinese names of three
-    characters or more, Latin ones of two); so is a registered name's stem of five characters or more (湖北华昌新材料 of
+    company too (score None: the model found the name once and missed it later, 节卡机器人; a two-character Chinese
+    name only where it starts a word, not in 新时代); so is a registered name's stem of five characters or more (湖北华昌新材料 of
     湖北华昌新材料有限公司) that does not start with a county, city or province (宜宾市新能源) and ends a word there, a
     place it starts with being part of it."""
     names = sorted({s.text for s in spans if s.label == "COMPANY" and len(s.text) >= 2}, key=len, reverse=True)
@@ -388,9 +390,12 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
                 s = Span(s.start, s.start + len(longer), "COMPANY", longer, s.score)
         out.append(s)
     for name in names:
-        if name.endswith("公司") and len(name) <= 6 or (len(name) < _MIN_FOUND_AGAIN and not _LATIN.match(name)):
-            continue  # 电力公司 (a description: 日本电力公司, 太平洋天然气和电力公司); 远景, 时代 (words too)
+        if name.endswith("公司") and len(name) <= 6:
+            continue  # 电力公司: a description, not a name to find again (日本电力公司, 太平洋天然气和电力公司)
+        short = len(name) < _MIN_FOUND_AGAIN and not _LATIN.match(name)
         for m in re.finditer(re.escape(name), text):
+            if short and m.start() and _CJK_CHAR.match(text[m.start() - 1]) and text[m.start() - 1] not in _WORD_LEFT:
+                continue  # 远景, 时代, 华能 inside 2035年远景目标, 新时代, 中华能源: a two-character name starts a word
             if _found_again(text, name, m.start(), m.end()) and not any(x.start < m.end() and m.start() < x.end for x in out):
                 out.append(Span(m.start(), m.end(), "COMPANY", name, None))
     return sorted(out, key=lambda s: (s.start, s.end))

@@ -529,7 +529,8 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
 
 @pytest.mark.parametrize("text, found, name, again", [
     ("ABB在厦门投资。瑞典乐队ABBA的歌曲。", (0, 3), "ABB", []),           # not inside a Latin word
-    ("远景在江苏投资。2035年远景目标。", (0, 2), "远景", []),               # two Chinese characters: not found again
+    ("远景在江苏投资。2035年远景目标。", (0, 2), "远景", []),               # two Chinese characters inside a word
+    ("有赞完成融资。有赞表示，与有赞合作。", (0, 2), "有赞", [(7, 9), (13, 15)]),  # where they start a word
     ("节卡机器人完成融资。节卡机器人将扩产。", (0, 5), "节卡机器人", [(10, 15)]),
 ])
 def test_a_name_is_found_again_only_where_it_stands_as_a_word(text, found, name, again):
