@@ -307,9 +307,8 @@ def add_listed_companies(text: str, spans: list[Span], names: set[str]) -> list[
 
 _REGISTERED = ("股份有限公司", "有限责任公司", "有限公司")  # a registered name's suffix (集团 stays: 比亚迪集团 is a name)
 _MIN_STEM = 5  # characters: 华为有限公司's 华为, 光伏科技有限公司's 光伏科技 are left to the model
-_MIN_FOUND_AGAIN = 3  # a Chinese name shorter than this is found again only where it starts a word (_WORD_LEFT)
+_MIN_FOUND_AGAIN = 3  # a Chinese name shorter than this is found again only where it starts a word
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_WORD_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以由被给为跟同")  # words before a name
 _ADMIN_END = re.compile(r"[省市县区]")
 # what may follow a registered name's stem found elsewhere (湖北华昌新材料项目落户…), not another word (宜宾市新能源汽车)
 _AFTER_STEM = re.compile(r"[^\u4e00-\u9fff]|项目|基地|工厂|产业园|公司|集团|与|和|及|的|在|将|拟|已|于|等|投资|签约|落户|建设|年产")
@@ -364,9 +363,12 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     name only where it starts a word, not in 新时代); so is a registered name's stem of five characters or more (湖北华昌新材料 of
     湖北华昌新材料有限公司) that does not start with a county, city or province (宜宾市新能源) and ends a word there, a
     place it starts with being part of it."""
+    from ner.rules.places import _SHORT_NAME_LEFT  # the words after which a place's short name may start
+
     names = sorted({s.text for s in spans if s.label == "COMPANY" and len(s.text) >= 2}, key=len, reverse=True)
     if not names:
         return spans
+    word_left = _SHORT_NAME_LEFT | set("由被给为跟同")  # and a name's: 由有赞领投
     stems = {n[:-len(suffix)] for n in names for suffix in _REGISTERED if n.endswith(suffix)}
     stems = {t for t in stems if len(t) >= _MIN_STEM and t not in names}
     spans = list(spans)
@@ -394,7 +396,7 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
             continue  # 电力公司: a description, not a name to find again (日本电力公司, 太平洋天然气和电力公司)
         short = len(name) < _MIN_FOUND_AGAIN and not _LATIN.match(name)
         for m in re.finditer(re.escape(name), text):
-            if short and m.start() and _CJK_CHAR.match(text[m.start() - 1]) and text[m.start() - 1] not in _WORD_LEFT:
+            if short and m.start() and _CJK_CHAR.match(text[m.start() - 1]) and text[m.start() - 1] not in word_left:
                 continue  # 远景, 时代, 华能 inside 2035年远景目标, 新时代, 中华能源: a two-character name starts a word
             if _found_again(text, name, m.start(), m.end()) and not any(x.start < m.end() and m.start() < x.end for x in out):
                 out.append(Span(m.start(), m.end(), "COMPANY", name, None))

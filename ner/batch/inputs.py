@@ -94,18 +94,19 @@ def _documents_from_file(path: Path) -> Iterator[Document]:
     elif path.suffix.lower() == ".parquet":
         yield from _documents_from_parquet(data, where)
     else:
+        page = path.suffix.lower() in PAGES
         try:
-            text = decode_bytes(data, where, _declared_charset(data) if path.suffix.lower() in PAGES else None)
+            text = decode_bytes(data, where, _declared_charset(data) if page else None)
         except InputError as e:
             yield Document(printable(path.stem), None, where, str(e))
             return
-        if path.suffix.lower() in PAGES:
+        if page:
             text = page_text(text)
             if not text.strip():
                 yield Document(printable(path.stem), None, where, f"{where}: the page holds no text outside its "
                                "markup; save the article's page, not a frame or script")
                 return
-        yield Document(printable(path.stem), text, where, extracted=path.suffix.lower() in PAGES)
+        yield Document(printable(path.stem), text, where, extracted=page)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)

@@ -94,15 +94,12 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if pieces and m.start < pieces[-1].end:  # inside a zone suffix already attached
             continue
         name = text[m.start:m.end]
-        if len(name) == 2 and m.level != "macro" and name[-1] in "县区市旗":
-            left = text[m.start - 1:m.start] if m.start else ""
-            adjacent = bool(pieces) and pieces[-1].end == m.start
-            if left and re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT and not adjacent:
-                continue
-        if m.level == "abroad" and len(name) == 2 and not (pieces and pieces[-1].end == m.start):
+        # a two-character county (攸县) or city abroad (迪拜) starts a word (在迪拜, 德国柏林), not inside one (这里加大, 镶金边)
+        if len(name) == 2 and (m.level == "abroad" or m.level != "macro" and name[-1] in "县区市旗") \
+                and not (pieces and pieces[-1].end == m.start):
             left = text[m.start - 1:m.start] if m.start else ""
             if left and re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT:
-                continue  # a city abroad of two characters starts a word (在迪拜, 德国柏林), not inside one (这里加大, 镶金边)
+                continue
         if m.level == "macro" and name in ("华东", "华南", "华北", "华中", "西南", "西北", "东北") and \
                 re.match("[部方角侧面边向风]", text[m.end:m.end + 1]):
             continue
