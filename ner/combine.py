@@ -327,19 +327,38 @@ def _countries() -> frozenset[str]:
                      if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO")) - TERRITORY_STOP
 
 
-def foreign_firms(spans: list[Span]) -> list[Span]:
+# What a firm is, not its name, between a country and the firm's Latin name (法国可再生能源公司Neoen, 马来西亚大型制造集团公司
+# EP Manufacturing Bhd) or standing for firms of that country (日本电力公司): sizes and ranks, industries, and a firm word.
+_FIRM_SIZE = r"(?:大型|超大型|知名|领先|老牌|本土|国有|国营|私营|民营|上市|头部|龙头|主要|最大的?|第[一二三]大)"
+_FIRM_INDUSTRY = (r"(?:可再生能源|新能源|清洁能源|能源|电力|电网|电池|储能|光伏|太阳能|风电|风能|核电|水电|氢能|锂电|锂业|矿业|石油|"
+                  r"天然气|油气|化工|化学|材料|钢铁|铝业|汽车|电动汽车|整车|零部件|制造|科技|电子|半导体|芯片|通信|电信|工程|建筑|"
+                  r"基建|投资|金融|航运|船舶|物流|医药|公用事业)")
+_FIRM_WORD = r"(?:集团公司|公司|集团|企业|巨头|厂商|制造商|供应商|开发商|运营商|服务商|车企|财团)"
+_FIRM_DESCRIPTOR = re.compile(rf"{_FIRM_SIZE}*{_FIRM_INDUSTRY}*(?:和{_FIRM_INDUSTRY})?{_FIRM_WORD}")
+# a firm's Latin name right after its descriptor: capitalised words (Neoen, MEJ ENERGY DOO, EP Manufacturing Bhd, SK On)
+_LATIN_NAME = re.compile(r" ?([A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*)*)")
+
+
+def foreign_firms(text: str, spans: list[Span]) -> list[Span]:
     """A model company that starts with a country and goes on with a firm's Latin name (美国Fisker) is that country
-    (REGION) and the firm: the country says where the firm is from. A Chinese name that holds it stays whole (沙特阿美,
-    中国能建, and 荷兰飞利浦公司, 德国迪索公司: the golds read a country before a firm's Chinese name both ways)."""
+    (REGION) and the firm: the country says where the firm is from. So is one that goes on with only what the firm is
+    (法国可再生能源公司, 日本电力公司): the country is a place, the description no name, and a Latin name right after it is
+    the firm (法国可再生能源公司Neoen). A Chinese name that holds it stays whole (沙特阿美, 中国能建, and 荷兰飞利浦公司,
+    德国迪索公司: the golds read a country before a firm's Chinese name both ways)."""
     names = _countries()
     out = []
     for s in spans:
         country = next((s.text[:n] for n in range(min(8, len(s.text) - 2), 1, -1)
                         if s.text[:n] in names), None) if s.label == "COMPANY" and s.score is not None else None
         rest = s.text[len(country):] if country else ""
+        cut = s.start + len(country) if country else s.start
         if country and country != "中国" and _LATIN.match(rest):
-            cut = s.start + len(country)
             out += [Span(s.start, cut, "REGION", country, None), Span(cut, s.end, "COMPANY", rest, s.score)]
+        elif country and country != "中国" and _FIRM_DESCRIPTOR.fullmatch(rest):
+            out.append(Span(s.start, cut, "REGION", country, None))
+            latin = _LATIN_NAME.match(text, s.end)
+            if latin and not any(x.start < latin.end(1) and latin.start(1) < x.end for x in spans):
+                out.append(Span(latin.start(1), latin.end(1), "COMPANY", latin.group(1), s.score))
         else:
             out.append(s)
     return out
@@ -460,7 +479,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     if rules_fill:
         spans = fill_with_rules(text, spans, rules_fill, rules=rules)
     if with_rules:
-        spans = consistent_companies(text, foreign_firms(add_listed_companies(text, spans, listed)))
+        spans = consistent_companies(text, foreign_firms(text, add_listed_companies(text, spans, listed)))
     return spans
 
 

@@ -524,7 +524,23 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
     from ner.combine import foreign_firms
     from ner.types import Span
 
-    assert [(s.text, s.label) for s in foreign_firms([Span(0, len(name), "COMPANY", name, 0.99)])] == split
+    assert [(s.text, s.label) for s in foreign_firms(name, [Span(0, len(name), "COMPANY", name, 0.99)])] == split
+
+
+@pytest.mark.parametrize("text, company, want", [
+    ("法国可再生能源公司Neoen在澳洲建储能电站", "法国可再生能源公司", [("法国", "REGION"), ("Neoen", "COMPANY")]),
+    ("马来西亚大型制造集团公司EP Manufacturing Bhd参与合作", "马来西亚大型制造集团公司",
+     [("马来西亚", "REGION"), ("EP Manufacturing Bhd", "COMPANY")]),
+    ("日本电力公司等企业在内", "日本电力公司", [("日本", "REGION")]),  # firms of a country, no name
+    ("荷兰飞利浦公司在苏州投资", "荷兰飞利浦公司", [("荷兰飞利浦公司", "COMPANY")]),  # a name: stays whole
+    ("德国大众汽车集团在合肥投资", "德国大众汽车集团", [("德国大众汽车集团", "COMPANY")]),
+])
+def test_a_country_before_what_a_firm_is_is_a_place(text, company, want):
+    from ner.combine import foreign_firms
+    from ner.types import Span
+
+    spans = [Span(0, len(company), "COMPANY", company, 0.99)]
+    assert [(s.text, s.label) for s in foreign_firms(text, spans)] == want
 
 
 @pytest.mark.parametrize("text, found, name, again", [
