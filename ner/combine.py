@@ -155,6 +155,9 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
+# A reporter's verb after a name: the name is an outlet's (维科网锂电注意到, 高工锂电获悉, 央视财经此前报道称)
+_REPORTS_AFTER = re.compile(r"\s*(?:此前|日前|近日|独家)?(?:注意到|获悉|了解到|报道(?!期|会|称的))")
+_SOURCE_FIRM_BEFORE = re.compile(r"[从向自]\s*$")
 # A page's source line names its outlet (来源：环卫科技网, 来源 :电车汇, 文章来源：时间财经); a broker's research
 # named there is a company's (来源：申万宏源, 安信证券): only a name that reads as a website or a medium.
 _SOURCE_BEFORE = re.compile(r"(?:^|\s)(?:文章|新闻|稿件|本文|原文)?来源\s*[:：]\s*$")  # not 资金来源：
@@ -184,9 +187,16 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
     source line names as a website or medium (来源：环卫科技网), and the items of a list of sectors (涉及康养、农林牧渔等行业)."""
     from ner.rules import is_non_company
 
+    reporters = {s.text for s in spans if s.label == "COMPANY" and text is not None and _reports(text, s)}
     return [s for s in spans if not (s.label == "COMPANY" and (
-        is_non_company(s.text) or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s)
-                                                         or _is_source(text, s)))))]
+        is_non_company(s.text) or s.text in reporters
+        or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s) or _is_source(text, s)))))]
+
+
+def _reports(text: str, s: Span) -> bool:
+    """``s`` is the subject of a reporter's verb (维科网锂电注意到, 高工锂电获悉, 央视财经此前报道称): an outlet, and so is
+    every mention of its name in the text; not where a firm is the source (记者从宁德时代获悉, 向比亚迪了解到)."""
+    return bool(_REPORTS_AFTER.match(text, s.end)) and not _SOURCE_FIRM_BEFORE.search(text, max(0, s.start - 2), s.start)
 
 
 def _is_source(text: str, s: Span) -> bool:

@@ -1,4 +1,6 @@
 """Tagger offsets: full-width digits, whitespace, a 20,000-character article, an entity across a window edge."""
+import re
+
 import pytest
 import torch
 
@@ -525,6 +527,20 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
     from ner.types import Span
 
     assert [(s.text, s.label) for s in foreign_firms(name, [Span(0, len(name), "COMPANY", name, 0.99)])] == split
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("维科网锂电注意到，欣旺达在宜昌投资。维科网锂电认为", ["欣旺达"]),   # an outlet: every mention of its name
+    ("央视财经此前报道称，特斯拉将扩产。", ["特斯拉"]),
+    ("记者从宁德时代获悉，该项目投资100亿元。", ["宁德时代"]),           # a firm as the source stays
+])
+def test_the_subject_of_a_reporters_verb_is_no_company(text, kept):
+    from ner.combine import veto_non_companies
+    from ner.types import Span
+
+    names = ("维科网锂电", "欣旺达", "央视财经", "特斯拉", "宁德时代")
+    spans = [Span(m.start(), m.end(), "COMPANY", n, 0.99) for n in names for m in re.finditer(n, text)]
+    assert sorted({s.text for s in veto_non_companies(spans, text)}) == sorted(kept)
 
 
 @pytest.mark.parametrize("text, company, want", [
