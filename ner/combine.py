@@ -155,6 +155,10 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
+# A Latin name that a product word follows (Tiger Neo系列, Powerwall（家用储能电池）) or that 产品/推出 stands before
+_LATIN_ONLY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
+_PRODUCT_AFTER = re.compile(r"\s*(?:系列|产品|车型|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")
+_PRODUCT_BEFORE = re.compile(r"(?:产品|推出|发布|新品|型号|车型|[0-9A-Z]型)\s*$")
 # A reporter's verb after a name: the name is an outlet's (维科网锂电注意到, 高工锂电获悉, 央视财经此前报道称)
 _REPORTS_AFTER = re.compile(r"\s*(?:此前|日前|近日|独家)?(?:注意到|获悉|了解到|报道(?!期|会|称的))")
 _SOURCE_FIRM_BEFORE = re.compile(r"[从向自]\s*$")
@@ -187,10 +191,18 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
     source line names as a website or medium (来源：环卫科技网), and the items of a list of sectors (涉及康养、农林牧渔等行业)."""
     from ner.rules import is_non_company
 
-    reporters = {s.text for s in spans if s.label == "COMPANY" and text is not None and _reports(text, s)}
+    reporters = {s.text for s in spans if s.label == "COMPANY" and text is not None
+                 and (_reports(text, s) or _is_product(text, s))}
     return [s for s in spans if not (s.label == "COMPANY" and (
         is_non_company(s.text) or s.text in reporters
         or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s) or _is_source(text, s)))))]
+
+
+def _is_product(text: str, s: Span) -> bool:
+    """``s`` is a Latin product name (推出N型Tiger Neo系列组件, 储能产品BYD Cube, Powerwall（家用储能电池）): no company, in
+    any mention of it in the text."""
+    return bool(_LATIN_ONLY.fullmatch(s.text)) and bool(
+        _PRODUCT_AFTER.match(text, s.end) or _PRODUCT_BEFORE.search(text, max(0, s.start - 4), s.start))
 
 
 def _reports(text: str, s: Span) -> bool:

@@ -529,6 +529,20 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
     assert [(s.text, s.label) for s in foreign_firms(name, [Span(0, len(name), "COMPANY", name, 0.99)])] == split
 
 
+@pytest.mark.parametrize("text, name, kept", [
+    ("晶科推出N型Tiger Neo系列组件。Tiger Neo出货量大增", "Tiger Neo", False),
+    ("比亚迪携全新储能产品BYD Cube亮相。", "BYD Cube", False),
+    ("主要有Powerwall（家用储能电池）等产品", "Powerwall", False),
+    ("宁德时代与BMW签署协议", "BMW", True),
+])
+def test_a_latin_product_name_is_no_company(text, name, kept):
+    from ner.combine import veto_non_companies
+    from ner.types import Span
+
+    spans = [Span(m.start(), m.end(), "COMPANY", name, 0.99) for m in re.finditer(re.escape(name), text)]
+    assert bool(veto_non_companies(spans, text)) is kept
+
+
 @pytest.mark.parametrize("text, kept", [
     ("维科网锂电注意到，欣旺达在宜昌投资。维科网锂电认为", ["欣旺达"]),   # an outlet: every mention of its name
     ("央视财经此前报道称，特斯拉将扩产。", ["特斯拉"]),
