@@ -484,3 +484,14 @@ def test_no_city_abroad_inside_a_chinese_word(text):
 
 def test_a_country_before_port_is_the_country():
     assert [s.text for s in preannotate("西班牙港口城市巴伦西亚") if s.label == "REGION"][0] == "西班牙"
+
+
+@pytest.mark.parametrize("text, places", [
+    ("公司在深圳坪山（14GWh）、广东肇庆（30GWh）布局", ["深圳坪山", "广东肇庆"]),  # districts set up after cpca's data
+    ("项目落户杭州市临平区，另一个在钱塘区", ["杭州市临平区", "钱塘区"]),
+    ("钱塘江畔的风景", []),  # a new district's short form only where its full name or its city is
+])
+def test_places_set_up_after_the_division_data(text, places):
+    from ner.rules.places import find_regions
+
+    assert [s.text for s in find_regions(text)] == places

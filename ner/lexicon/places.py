@@ -144,8 +144,11 @@ class Gazetteer:
         """Names from an ``adcode,name,...`` CSV (cpca's by default), full and short forms."""
         if path:
             rows, ethnic = read_divisions(path), _ethnic_names(read_nations(Path(path).parent / "56_nations.csv"))
-        else:
-            rows, ethnic = divisions(), _ethnic_names(nations())
+        else:  # cpca's divisions and the units set up after them (ner/resources/regions.tsv: 坪山区, 临平区, 无为市)
+            from ner.normalize.regions import _Gazetteer
+
+            added = tuple((code, name) for kind, name, code, _ in _Gazetteer._supplement() if kind == "add")
+            rows, ethnic = divisions() + added, _ethnic_names(nations())
         names: dict[str, str] = {}
         for code, name in rows:
             if not code.isdigit() or not name or name in FULL_NAME_STOP:

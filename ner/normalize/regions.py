@@ -138,18 +138,22 @@ class _Gazetteer:
         self.macro: dict[str, str] = {}
         self.country: dict[str, str] = {}
         self.zone_alias: dict[str, tuple[str, str]] = {}
-        for kind, name, code, canonical in self._supplement():
+        supplement = list(self._supplement())
+        former: dict[str, str] = {}  # a superseded name -> the code of the unit that holds it now (郫县 -> 510117)
+        for kind, name, code, canonical in supplement:  # drops first, then additions: a code may move (钢城区)
             if kind == "macro":
                 self.macro[name] = canonical
             elif kind == "country":
                 self.country[name] = canonical
             elif kind == "zone":
                 self.zone_alias[name] = (code, canonical)
-            elif kind == "drop":
-                prefix = code[:2] if code[2:] == "0000" else code[:4] if code[4:] == "00" else code
+            elif kind in ("drop", "former"):
+                gone = canonical if kind == "former" else code
+                prefix = gone[:2] if gone[2:] == "0000" else gone[:4] if gone[4:] == "00" else gone
                 rows = {c: n for c, n in rows.items() if not c.startswith(prefix)}
-            elif kind == "add":
-                rows[code] = name
+                if kind == "former":
+                    former[name] = code
+        rows.update({code: name for kind, name, code, _ in supplement if kind == "add"})
         self.units = {c: _Unit(c, n, level_of(c), _short_name(n, level_of(c), ethnic)) for c, n in rows.items()}
         self.names: dict[str, list[tuple[str, bool]]] = {}
         for u in self.units.values():
@@ -160,6 +164,13 @@ class _Gazetteer:
                     self.names.setdefault(u.short + "州", []).append((u.code, True))  # 湘西州
                 elif u.name.endswith("自治县"):
                     self.names.setdefault(u.short + "县", []).append((u.code, True))  # 城步县
+        for name, code in former.items():  # 郫县 (and its short form) name 郫都区 now; 长乐市 names 长乐区
+            if code not in self.units:
+                continue
+            short = _short_name(name, level_of(code), ethnic)
+            for n, is_short in ((name, False), (short, True)):
+                if n and (code, False) not in self.names.get(n, ()) and (code, True) not in self.names.get(n, ()):
+                    self.names.setdefault(n, []).append((code, is_short))
         self.max_len = max(len(n) for n in self.names)
 
     @staticmethod
