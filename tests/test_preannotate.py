@@ -495,3 +495,14 @@ def test_places_set_up_after_the_division_data(text, places):
     from ner.rules.places import find_regions
 
     assert [s.text for s in find_regions(text)] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("中标项目二：蒙古国 80MW/200MWh储能项目", ["蒙古国"]),  # the country's full name, not 蒙古
+    ("该项目的招标单位为蒙古国能源部，公司中标", []),  # a country's ministry is a body
+    ("公司在美国总部办公，德国能源部分企业", ["美国", "德国"]),  # 总部, 部分: no ministry
+])
+def test_countries_and_their_ministries(text, places):
+    from ner.rules.places import find_regions
+
+    assert [s.text for s in find_regions(text)] == places

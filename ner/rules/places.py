@@ -36,6 +36,9 @@ _LINKLESS = rf"[^\W\d_a-zA-Z、和与及或的]"
 # After a place: a government or party body, or a news outlet, whose name contains the place.
 _BODY_RE = re.compile(
     r"[省市县区]?(?:委(?!托|屈)|党委|党工委|工委|政府|人民政府|人大|政协|纪委|监委|发改委|管委会|海关|公安|税务|"
+    # a country's ministry (蒙古国能源部, 巴基斯坦水利和电力部), not 中部, 总部 or 部分
+    r"(?:能源|商务|外交|财政|工业|国防|经济|贸易|环境|交通|电力|水利|矿业|投资|卫生|农业|教育|内政|司法|石油|规划)"
+    r"(?:和[^\W\d_a-zA-Z的]{2,4})?部(?![分门位件署队])|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"  # 工业和信息化厅
