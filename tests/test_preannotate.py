@@ -506,3 +506,14 @@ def test_countries_and_their_ministries(text, places):
     from ner.rules.places import find_regions
 
     assert [s.text for s in find_regions(text)] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("上海临港（据报道约80GWh）、贵州贵安（约20GWh）", ["上海临港", "贵州贵安"]),  # a new area's short name after its host
+    ("江西赣江流域，四川天府国际机场", ["江西", "四川"]),  # not where a word goes on
+    ("浙江临港工业", ["浙江"]),  # nor after another province
+])
+def test_a_new_areas_short_name_after_its_host(text, places):
+    from ner.rules.places import find_regions
+
+    assert [s.text for s in find_regions(text)] == places

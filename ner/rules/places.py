@@ -3,6 +3,7 @@ suffixes attached, adjacent administrative names chained, bodies and streets aft
 (see ``ner.rules`` for the whole behaviour)."""
 from __future__ import annotations
 
+import functools
 import re
 
 from ner.lexicon.bodies import (
@@ -132,6 +133,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             chains.append(m)
     out = []
     for m in chains:
+        if m.level in ("province", "city") and (zone_end := _zone_short_after(text, m)):
+            m = Match(m.start, zone_end, "zone")  # 上海临港, 贵州贵安: a state-level new area's short name after its host
         unit = _UNIT_AFTER_RE.match(text, m.end) if m.level != "macro" else None
         if unit and not _is_body_after(text, unit.end()):  # a place inside the unit (安新 in 雄安新区) goes with it
             m = Match(m.start, unit.end(), "zone")
@@ -169,6 +172,38 @@ def _listed_places(text: str, found: list[Match]) -> set[tuple[int, int]]:
             out.update((x.start, x.end) for x in items)
         i += len(items)
     return out
+
+
+@functools.cache
+def _zone_short_names() -> dict[str, str]:
+    """The short names of ``ner/resources/regions.tsv``'s state-level new areas (临港 of 临港新片区, 贵安 of 贵安新区) ->
+    their host's code."""
+    from ner.normalize.regions import _Gazetteer
+
+    out = {}
+    for kind, name, code, _ in _Gazetteer._supplement():
+        short = re.sub("(?:新片区|新区)$", "", name)
+        if kind == "zone" and short != name and len(short) >= 2:
+            out[short] = code
+    return out
+
+
+def _zone_short_after(text: str, m: Match) -> int | None:
+    """The end of a new area's short name right after its host province or city (上海临港, 贵州贵安), ending a word
+    there (not 江西赣江流域, 四川天府国际机场)."""
+    from ner.normalize import normalize_region
+
+    for short, host in _zone_short_names().items():
+        end = m.end + len(short)
+        if text.startswith(short, m.end) and not re.match(_NAME, text[end:end + 1]):
+            try:
+                place = normalize_region(text[m.start:m.end])
+            except ValueError:
+                return None
+            keep = 2 if m.level == "province" else 4
+            if place is not None and place.code and host[:keep] == place.code[:keep]:
+                return end
+    return None
 
 
 def _short_under(chain: str) -> bool:
