@@ -517,3 +517,13 @@ def test_a_new_areas_short_name_after_its_host(text, places):
     from ner.rules.places import find_regions
 
     assert [s.text for s in find_regions(text)] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("已落子广东珠海和四川什邡两座电池生产基地", ["广东珠海", "四川什邡"]),  # a county after its province, then a count
+    ("江苏新平台", ["江苏"]),
+])
+def test_a_county_before_a_count_of_places(text, places):
+    from ner.rules.places import find_regions
+
+    assert [s.text for s in find_regions(text)] == places

@@ -114,7 +114,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             m = Match(m.start, suffix.end(), "macro")
         elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
                 and (m.start, m.end) not in listed \
-                and not (pieces and pieces[-1].end == m.start and not re.match(_NAME, text[m.end:m.end + 1])
+                and not (pieces and pieces[-1].end == m.start and _word_ends(text, m.end)
                          and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
             # or right after its own province or city, ending a word (江苏如东800MW; not 七台河市桃山湖)
@@ -204,6 +204,15 @@ def _zone_short_after(text: str, m: Match) -> int | None:
             if place is not None and place.code and host[:keep] == place.code[:keep]:
                 return end
     return None
+
+
+# A count of places after a list (广东珠海和四川什邡两座基地, 三地): the name before it ends a word
+_COUNT_AFTER = re.compile(r"[两三四五六七八九十]\s*(?:座|个|地|处|大)")
+
+
+def _word_ends(text: str, end: int) -> bool:
+    """Whether a place name ending at ``end`` ends a word: no name character follows, or a count of places does."""
+    return not re.match(_NAME, text[end:end + 1]) or bool(_COUNT_AFTER.match(text, end))
 
 
 def _short_under(chain: str) -> bool:
