@@ -155,6 +155,14 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
+# A person's name: a common surname and one or two given-name characters, after a title (实际控制人, 董事长, 委任) or
+# before 先生/女士: a company's officer or owner, no company (ANNOTATION.md tags firms only)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+             "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤傅施")
+_PERSON_NAME = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
+_TITLE_BEFORE = re.compile(r"(?:(?:实际控制人|控股股东)为?|董事长|副?总裁|总经理|创始人|法定代表人|负责人|董事|监事|委任|聘任|任命|"
+                           r"主席|首席执行官|CEO|书记|市长|省长|区长|县长)\s*$")
+_HONORIFIC_AFTER = re.compile(r"\s*(?:先生|女士)")
 # A Latin name that a product word follows (Tiger Neo系列, Powerwall（家用储能电池）) or that 产品/推出 stands before
 _LATIN_ONLY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
 _PRODUCT_AFTER = re.compile(r"\s*(?:系列|产品|车型|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")
@@ -192,10 +200,17 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
     from ner.rules import is_non_company
 
     reporters = {s.text for s in spans if s.label == "COMPANY" and text is not None
-                 and (_reports(text, s) or _is_product(text, s))}
+                 and (_reports(text, s) or _is_product(text, s) or _is_person(text, s))}
     return [s for s in spans if not (s.label == "COMPANY" and (
         is_non_company(s.text) or s.text in reporters
         or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s) or _is_source(text, s)))))]
+
+
+def _is_person(text: str, s: Span) -> bool:
+    """``s`` is a person's name (实际控制人傅梅城, 委任钟国斌为独立非执行董事, 控股股东为张代理, 王传福先生): a surname and one
+    or two characters, after a title or before 先生/女士; no company, in any mention of it."""
+    return bool(_PERSON_NAME.fullmatch(s.text)) and bool(
+        _TITLE_BEFORE.search(text, max(0, s.start - 6), s.start) or _HONORIFIC_AFTER.match(text, s.end))
 
 
 def _is_product(text: str, s: Span) -> bool:

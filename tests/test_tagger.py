@@ -530,6 +530,21 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
 
 
 @pytest.mark.parametrize("text, name, kept", [
+    ("委任钟国斌为独立非执行董事。钟国斌获委任", "钟国斌", False),  # a person, in every mention
+    ("控股股东为张代理，实际控制人为张代理及其家族", "张代理", False),
+    ("王传福先生表示", "王传福", False),
+    ("控股股东为华策集团", "华策集团", True),  # a firm after the same title
+    ("李宁公司在厦门投资", "李宁", True),  # no title, no honorific
+])
+def test_a_persons_name_is_no_company(text, name, kept):
+    from ner.combine import veto_non_companies
+    from ner.types import Span
+
+    spans = [Span(m.start(), m.end(), "COMPANY", name, 0.99) for m in re.finditer(name, text)]
+    assert bool(veto_non_companies(spans, text)) is kept
+
+
+@pytest.mark.parametrize("text, name, kept", [
     ("晶科推出N型Tiger Neo系列组件。Tiger Neo出货量大增", "Tiger Neo", False),
     ("比亚迪携全新储能产品BYD Cube亮相。", "BYD Cube", False),
     ("主要有Powerwall（家用储能电池）等产品", "Powerwall", False),
