@@ -156,17 +156,18 @@ def model_shapes(spans: list[Span]) -> list[Span]:
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).
 _OUTLET_AFTER = re.compile(r"\s*(?:记者|讯(?:[】\]\s\d]|$))")
 # A person's name: a common surname and one or two given-name characters, after a title (实际控制人, 董事长, 委任) or
-# before 先生/女士: a company's officer or owner, no company (ANNOTATION.md tags firms only)
+# before 先生/女士: a company's officer or owner, no company (ANNOTATION.md tags firms only). Not after 控股股东(为) or
+# 实际控制人为, where firms stand as often (控股股东为万科).
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
              "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤傅施")
 _PERSON_NAME = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e00-\u9fff]{{1,2}}")
-_TITLE_BEFORE = re.compile(r"(?:(?:实际控制人|控股股东)为?|董事长|副?总裁|总经理|创始人|法定代表人|负责人|董事|监事|委任|聘任|任命|"
+_TITLE_BEFORE = re.compile(r"(?:实际控制人|董事长|副?总裁|总经理|创始人|法定代表人|负责人|董事|监事|委任|聘任|任命|"
                            r"主席|首席执行官|CEO|书记|市长|省长|区长|县长)\s*$")
 _HONORIFIC_AFTER = re.compile(r"\s*(?:先生|女士)")
 # A Latin name that a product word follows (Tiger Neo系列, Powerwall（家用储能电池）) or that 产品/推出 stands before
 _LATIN_ONLY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
-_PRODUCT_AFTER = re.compile(r"\s*(?:系列|产品|车型|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")
-_PRODUCT_BEFORE = re.compile(r"(?:产品|推出|发布|新品|型号|车型|[0-9A-Z]型)\s*$")
+_PRODUCT_AFTER = re.compile(r"\s*(?:系列|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")  # not 为BMW车型提供
+_PRODUCT_BEFORE = re.compile(r"(?:产品|新品|[0-9A-Z]型)\s*$")
 # A reporter's verb after a name: the name is an outlet's (维科网锂电注意到, 高工锂电获悉, 央视财经此前报道称)
 _REPORTS_AFTER = re.compile(r"\s*(?:此前|日前|近日|独家)?(?:注意到|获悉|了解到|报道(?!期|会|称的))")
 _SOURCE_FIRM_BEFORE = re.compile(r"[从向自]\s*$")
@@ -222,8 +223,13 @@ def _is_product(text: str, s: Span) -> bool:
 
 def _reports(text: str, s: Span) -> bool:
     """``s`` is the subject of a reporter's verb (维科网锂电注意到, 高工锂电获悉, 央视财经此前报道称): an outlet, and so is
-    every mention of its name in the text; not where a firm is the source (记者从宁德时代获悉, 向比亚迪了解到)."""
-    return bool(_REPORTS_AFTER.match(text, s.end)) and not _SOURCE_FIRM_BEFORE.search(text, max(0, s.start - 2), s.start)
+    every mention of its name in the text; not where a firm is the source (记者从宁德时代获悉, 向比亚迪了解到), and 获悉 or 了解到
+    only after a name that reads as an outlet's (a firm learns things too)."""
+    verb = _REPORTS_AFTER.match(text, s.end)
+    if not verb or _SOURCE_FIRM_BEFORE.search(text, max(0, s.start - 2), s.start):
+        return False
+    # a firm learns things too (通威股份近日获悉，公司成为中标候选人): 获悉, 了解到 only after an outlet's name
+    return bool(_OUTLET_NAME.fullmatch(s.text)) or not re.search("获悉|了解到", verb.group())
 
 
 def _is_source(text: str, s: Span) -> bool:
@@ -361,7 +367,8 @@ def _countries() -> frozenset[str]:
 
     names = Locale.parse("zh_Hans_CN").territories
     return frozenset(re.sub(r"[（(].*", "", n) for code, n in names.items()
-                     if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO")) - TERRITORY_STOP
+                     if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO")) - TERRITORY_STOP \
+        | {"印尼", "沙特", "阿联酋", "蒙古国"}  # short and full names news uses (印尼国有矿业公司MIND ID)
 
 
 # What a firm is, not its name, between a country and the firm's Latin name (法国可再生能源公司Neoen, 马来西亚大型制造集团公司
@@ -372,8 +379,11 @@ _FIRM_INDUSTRY = (r"(?:可再生能源|新能源|清洁能源|能源|电力|电�
                   r"基建|投资|金融|航运|船舶|物流|医药|公用事业)")
 _FIRM_WORD = r"(?:集团公司|公司|集团|企业|巨头|厂商|制造商|供应商|开发商|运营商|服务商|车企|财团)"
 _FIRM_DESCRIPTOR = re.compile(rf"{_FIRM_SIZE}*{_FIRM_INDUSTRY}*(?:和{_FIRM_INDUSTRY})?{_FIRM_WORD}")
-# a firm's Latin name right after its descriptor: capitalised words (Neoen, MEJ ENERGY DOO, EP Manufacturing Bhd, SK On)
-_LATIN_NAME = re.compile(r" ?([A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*)*)")
+# a firm's Latin name right after its descriptor: capitalised words (Neoen, MEJ ENERGY DOO, EP Manufacturing Bhd, SK On),
+# not a year, a quarter or a title after it (First Solar 2023, Tata Power Q3, Apple Inc. CEO)
+_LATIN_NAME = re.compile(r" ?([A-Z][A-Za-z0-9&.\-]*(?: (?!(?:CEO|CFO|CTO|COO)\b)[A-Z][A-Za-z&.\-]*(?![A-Za-z0-9]))*)(?![A-Za-z0-9])")
+# a description that names no one firm: a size or a plural firm word (日本电力公司等企业, 美国电动汽车巨头)
+_GENERIC_FIRM_WORD = re.compile(r"大型|超大型|知名|领先|头部|龙头|主要|企业|巨头|厂商|车企")
 
 
 def foreign_firms(text: str, spans: list[Span]) -> list[Span]:
@@ -391,9 +401,10 @@ def foreign_firms(text: str, spans: list[Span]) -> list[Span]:
         cut = s.start + len(country) if country else s.start
         if country and country != "中国" and _LATIN.match(rest):
             out += [Span(s.start, cut, "REGION", country, None), Span(cut, s.end, "COMPANY", rest, s.score)]
-        elif country and country != "中国" and _FIRM_DESCRIPTOR.fullmatch(rest):
+        elif country and country != "中国" and _FIRM_DESCRIPTOR.fullmatch(rest) and (
+                (latin := _LATIN_NAME.match(text, s.end)) or _GENERIC_FIRM_WORD.search(rest)):
+            # (without a Latin name after it, only a description that names no one firm: 英国石油公司 and 韩国电力公司 are names)
             out.append(Span(s.start, cut, "REGION", country, None))
-            latin = _LATIN_NAME.match(text, s.end)
             if latin and not any(x.start < latin.end(1) and latin.start(1) < x.end for x in spans):
                 out.append(Span(latin.start(1), latin.end(1), "COMPANY", latin.group(1), s.score))
         else:

@@ -511,6 +511,9 @@ def test_countries_and_their_ministries(text, places):
 @pytest.mark.parametrize("text, places", [
     ("上海临港（据报道约80GWh）、贵州贵安（约20GWh）", ["上海临港", "贵州贵安"]),  # a new area's short name after its host
     ("江西赣江流域，四川天府国际机场", ["江西", "四川"]),  # not where a word goes on
+    ("湖南湘江、资江流域", ["湖南"]),  # 湘江, 赣江 are rivers first
+    ("上海临港经济发展集团", ["上海"]),
+    ("项目位于杭州钱塘区，紧邻钱塘江。", ["杭州钱塘区"]),  # the river is no place
     ("浙江临港工业", ["浙江"]),  # nor after another province
 ])
 def test_a_new_areas_short_name_after_its_host(text, places):

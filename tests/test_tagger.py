@@ -531,7 +531,7 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
 
 @pytest.mark.parametrize("text, name, kept", [
     ("委任钟国斌为独立非执行董事。钟国斌获委任", "钟国斌", False),  # a person, in every mention
-    ("控股股东为张代理，实际控制人为张代理及其家族", "张代理", False),
+    ("控股股东为万科，万科持有公司57%股份", "万科", True),  # a firm stands after 控股股东 as often
     ("王传福先生表示", "王传福", False),
     ("控股股东为华策集团", "华策集团", True),  # a firm after the same title
     ("李宁公司在厦门投资", "李宁", True),  # no title, no honorific
@@ -549,6 +549,7 @@ def test_a_persons_name_is_no_company(text, name, kept):
     ("比亚迪携全新储能产品BYD Cube亮相。", "BYD Cube", False),
     ("主要有Powerwall（家用储能电池）等产品", "Powerwall", False),
     ("宁德时代与BMW签署协议", "BMW", True),
+    ("宁德时代为BMW车型提供动力电池", "BMW", True),  # a product word after a firm it supplies
 ])
 def test_a_latin_product_name_is_no_company(text, name, kept):
     from ner.combine import veto_non_companies
@@ -562,12 +563,14 @@ def test_a_latin_product_name_is_no_company(text, name, kept):
     ("维科网锂电注意到，欣旺达在宜昌投资。维科网锂电认为", ["欣旺达"]),   # an outlet: every mention of its name
     ("央视财经此前报道称，特斯拉将扩产。", ["特斯拉"]),
     ("记者从宁德时代获悉，该项目投资100亿元。", ["宁德时代"]),           # a firm as the source stays
+    ("记者从市发改委、宁德时代获悉，宁德时代洛阳基地", ["宁德时代"]),
+    ("通威股份近日获悉，公司成为中标候选人。", ["通威股份"]),  # 获悉 after a firm's name: the firm learnt it
 ])
 def test_the_subject_of_a_reporters_verb_is_no_company(text, kept):
     from ner.combine import veto_non_companies
     from ner.types import Span
 
-    names = ("维科网锂电", "欣旺达", "央视财经", "特斯拉", "宁德时代")
+    names = ("维科网锂电", "欣旺达", "央视财经", "特斯拉", "宁德时代", "通威股份")
     spans = [Span(m.start(), m.end(), "COMPANY", n, 0.99) for n in names for m in re.finditer(n, text)]
     assert sorted({s.text for s in veto_non_companies(spans, text)}) == sorted(kept)
 
@@ -576,7 +579,10 @@ def test_the_subject_of_a_reporters_verb_is_no_company(text, kept):
     ("法国可再生能源公司Neoen在澳洲建储能电站", "法国可再生能源公司", [("法国", "REGION"), ("Neoen", "COMPANY")]),
     ("马来西亚大型制造集团公司EP Manufacturing Bhd参与合作", "马来西亚大型制造集团公司",
      [("马来西亚", "REGION"), ("EP Manufacturing Bhd", "COMPANY")]),
-    ("日本电力公司等企业在内", "日本电力公司", [("日本", "REGION")]),  # firms of a country, no name
+    ("日本电力公司等企业在内", "日本电力公司", [("日本电力公司", "COMPANY")]),  # no Latin name: may be a name (韩国电力公司)
+    ("美国电动汽车巨头特斯拉宣布", "美国电动汽车巨头", [("美国", "REGION")]),  # a description that names no one firm
+    ("美国太阳能公司First Solar 2023年营收", "美国太阳能公司", [("美国", "REGION"), ("First Solar", "COMPANY")]),
+    ("印尼国有矿业公司MIND ID与", "印尼国有矿业公司", [("印尼", "REGION"), ("MIND ID", "COMPANY")]),
     ("荷兰飞利浦公司在苏州投资", "荷兰飞利浦公司", [("荷兰飞利浦公司", "COMPANY")]),  # a name: stays whole
     ("德国大众汽车集团在合肥投资", "德国大众汽车集团", [("德国大众汽车集团", "COMPANY")]),
 ])

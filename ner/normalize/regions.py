@@ -164,13 +164,9 @@ class _Gazetteer:
                     self.names.setdefault(u.short + "州", []).append((u.code, True))  # 湘西州
                 elif u.name.endswith("自治县"):
                     self.names.setdefault(u.short + "县", []).append((u.code, True))  # 城步县
-        for name, code in former.items():  # 郫县 (and its short form) name 郫都区 now; 长乐市 names 长乐区
-            if code not in self.units:
-                continue
-            short = _short_name(name, level_of(code), ethnic)
-            for n, is_short in ((name, False), (short, True)):
-                if n and (code, False) not in self.names.get(n, ()) and (code, True) not in self.names.get(n, ()):
-                    self.names.setdefault(n, []).append((code, is_short))
+        for name, code in former.items():  # 郫县 names 郫都区 now, 长乐市 长乐区: the full name only (株洲县's 株洲 is the city)
+            if code in self.units and (code, False) not in self.names.get(name, ()):
+                self.names.setdefault(name, []).append((code, False))
         self.max_len = max(len(n) for n in self.names)
 
     @staticmethod

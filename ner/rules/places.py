@@ -22,7 +22,7 @@ from ner.rules.numbers import _CJK
 from ner.types import Span
 
 # Words that contain a place name but are not places (长治久安 is not 长治).
-FALSE_FRIENDS = ("长治久安", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
+FALSE_FRIENDS = ("长治久安", "钱塘江", "大同小异", "世界大同", "最大同", "哈密瓜", "白山黑水", "东北部", "西北部", "西南部", "东南部",
                  "北京时间",  # a time zone
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经",  # news outlets
                  "经纬中国", "红杉中国", "红杉资本中国", "光速中国", "软银中国",  # investors' China arms
@@ -183,7 +183,7 @@ def _zone_short_names() -> dict[str, str]:
     out = {}
     for kind, name, code, _ in _Gazetteer._supplement():
         short = re.sub("(?:新片区|新区)$", "", name)
-        if kind == "zone" and short != name and len(short) >= 2:
+        if kind == "zone" and short != name and len(short) >= 2 and not short.endswith("江"):  # 湘江, 赣江: rivers
             out[short] = code
     return out
 
@@ -195,7 +195,7 @@ def _zone_short_after(text: str, m: Match) -> int | None:
 
     for short, host in _zone_short_names().items():
         end = m.end + len(short)
-        if text.startswith(short, m.end) and not re.match(_NAME, text[end:end + 1]):
+        if text.startswith(short, m.end) and not re.match(f"[{_CJK}A-Za-z0-9]", text[end:end + 1]):  # not 上海临港经济发展集团
             try:
                 place = normalize_region(text[m.start:m.end])
             except ValueError:
