@@ -530,3 +530,15 @@ def test_a_county_before_a_count_of_places(text, places):
     from ner.rules.places import find_regions
 
     assert [s.text for s in find_regions(text)] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("项目位于深圳市坪山区坪山大道2007号。", ["深圳市坪山区"]),  # a street named after the district: the chain stays
+    ("住所：南京市玄武区中山路228号", ["南京市玄武区"]),
+    ("上海市南京路步行街", ["上海市"]),
+    ("南京路上人潮涌动", []),  # a street alone is no place
+])
+def test_a_street_after_a_place_chain_leaves_the_chain(text, places):
+    from ner.rules.places import find_regions
+
+    assert [s.text for s in find_regions(text)] == places

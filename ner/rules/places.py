@@ -122,6 +122,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
                                                          and not _ZONE_RE.match(text, m.end) and m.level != "zone"
                                                          and not re.match(r"[”\"」』）)]", text[m.end:m.end + 1])):
             continue
+        if pieces and pieces[-1].end == m.start and _STREET_RE.match(text, m.end):
+            continue  # 深圳市坪山区坪山大道: the street (坪山大道) is no place, the chain before it is
         pieces.append(m)
     # Merge adjacent administrative pieces into chains (macro regions never chain, but a city abroad after a country).
     chains: list[Match] = []
