@@ -200,10 +200,10 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
     source line names as a website or medium (来源：环卫科技网), and the items of a list of sectors (涉及康养、农林牧渔等行业)."""
     from ner.rules import is_non_company
 
-    reporters = {s.text for s in spans if s.label == "COMPANY" and text is not None
+    not_firms = {s.text for s in spans if s.label == "COMPANY" and text is not None  # outlets, products, persons
                  and (_reports(text, s) or _is_product(text, s) or _is_person(text, s))}
     return [s for s in spans if not (s.label == "COMPANY" and (
-        is_non_company(s.text) or s.text in reporters
+        is_non_company(s.text) or s.text in not_firms
         or (text is not None and (_OUTLET_AFTER.match(text, s.end) or _in_sector_list(text, s) or _is_source(text, s)))))]
 
 
@@ -363,27 +363,29 @@ def _countries() -> frozenset[str]:
     """Countries (CLDR territories with a two-letter code), not world regions, unions or 西北 (西北电力设计院有限公司)."""
     from babel import Locale
 
-    from ner.lexicon.place_words import TERRITORY_STOP
+    from ner.lexicon.place_words import COUNTRY_FORMS, TERRITORY_STOP
 
     names = Locale.parse("zh_Hans_CN").territories
     return frozenset(re.sub(r"[（(].*", "", n) for code, n in names.items()
                      if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO")) - TERRITORY_STOP \
-        | {"印尼", "沙特", "阿联酋", "蒙古国"}  # short and full names news uses (印尼国有矿业公司MIND ID)
+        | set(COUNTRY_FORMS)  # names news uses (印尼国有矿业公司MIND ID)
 
 
 # What a firm is, not its name, between a country and the firm's Latin name (法国可再生能源公司Neoen, 马来西亚大型制造集团公司
 # EP Manufacturing Bhd) or standing for firms of that country (日本电力公司): sizes and ranks, industries, and a firm word.
-_FIRM_SIZE = r"(?:大型|超大型|知名|领先|老牌|本土|国有|国营|私营|民营|上市|头部|龙头|主要|最大的?|第[一二三]大)"
+# (a size and a firm word that name no one firm: 日本电力公司等企业, 美国电动汽车巨头; 韩国电力公司 may be a name)
+_GENERIC_SIZE = "大型|超大型|知名|领先|头部|龙头|主要"
+_PLURAL_FIRM_WORD = "企业|巨头|厂商|车企"
+_FIRM_SIZE = rf"(?:{_GENERIC_SIZE}|老牌|本土|国有|国营|私营|民营|上市|最大的?|第[一二三]大)"
 _FIRM_INDUSTRY = (r"(?:可再生能源|新能源|清洁能源|能源|电力|电网|电池|储能|光伏|太阳能|风电|风能|核电|水电|氢能|锂电|锂业|矿业|石油|"
                   r"天然气|油气|化工|化学|材料|钢铁|铝业|汽车|电动汽车|整车|零部件|制造|科技|电子|半导体|芯片|通信|电信|工程|建筑|"
                   r"基建|投资|金融|航运|船舶|物流|医药|公用事业)")
-_FIRM_WORD = r"(?:集团公司|公司|集团|企业|巨头|厂商|制造商|供应商|开发商|运营商|服务商|车企|财团)"
+_FIRM_WORD = rf"(?:集团公司|公司|集团|{_PLURAL_FIRM_WORD}|制造商|供应商|开发商|运营商|服务商|财团)"
 _FIRM_DESCRIPTOR = re.compile(rf"{_FIRM_SIZE}*{_FIRM_INDUSTRY}*(?:和{_FIRM_INDUSTRY})?{_FIRM_WORD}")
 # a firm's Latin name right after its descriptor: capitalised words (Neoen, MEJ ENERGY DOO, EP Manufacturing Bhd, SK On),
 # not a year, a quarter or a title after it (First Solar 2023, Tata Power Q3, Apple Inc. CEO)
 _LATIN_NAME = re.compile(r" ?([A-Z][A-Za-z0-9&.\-]*(?: (?!(?:CEO|CFO|CTO|COO)\b)[A-Z][A-Za-z&.\-]*(?![A-Za-z0-9]))*)(?![A-Za-z0-9])")
-# a description that names no one firm: a size or a plural firm word (日本电力公司等企业, 美国电动汽车巨头)
-_GENERIC_FIRM_WORD = re.compile(r"大型|超大型|知名|领先|头部|龙头|主要|企业|巨头|厂商|车企")
+_GENERIC_FIRM_WORD = re.compile(f"{_GENERIC_SIZE}|{_PLURAL_FIRM_WORD}")
 
 
 def foreign_firms(text: str, spans: list[Span]) -> list[Span]:

@@ -14,8 +14,9 @@ MACRO_REGIONS = (
     "环渤海", "海峡西岸", "淮海", "亚太", "中国大陆",  # (大湾区 alone: the seeds leave it untagged)
 )
 
-# Short forms (and full names: 蒙古国, where CLDR has 蒙古) of countries and regions that news uses and CLDR does not list.
-COUNTRY_SHORT_FORMS = ("印尼", "拉美", "阿联酋", "沙特", "澳洲", "新西兰", "中东", "北美", "南美", "西欧", "东欧", "欧美", "蒙古国")
+# Names of countries that news uses and CLDR does not list (short forms, and 蒙古国 where CLDR has 蒙古), then of regions.
+COUNTRY_FORMS = ("印尼", "阿联酋", "沙特", "新西兰", "蒙古国")
+COUNTRY_SHORT_FORMS = COUNTRY_FORMS + ("拉美", "澳洲", "中东", "北美", "南美", "西欧", "东欧", "欧美")
 # CLDR names that are common words, parts of words or ambiguous in Chinese news: 中非 (China-Africa),
 # 加纳 (增加纳税), 海地 (沿海地区), 多哥, 乍得, 马里, 汤加, 智利, 巴林 (巴林右旗), 世界; CLDR placeholders.
 # CLDR time-zone cities that are also persons' names, common words or brands (万象城, 达尔文), or too obscure to tell

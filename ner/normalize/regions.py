@@ -138,7 +138,7 @@ class _Gazetteer:
         self.macro: dict[str, str] = {}
         self.country: dict[str, str] = {}
         self.zone_alias: dict[str, tuple[str, str]] = {}
-        supplement = list(self._supplement())
+        supplement = self._supplement()
         former: dict[str, str] = {}  # a superseded name -> the code of the unit that holds it now (郫县 -> 510117)
         for kind, name, code, canonical in supplement:  # drops first, then additions: a code may move (钢城区)
             if kind == "macro":
@@ -170,13 +170,13 @@ class _Gazetteer:
         self.max_len = max(len(n) for n in self.names)
 
     @staticmethod
-    def _supplement() -> Iterable[tuple[str, str, str, str]]:
+    @lru_cache(maxsize=1)
+    def _supplement() -> tuple[tuple[str, str, str, str], ...]:
+        """The rows of ``ner/resources/regions.tsv`` (kind, name, code, canonical), read once: the normaliser and
+        the rules' gazetteer (zones, added units, new areas' short names) all read them."""
         text = importlib.resources.files("ner").joinpath("resources/regions.tsv").read_text(encoding="utf-8")
-        for line in text.splitlines():
-            if not line.strip() or line.startswith(("#", "kind\t")):
-                continue
-            cells = (line.split("\t") + ["", "", "", ""])[:4]
-            yield cells[0], cells[1], cells[2], cells[3]
+        return tuple(tuple((line.split("\t") + ["", "", "", ""])[:4]) for line in text.splitlines()
+                     if line.strip() and not line.startswith(("#", "kind\t")))
 
     # -- relations ----------------------------------------------------------------------------
     def chain(self, code: str) -> list[str]:
