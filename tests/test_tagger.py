@@ -491,7 +491,7 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
 
 
 def test_a_company_name_found_once_is_one_wherever_it_occurs():
-    from ner.combine import consistent_companies
+    from ner.company_names import consistent_companies
     from ner.types import Span
 
     text = "节卡机器人完成D轮融资。亿纬锂能与节卡机器人合作，亿纬锂能投资10亿元。中国银行与中国银行业协会。"
@@ -504,7 +504,7 @@ def test_a_company_name_found_once_is_one_wherever_it_occurs():
 
 
 def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_with():
-    from ner.combine import consistent_companies
+    from ner.company_names import consistent_companies
     from ner.types import Span
 
     text = "湖北华昌新材料项目落户黄石。湖北华昌新材料有限公司总投资15亿元。"
@@ -523,7 +523,7 @@ def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_wi
     ("中国能建江苏电力设计院有限公司", [("中国能建江苏电力设计院有限公司", "COMPANY")]),
 ])
 def test_a_country_before_a_foreign_firm_is_a_place(name, split):
-    from ner.combine import foreign_firms
+    from ner.company_names import foreign_firms
     from ner.types import Span
 
     assert [(s.text, s.label) for s in foreign_firms(name, [Span(0, len(name), "COMPANY", name, 0.99)])] == split
@@ -587,7 +587,7 @@ def test_the_subject_of_a_reporters_verb_is_no_company(text, kept):
     ("德国大众汽车集团在合肥投资", "德国大众汽车集团", [("德国大众汽车集团", "COMPANY")]),
 ])
 def test_a_country_before_what_a_firm_is_is_a_place(text, company, want):
-    from ner.combine import foreign_firms
+    from ner.company_names import foreign_firms
     from ner.types import Span
 
     spans = [Span(0, len(company), "COMPANY", company, 0.99)]
@@ -601,7 +601,7 @@ def test_a_country_before_what_a_firm_is_is_a_place(text, company, want):
     ("节卡机器人完成融资。节卡机器人将扩产。", (0, 5), "节卡机器人", [(10, 15)]),
 ])
 def test_a_name_is_found_again_only_where_it_stands_as_a_word(text, found, name, again):
-    from ner.combine import consistent_companies
+    from ner.company_names import consistent_companies
     from ner.types import Span
 
     got = consistent_companies(text, [Span(*found, "COMPANY", name, 0.99)])
@@ -609,7 +609,7 @@ def test_a_name_is_found_again_only_where_it_stands_as_a_word(text, found, name,
 
 
 def test_a_citys_firm_does_not_take_its_city_elsewhere():
-    from ner.combine import consistent_companies
+    from ner.company_names import consistent_companies
     from ner.types import Span
 
     text = "宜宾市新能源有限公司与宁德时代签约。宜宾市新能源汽车零部件产业园项目总投资50亿元。"
