@@ -107,6 +107,11 @@ def run_child(config: str, args, texts_path: Path, directory: str, spans: Path |
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+def exported(config: str) -> bool:
+    """Whether a configuration runs an exported file (read from --onnx) rather than the torch weights."""
+    return "onnx" in config or "openvino" in config
+
+
 def micro_f1(gold: list, pred: list) -> float:
     from ner.evaluation.spans import span_scores
     from ner.types import Span
@@ -172,6 +177,11 @@ def main() -> int:
         print(f"exporting {args.model} to {onnx_dir} (ner export --onnx --int8)", flush=True)
         export_onnx(args.model, None if onnx_dir == args.model else onnx_dir, int8=True)
     docs, gold = bench_texts()
+    try:
+        import openvino  # noqa: F401
+        has_openvino = True
+    except ImportError:
+        has_openvino = False
     chars = sum(len(d["text"]) for d in docs)
     print(f"texts: {len(docs)} ({sum(1 for d in docs if d['id'] not in gold)} seed paragraphs, {len(gold)} held-out "
           f"sentences), {chars} characters; {os.cpu_count()} CPUs", flush=True)
@@ -187,10 +197,14 @@ def main() -> int:
             ("ner tag, torch-bf16, rules inline", "ner-tag-inline:torch-bf16"),
             ("ner tag, torch-bf16", "ner-tag:torch-bf16"),
         ]
+        if has_openvino:
+            configs += [("ner tag, openvino fp32", "ner-tag:openvino"), ("ner tag, openvino bf16", "ner-tag:openvino-bf16")]
+        else:
+            print("openvino: not installed (pip install -e '.[openvino]'); its backends are not measured", flush=True)
         best: dict[str, dict] = {}
         for round_ in range(args.repeat):  # rounds through all configurations; each keeps its fastest
             for name, config in configs:
-                r = run_child(config, args, texts_path, onnx_dir if "onnx" in config else args.model)
+                r = run_child(config, args, texts_path, onnx_dir if exported(config) else args.model)
                 r["rate"] = r["chars"] / r["tag_s"]
                 if name not in best or r["rate"] > best[name]["rate"]:
                     best[name] = r
@@ -203,20 +217,25 @@ def main() -> int:
 
         spans = {}
         # int8 twice: its activations are quantised with one scale per batch, so its spans depend on the batch
-        for name, kind, backend in (("torch", "spans", "torch"), ("torch-bf16", "spans", "torch-bf16"),
-                                    ("onnx", "spans", "onnx"), ("onnx-int8", "spans", "onnx-int8"),
-                                    ("int8, batch 1", "spans-1", "onnx-int8")):
+        runs = [("torch", "spans", "torch"), ("torch-bf16", "spans", "torch-bf16"), ("onnx", "spans", "onnx"),
+                ("onnx-int8", "spans", "onnx-int8"), ("int8, batch 1", "spans-1", "onnx-int8")]
+        if has_openvino:
+            runs += [("openvino", "spans", "openvino"), ("openvino-bf16", "spans", "openvino-bf16")]
+        for name, kind, backend in runs:
             out = Path(tmp) / f"{kind}-{backend}.json"
-            run_child(f"{kind}:{backend}", args, texts_path, onnx_dir if "onnx" in backend else args.model, out)
+            run_child(f"{kind}:{backend}", args, texts_path, onnx_dir if exported(backend) else args.model, out)
             spans[name] = json.loads(out.read_text(encoding="utf-8"))
     ok = True
-    for system in ("model", "saved"):
-        same = sum(a == b for a, b in zip(spans["torch"][system], spans["onnx"][system]))
-        ok &= same == len(docs)
-        print(f"onnx fp32 = torch ({'model alone' if system == 'model' else 'saved tagger'}): identical spans on "
-              f"{same}/{len(docs)} texts")
+    for fp32 in ("onnx", "openvino")[:1 + has_openvino]:
+        for system in ("model", "saved"):
+            same = sum(a == b for a, b in zip(spans["torch"][system], spans[fp32][system]))
+            ok &= same == len(docs)
+            print(f"{fp32} fp32 = torch ({'model alone' if system == 'model' else 'saved tagger'}): identical spans "
+                  f"on {same}/{len(docs)} texts")
     index = {d["id"]: k for k, d in enumerate(docs)}
     within = {"torch-bf16": True, "onnx-int8": True, "int8, batch 1": True}
+    if has_openvino:
+        within["openvino-bf16"] = True
     for part in ("dev", "test"):
         ids = [i for i, (p, _) in gold.items() if p == part]
         g = [gold[i][1] for i in ids]
@@ -226,8 +245,7 @@ def main() -> int:
                 within[b] &= abs(f1[b] - f1["torch"]) <= F1_LIMIT
             print(f"held-out {part} ({len(ids)}), {'model alone' if system == 'model' else 'saved tagger'}: micro F1 "
                   + ", ".join(f"{b} {v:.4f}" for b, v in f1.items())
-                  + f" (bf16 {f1['torch-bf16'] - f1['torch']:+.4f}, int8 {f1['onnx-int8'] - f1['torch']:+.4f}, "
-                  f"int8 batch 1 {f1['int8, batch 1'] - f1['torch']:+.4f})")
+                  + " (" + ", ".join(f"{b} {f1[b] - f1['torch']:+.4f}" for b in within) + ")")
     int8_same = sum(a == b for a, b in zip(spans["onnx-int8"]["model"], spans["int8, batch 1"]["model"]))
     print(f"onnx int8, 32 windows a batch vs one: identical model spans on {int8_same}/{len(docs)} texts")
     within["onnx-int8"] &= within.pop("int8, batch 1")

@@ -181,14 +181,15 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
          **kwargs) -> Tagger:
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
-    ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8`` (files written
-    by ``ner export DIR --onnx [--int8]``) or ``auto`` (``ner.model.backends.choose_backend``: the fastest within
-    the quality limits that the machine has: torch on CUDA, torch-bf16 on a CPU with bf16, else ONNX fp32
-    where exported, else torch; int8 by name only).
+    ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8``, ``openvino``,
+    ``openvino-bf16`` (files written by ``ner export DIR --onnx [--int8]``) or ``auto``
+    (``ner.model.backends.choose_backend``: the fastest within the quality limits that the machine has: torch on
+    CUDA; on a CPU, where exported, OpenVINO (bf16 where the CPU has it); else torch-bf16 on a CPU with bf16,
+    else ONNX fp32 where exported, else torch; int8 by name only).
     ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
-    from ner.model.backends import ONNX_FILES, OnnxEncoder, choose_backend
+    from ner.model.backends import RUNS_FILE, OnnxEncoder, OpenVinoEncoder, choose_backend
 
     chosen = choose_backend(model_dir, backend, device)
     if chosen in ("torch", "torch-bf16"):
@@ -198,7 +199,8 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
         from ner.model.modeling import load_config_tokenizer
 
         config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
-        model = OnnxEncoder(Path(model_dir) / ONNX_FILES[chosen], config, chosen)
+        encoder = OpenVinoEncoder if chosen.startswith("openvino") else OnnxEncoder
+        model = encoder(Path(model_dir) / RUNS_FILE[chosen], config, chosen)
     _warn_if_unsettled(Path(model_dir))
     log.info("%s: backend %s (asked: %s), device %s", model_dir, chosen, backend, getattr(model, "device", "cpu"))
     window = _saved_window(Path(model_dir))

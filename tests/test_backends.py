@@ -92,24 +92,33 @@ def test_export_fuses_attention_and_falls_back_to_the_plain_graph(tagger_dir, ex
 
 
 @pytest.mark.parametrize("bf16", [True, False])
-def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, tmp_path,
+@pytest.mark.parametrize("openvino", [True, False])
+def test_onnx_int8_runs_and_auto_takes_the_fastest_within_the_limits(tagger_dir, exported, bf16, openvino, tmp_path,
                                                                     monkeypatch):
     import shutil
+    import sys
 
     import ner.model.backends
 
     int8 = ner.load(exported, backend="onnx-int8")
     assert len(int8.tag(TEXTS)) == len(TEXTS) and int8.backend == "onnx-int8"
     monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: bf16)
+    if openvino:
+        pytest.importorskip("openvino")
+    else:
+        monkeypatch.setitem(sys.modules, "openvino", None)
     # int8's spans depend on the batch (its activations are scaled per batch) and moved F1 too much: by name only;
-    # bf16 is faster than fp32 where the CPU has it; an export folder has no torch weights to run it on
-    assert ner.load(exported).backend == "onnx"
+    # OpenVINO runs the export fastest (in bf16 where the CPU has it); else bf16 is faster than fp32 where the CPU
+    # has it; an export folder has no torch weights to run torch on
+    fastest = ("openvino-bf16" if bf16 else "openvino") if openvino else None
+    assert ner.load(exported).backend == (fastest or "onnx")
     both = tmp_path / "both"
     shutil.copytree(tagger_dir, both)
     for name in ("model.onnx", "model.int8.onnx"):
         shutil.copy(exported / name, both)
-    assert ner.load(both).backend == ("torch-bf16" if bf16 else "onnx")
+    assert ner.load(both).backend == (fastest or ("torch-bf16" if bf16 else "onnx"))
     assert ner.load(both, backend="onnx-int8").backend == "onnx-int8"
+    assert ner.load(tagger_dir).backend == ("torch-bf16" if bf16 else "torch")  # not exported
 
 
 def test_a_damaged_onnx_file_is_passed_over_by_auto_and_refused_by_name(tagger_dir, exported, tmp_path, caplog,
@@ -218,3 +227,34 @@ def test_backend_without_onnxruntime_says_how_to_install(tagger_dir, monkeypatch
     with pytest.raises(NerError, match=r"needs ONNX Runtime: pip install -e '.\[onnx\]'"):
         ner.load(tagger_dir, backend="onnx")
     assert ner.load(tagger_dir).backend == "torch"  # auto: torch when ONNX Runtime is absent
+
+
+def test_openvino_fp32_gives_the_torch_spans_and_bf16_runs(tagger_dir, exported, seeds_path):
+    pytest.importorskip("openvino")
+    texts = seed_texts(seeds_path, 40) + TEXTS
+    torch_tagger = ner.load(tagger_dir, backend="torch", **MODEL_ONLY)
+    fp32 = ner.load(exported, backend="openvino", **MODEL_ONLY)
+    bf16 = ner.load(exported, backend="openvino-bf16", **MODEL_ONLY)
+    assert (fp32.backend, bf16.backend) == ("openvino", "openvino-bf16")
+    want = spans(torch_tagger, texts)
+    assert spans(fp32, texts) == want and sum(map(len, want)) > 0
+    ids = np.array([[2, 7, 8, 9, 3], [2, 10, 11, 3, 0]], dtype=np.int64)
+    att = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]], dtype=np.int64)
+    reference = torch_tagger.encoder(ids, att)
+    first = fp32.encoder(ids, att)
+    np.testing.assert_allclose(first, reference, atol=1e-4)
+    fp32.encoder(ids[:1], att[:1])  # the request's buffer is reused: an earlier result must not change
+    np.testing.assert_allclose(first, reference, atol=1e-4)
+    np.testing.assert_allclose(bf16.encoder(ids, att), reference, atol=0.1)
+    assert len(ner.load(exported, backend="openvino-bf16").tag(TEXTS)) == len(TEXTS)  # the saved tagger too
+
+
+def test_openvino_says_what_it_needs(tagger_dir, exported, monkeypatch):
+    import sys
+
+    pytest.importorskip("openvino")
+    with pytest.raises(NerError, match=r"model.onnx: no such file; write it with `ner export .* --onnx`$"):
+        ner.load(tagger_dir, backend="openvino")  # not exported
+    monkeypatch.setitem(sys.modules, "openvino", None)
+    with pytest.raises(NerError, match=r"needs OpenVINO: pip install -e '.\[openvino\]'"):
+        ner.load(exported, backend="openvino-bf16")

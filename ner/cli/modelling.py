@@ -112,7 +112,8 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
 @user_errors
 def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> None:
     """Export a trained tagger for ONNX Runtime, fp32 and int8 (pip install -e '.[onnx]'), its attention fused
-    where ONNX Runtime's optimizer can: `ner tag --backend onnx|onnx-int8`; `--backend auto` runs fp32 ONNX where
+    where ONNX Runtime's optimizer can: `ner tag --backend onnx|onnx-int8|openvino|openvino-bf16`; `--backend auto`
+    then runs the fp32 file on OpenVINO where installed (in bf16 where the CPU has it), else on ONNX Runtime where
     the CPU has no bf16 (int8 by name only)."""
     from ner.model.backends import export_onnx
 

@@ -26,9 +26,11 @@ from ner.model.backends import BACKENDS
               f"while this one's records are built) and per journal write [default: {DOCS_PER_CALL}; with --ray "
               f"{DOCS_PER_BATCH} per actor call].")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
-              help="torch, torch-bf16, onnx, onnx-int8 (after `ner export DIR --onnx [--int8]`), or auto: the fastest "
-              "within the quality limits here (torch-bf16 on a CPU with bf16, else onnx where exported, else torch; "
-              "onnx-int8, the fastest, by name only: its spans vary a little with the batch).")
+              help="torch, torch-bf16, onnx, onnx-int8, openvino, openvino-bf16 (the last four after `ner export DIR "
+              "--onnx [--int8]`; openvino: pip install -e '.[openvino]'), or auto: the fastest within the quality limits "
+              "here (where exported and installed, openvino-bf16 on a CPU with bf16 or openvino; else torch-bf16 on a "
+              "CPU with bf16, else onnx where exported, else torch; onnx-int8 by name only: its spans vary a little "
+              "with the batch).")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--ray", "ray_address", default=None, help="Tag on a Ray cluster (ner.batch.distributed): its address, "
               "or 'local' to start one here; OUTPUT is then a folder of shards (pip install -e '.[ray]').")

@@ -1,4 +1,4 @@
-"""The encoder's forward pass at inference: padded token ids -> logits, on torch or ONNX Runtime.
+"""The encoder's forward pass at inference: padded token ids -> logits, on torch, ONNX Runtime or OpenVINO.
 
 Every backend is a callable ``encoder(input_ids, attention_mask) -> logits`` on numpy arrays (batch x
 tokens, int64 in; batch x tokens x labels, float32 out) with the model's ``config`` (labels, window
@@ -14,20 +14,26 @@ limit), so ``ner.pipeline.Tagger`` never knows which one it runs:
   ONNX Runtime's BERT optimizer can fuse it (one Attention node per layer, skip layer norms, bias GELU);
   fp32 gives the torch spans; int8 is dynamic quantisation of the fused attention's and the linear layers'
   weights (per channel, activations quantised at run time).
+* ``openvino`` / ``openvino-bf16``: the fp32 ``model.onnx`` compiled by OpenVINO (``pip install -e
+  .[openvino]``), computing in fp32 or in bf16. fp32 gives the torch spans; bf16, on a CPU with bf16, about
+  as fast as int8 with the torch spans' F1 on the held-out news (docs/results.md, "Tagging speed").
 * ``auto``: the fastest within the quality limits (docs/results.md, "Tagging speed"): on CUDA torch; on a
-  CPU with bf16 instructions torch-bf16; otherwise fp32 ONNX where exported (fresh and runnable), else
-  torch. int8 is the fastest on a CPU (fused: about 1.3x torch-bf16) but by name only: dynamic
-  quantisation scales each batch's activations together, so a text's spans depend on the texts batched
-  with it, and held-out F1 moved by -0.0088 to +0.0014 with the batching, outside the 0.002 allowed.
+  CPU, where exported (fresh and runnable) and OpenVINO installed, openvino-bf16 (a CPU with bf16) or
+  openvino; else torch-bf16 (bf16), else fp32 ONNX where exported, else torch. int8 is about as fast as
+  openvino-bf16 but by name only: dynamic quantisation scales each batch's activations together, so a
+  text's spans depend on the texts batched with it, and held-out F1 moved by -0.0088 to +0.0014 with the
+  batching, outside the 0.002 allowed.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import io
 import logging
 import shutil
 import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -37,8 +43,10 @@ from ner.errors import NerError
 
 log = logging.getLogger(__name__)
 
-BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8")
-ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}
+BACKENDS = ("auto", "torch", "torch-bf16", "onnx", "onnx-int8", "openvino", "openvino-bf16")
+ONNX_FILES = {"onnx": "model.onnx", "onnx-int8": "model.int8.onnx"}  # what `ner export --onnx [--int8]` writes
+# the file each exported backend runs: OpenVINO compiles the fp32 export
+RUNS_FILE = {**ONNX_FILES, "openvino": ONNX_FILES["onnx"], "openvino-bf16": ONNX_FILES["onnx"]}
 WEIGHTS = "model.safetensors"
 FINGERPRINT_KEY = "ner.weights_sha256"
 EXPORT_KEY = "ner.export"  # how the file was made: "fused" (attention fused by ONNX Runtime's optimizer) or "plain"
@@ -105,7 +113,7 @@ class OnnxEncoder:
     """An exported model run by ONNX Runtime (CPU)."""
 
     def __init__(self, path: str | Path, config, name: str = "onnx", threads: int | None = None):
-        ort = _onnxruntime(name)
+        ort = _runtime(name)
         opts = ort.SessionOptions()
         if threads:
             opts.intra_op_num_threads = threads
@@ -122,13 +130,44 @@ class OnnxEncoder:
         return self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": attention_mask})[0]
 
 
-def _onnxruntime(backend: str):
+class OpenVinoEncoder:
+    """The fp32 export (``model.onnx``) compiled by OpenVINO for the CPU, computing in fp32 (``openvino``) or
+    in bf16 (``openvino-bf16``: its inference precision hint; on a CPU without bf16 OpenVINO computes fp32)."""
+
+    def __init__(self, path: str | Path, config, name: str = "openvino", threads: int | None = None):
+        ov = _runtime(name)
+        core = ov.Core()
+        props = {"INFERENCE_PRECISION_HINT": "bf16" if name == "openvino-bf16" else "f32",
+                 "PERFORMANCE_HINT": "LATENCY", **({"INFERENCE_NUM_THREADS": threads} if threads else {})}
+        try:
+            compiled = core.compile_model(core.read_model(str(path)), "CPU", props)
+        except Exception as e:  # noqa: BLE001 - OpenVINO raises RuntimeError with its own text for a bad file
+            raise NerError(f"{path}: OpenVINO cannot compile it ({str(e).strip().splitlines()[0][:160]}); "
+                           "export it again (ner export DIR --onnx)") from None
+        self.request = compiled.create_infer_request()
+        self.lock = threading.Lock()  # one request: one forward pass at a time
+        self.config = config
+        self.name = name
+        self.path = Path(path)
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        with self.lock:
+            out = self.request.infer({"input_ids": input_ids, "attention_mask": attention_mask})
+            return np.array(out[0], dtype=np.float32)  # a copy: the request's buffer is reused
+
+
+# the runtime each exported backend needs: module, its name, the extra that installs it
+_RUNTIMES = {"onnx": ("onnxruntime", "ONNX Runtime", "onnx"), "openvino": ("openvino", "OpenVINO", "openvino")}
+
+
+def _runtime(backend: str):
+    """The runtime module ``backend`` runs on, or NerError saying how to install it."""
+    module, name, extra = _RUNTIMES["openvino" if backend.startswith("openvino") else "onnx"]
     try:
-        import onnxruntime
+        return importlib.import_module(module)
     except ImportError:
-        raise NerError(f"backend {backend!r} needs ONNX Runtime: pip install -e '.[onnx]' (or pip install onnxruntime), "
+        raise NerError(f"backend {backend!r} needs {name}: pip install -e '.[{extra}]' (or pip install {module}), "
                        "or use --backend torch") from None
-    return onnxruntime
 
 
 def weights_fingerprint(model_dir: str | Path) -> str | None:
@@ -151,7 +190,7 @@ def _metadata(path: Path) -> dict[str, str]:
 
 def onnx_problem(model_dir: str | Path, backend: str) -> str | None:
     """Why ``backend``'s file in ``model_dir`` cannot serve (missing, stale), or None when it can."""
-    path = Path(model_dir) / ONNX_FILES[backend]
+    path = Path(model_dir) / RUNS_FILE[backend]
     if not path.is_file():
         flag = " --int8" if backend == "onnx-int8" else ""
         return f"{path}: no such file; write it with `ner export {model_dir} --onnx{flag}`"
@@ -171,7 +210,8 @@ def onnx_problem(model_dir: str | Path, backend: str) -> str | None:
 
 def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | None = "auto") -> str:
     """The backend ``ner.load`` runs: ``backend`` itself when named (NerError when it cannot serve), else
-    (``auto``) torch on CUDA, torch-bf16 on a CPU with bf16, else fp32 ONNX where it can serve, else
+    (``auto``) torch on CUDA; on a CPU the fastest within the quality limits that is installed and exported:
+    openvino-bf16 (a CPU with bf16) or openvino (without), else torch-bf16 (with bf16), else fp32 ONNX, else
     torch. int8 by name only (module docstring)."""
     if backend not in BACKENDS:
         raise NerError(f"backend {backend!r}: expected one of {', '.join(BACKENDS)}")
@@ -180,7 +220,7 @@ def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | N
     if backend != "auto":
         if resolve_device(device) != "cpu":
             raise NerError(f"backend {backend!r} runs on the CPU; give --device cpu or --backend torch")
-        _onnxruntime(backend)
+        _runtime(backend)
         problem = onnx_problem(model_dir, backend)
         if problem:
             raise NerError(problem)
@@ -189,20 +229,31 @@ def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | N
     has_torch = not folder.is_dir() or any((folder / w).exists() for w in (WEIGHTS, "pytorch_model.bin"))
     if resolve_device(device) != "cpu":
         return "torch"
-    if cpu_has_bf16() and has_torch:  # (an export --out folder has no torch weights)
-        return "torch-bf16"
+    bf16 = cpu_has_bf16()
     try:
         import onnx  # noqa: F401 - reads the fingerprint
-        import onnxruntime  # noqa: F401
     except ImportError:
-        return "torch"
-    return "onnx" if _can_serve(folder, "onnx") else "torch"
+        return "torch-bf16" if bf16 and has_torch else "torch"
+    exported = _can_serve(folder, "onnx")  # model.onnx: what onnx and openvino run
+    if exported and _installed("openvino"):
+        return "openvino-bf16" if bf16 else "openvino"
+    if bf16 and has_torch:  # (an export --out folder has no torch weights)
+        return "torch-bf16"
+    return "onnx" if exported and _installed("onnxruntime") else "torch"
+
+
+def _installed(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return False
+    return True
 
 
 def _can_serve(folder: Path, name: str) -> bool:
     """Whether ``name``'s file in ``folder`` can serve; a stale one is passed over with a warning."""
     problem = onnx_problem(folder, name)
-    if problem and (folder / ONNX_FILES[name]).exists():
+    if problem and (folder / RUNS_FILE[name]).exists():
         log.warning("%s; using another backend", problem)
     return problem is None
 
