@@ -81,6 +81,10 @@ class Gazetteer:
                 _keep_best(clean, name, level)
         self.names: Mapping[str, str] = MappingProxyType(clean)
         self._lengths = sorted({len(n) for n in clean}, reverse=True)
+        by_first: dict[str, set[int]] = {}
+        for n in clean:
+            by_first.setdefault(n[0], set()).add(len(n))
+        self._lengths_from = {c: sorted(lengths, reverse=True) for c, lengths in by_first.items()}  # find's index
 
     def __contains__(self, name: object) -> bool:
         return name in self.names
@@ -179,7 +183,7 @@ class Gazetteer:
         """Leftmost-longest matches of any name, non-overlapping, no context checks."""
         out, i, n = [], 0, len(text)
         while i < n:
-            for length in self._lengths:
+            for length in self._lengths_from.get(text[i], ()):  # only the lengths of names starting here
                 if i + length <= n and text[i:i + length] in self.names:
                     out.append(Match(i, i + length, self.names[text[i:i + length]]))
                     i += length

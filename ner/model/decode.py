@@ -78,6 +78,9 @@ def viterbi_iob2(probs: np.ndarray, id2label: dict[int, str]) -> np.ndarray:
     if n_tok == 0:
         return np.zeros(0, dtype=np.int64)
     start, step = allowed_transitions(id2label)
+    best = probs.argmax(axis=-1)
+    if start[best[0]] and step[best[:-1], best[1:]].all():
+        return best  # each token's most probable tag is already a valid sequence: nothing beats it
     logp = np.log(np.clip(probs, 1e-12, None))
     penalty = np.where(step, 0.0, -np.inf)
     score = np.where(start, logp[0], -np.inf)

@@ -284,7 +284,7 @@ def find_project_names(text: str, entities: Sequence[Span]) -> list[ProjectName]
                 continue
             if _ends_name_here(text, s) or s in amount_ends:
                 break
-            if any(text.endswith(w, 0, s) for w in _NAME_STOP_WORDS):
+            if text.endswith(_NAME_STOP_WORDS, 0, s):
                 break
             s -= 1
         for e in entities:  # never cut an entity in two
