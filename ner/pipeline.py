@@ -1,7 +1,7 @@
 """Load once, tag many: ``tagger = ner.load(MODEL_DIR)``; ``tagger(text)``; ``tagger.extract(text)``.
 
 Inference only; it never imports the training code. The model's part (``ner.model.inference``): the
-forward pass is a backend of ``ner.model.backends`` (torch under ``inference_mode``, or ONNX Runtime); any
+forward pass is a backend of ``ner.model.backends`` (torch under ``inference_mode``, ONNX Runtime or OpenVINO); any
 length of text: articles are tokenised once and cut into overlapping windows (``ner.model.windows``);
 windows from all texts in a call are sorted by length and batched together; each token's prediction
 comes from the window that owns it, so an entity across a window edge is decoded once, from the window
@@ -22,7 +22,7 @@ import numpy as np
 
 from ner.combine import MIN_LENGTH, MODEL_ONLY, finalize
 from ner.config import MAX_LENGTH, OVERLAP, TagConfig, tag_policy
-from ner.errors import UnsettledModelWarning
+from ner.errors import NerError, UnsettledModelWarning
 from ner.model.backends import TorchEncoder
 from ner.model.decode import decode_tokens
 from ner.model.inference import run_texts
@@ -45,7 +45,7 @@ class Tagger:
     """The model (any backend of ``ner.model.backends``) and the rule policy, loaded once, tagging many texts.
 
     ``model``: a torch token classifier (run on ``device``: ``auto`` is CUDA when present) or a backend
-    encoder (``ner.model.backends.OnnxEncoder``). ``batch_size``: windows per forward pass. With
+    encoder (``ner.model.backends.OnnxEncoder``, ``OpenVinoEncoder``). ``batch_size``: windows per forward pass. With
     ``background_rules`` (the default) each text's decoding, rules and records run on a second thread
     as soon as the model has read all its windows, while the model goes on with the next batch."""
 
@@ -178,7 +178,7 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
 
 
 def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "auto", device: str | None = "auto",
-         **kwargs) -> Tagger:
+         threads: int | None = None, **kwargs) -> Tagger:
     """Load a model written by ``ner train``. With ``types``, a model trained on other labels is an error.
 
     ``backend``: ``torch``, ``torch-bf16`` (bf16 autocast on the CPU), ``onnx``, ``onnx-int8``, ``openvino``,
@@ -186,21 +186,29 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
     (``ner.model.backends.choose_backend``: the fastest within the quality limits that the machine has: torch on
     CUDA; on a CPU, where exported, OpenVINO (bf16 where the CPU has it); else torch-bf16 on a CPU with bf16,
     else ONNX fp32 where exported, else torch; int8 by name only).
-    ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only).
+    ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only). ``threads``: the CPU
+    threads of an exported backend's forward pass (default: its runtime's, every core; torch: ``torch.set_num_threads``).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
     from ner.model.backends import RUNS_FILE, OnnxEncoder, OpenVinoEncoder, choose_backend
 
-    chosen = choose_backend(model_dir, backend, device)
-    if chosen in ("torch", "torch-bf16"):
-        model, tokenizer, found_types = load_trained(model_dir, types)
-        model = TorchEncoder(model, device, bf16=chosen == "torch-bf16")
-    else:
+    chosen, model, passed_over = choose_backend(model_dir, backend, device), None, ()
+    while model is None and chosen not in ("torch", "torch-bf16"):
         from ner.model.modeling import load_config_tokenizer
 
         config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
         encoder = OpenVinoEncoder if chosen.startswith("openvino") else OnnxEncoder
-        model = encoder(Path(model_dir) / RUNS_FILE[chosen], config, chosen)
+        try:
+            model = encoder(Path(model_dir) / RUNS_FILE[chosen], config, chosen, threads)
+        except NerError as e:
+            if backend != "auto":
+                raise
+            log.warning("%s; using another backend", e)  # auto: an export its runtime cannot run is passed over
+            passed_over += (chosen,)
+            chosen = choose_backend(model_dir, backend, device, passed_over)
+    if model is None:
+        model, tokenizer, found_types = load_trained(model_dir, types)
+        model = TorchEncoder(model, device, bf16=chosen == "torch-bf16")
     _warn_if_unsettled(Path(model_dir))
     log.info("%s: backend %s (asked: %s), device %s", model_dir, chosen, backend, getattr(model, "device", "cpu"))
     window = _saved_window(Path(model_dir))

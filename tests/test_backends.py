@@ -252,9 +252,40 @@ def test_openvino_fp32_gives_the_torch_spans_and_bf16_runs(tagger_dir, exported,
 def test_openvino_says_what_it_needs(tagger_dir, exported, monkeypatch):
     import sys
 
+    monkeypatch.setitem(sys.modules, "openvino", None)  # also where OpenVINO is installed
+    with pytest.raises(NerError, match=r"needs OpenVINO: pip install -e '.\[openvino\]' \(or pip install openvino onnx\)"):
+        ner.load(exported, backend="openvino-bf16")
+    monkeypatch.undo()
     pytest.importorskip("openvino")
     with pytest.raises(NerError, match=r"model.onnx: no such file; write it with `ner export .* --onnx`$"):
         ner.load(tagger_dir, backend="openvino")  # not exported
-    monkeypatch.setitem(sys.modules, "openvino", None)
-    with pytest.raises(NerError, match=r"needs OpenVINO: pip install -e '.\[openvino\]'"):
-        ner.load(exported, backend="openvino-bf16")
+
+
+def test_an_export_openvino_cannot_compile_is_refused_by_name_and_passed_over_by_auto(tagger_dir, exported, tmp_path,
+                                                                                     caplog, monkeypatch):
+    import shutil
+
+    import onnx
+
+    import ner.model.backends
+
+    pytest.importorskip("openvino")
+    folder = tmp_path / "broken"
+    shutil.copytree(tagger_dir, folder)
+    proto = onnx.load(str(exported / "model.onnx"))
+    del proto.graph.node[len(proto.graph.node) // 2]  # a readable file with the weights' fingerprint, not a graph
+    onnx.save(proto, str(folder / "model.onnx"))
+    with pytest.raises(NerError, match=r"model.onnx: OpenVINO cannot compile it \((?!Exception from).+\); export it "
+                       r"again \(ner export .*broken --onnx\)"):
+        ner.load(folder, backend="openvino")
+    monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: False)
+    tagger = ner.load(folder)  # auto: OpenVINO, then ONNX Runtime, cannot run it: torch
+    assert tagger.backend == "torch" and len(tagger.tag(TEXTS)) == len(TEXTS)
+    assert sum("cannot" in m and "using another backend" in m for m in caplog.messages) == 2, caplog.messages
+
+
+def test_threads_reach_the_exported_backends(exported):
+    pytest.importorskip("openvino")
+    tagger = ner.load(exported, backend="openvino", threads=1)
+    assert tagger.encoder.request.get_compiled_model().get_property("INFERENCE_NUM_THREADS") == 1
+    assert ner.load(exported, backend="onnx", threads=1).encoder.session.get_session_options().intra_op_num_threads == 1

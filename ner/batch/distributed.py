@@ -84,7 +84,7 @@ class TaggerActor:
 
         if threads:
             torch.set_num_threads(threads)
-        self.tagger = load(model_dir, backend=backend, device=device, **(load_kwargs or {}))
+        self.tagger = load(model_dir, backend=backend, device=device, threads=threads, **(load_kwargs or {}))
 
     def __call__(self, batch: dict) -> dict:
         from ner.batch.run import tag_rows

@@ -27,8 +27,8 @@ from ner.model.backends import BACKENDS
               f"{DOCS_PER_BATCH} per actor call].")
 @click.option("--backend", default="auto", show_default=True, type=click.Choice(BACKENDS),
               help="torch, torch-bf16, onnx, onnx-int8, openvino, openvino-bf16 (the last four after `ner export DIR "
-              "--onnx [--int8]`; openvino: pip install -e '.[openvino]'), or auto: the fastest within the quality limits "
-              "here (where exported and installed, openvino-bf16 on a CPU with bf16 or openvino; else torch-bf16 on a "
+              "--onnx [--int8]`; openvino: pip install -e '.[openvino]'), or auto: the fastest here that keeps torch's "
+              "spans on the held-out news (where exported and installed, openvino-bf16 on a CPU with bf16 or openvino; else torch-bf16 on a "
               "CPU with bf16, else onnx where exported, else torch; onnx-int8 by name only: its spans vary a little "
               "with the batch).")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")

@@ -17,7 +17,7 @@ limit), so ``ner.pipeline.Tagger`` never knows which one it runs:
 * ``openvino`` / ``openvino-bf16``: the fp32 ``model.onnx`` compiled by OpenVINO (``pip install -e
   .[openvino]``), computing in fp32 or in bf16. fp32 gives the torch spans; bf16, on a CPU with bf16, about
   as fast as int8 with the torch spans' F1 on the held-out news (docs/results.md, "Tagging speed").
-* ``auto``: the fastest within the quality limits (docs/results.md, "Tagging speed"): on CUDA torch; on a
+* ``auto``: the fastest here (docs/results.md, "Tagging speed"): on CUDA torch; on a
   CPU, where exported (fresh and runnable) and OpenVINO installed, openvino-bf16 (a CPU with bf16) or
   openvino; else torch-bf16 (bf16), else fp32 ONNX where exported, else torch. int8 is about as fast as
   openvino-bf16 but by name only: dynamic quantisation scales each batch's activations together, so a
@@ -132,7 +132,8 @@ class OnnxEncoder:
 
 class OpenVinoEncoder:
     """The fp32 export (``model.onnx``) compiled by OpenVINO for the CPU, computing in fp32 (``openvino``) or
-    in bf16 (``openvino-bf16``: its inference precision hint; on a CPU without bf16 OpenVINO computes fp32)."""
+    in bf16 (``openvino-bf16``: its inference precision hint; made for a CPU with bf16 instructions, where
+    OpenVINO may emulate bf16 on other AVX-512 CPUs: a warning says so)."""
 
     def __init__(self, path: str | Path, config, name: str = "openvino", threads: int | None = None):
         ov = _runtime(name)
@@ -142,8 +143,11 @@ class OpenVinoEncoder:
         try:
             compiled = core.compile_model(core.read_model(str(path)), "CPU", props)
         except Exception as e:  # noqa: BLE001 - OpenVINO raises RuntimeError with its own text for a bad file
-            raise NerError(f"{path}: OpenVINO cannot compile it ({str(e).strip().splitlines()[0][:160]}); "
-                           "export it again (ner export DIR --onnx)") from None
+            raise NerError(f"{path}: OpenVINO cannot compile it ({_reason(e)}); export it again "
+                           f"(ner export {Path(path).parent} --onnx) or use --backend onnx") from None
+        if name == "openvino-bf16" and not cpu_has_bf16():
+            log.warning("%s: this CPU has no bf16 instructions; OpenVINO may emulate bf16 (slower, bf16 results): "
+                        "--backend openvino computes in fp32", path)
         self.request = compiled.create_infer_request()
         self.lock = threading.Lock()  # one request: one forward pass at a time
         self.config = config
@@ -156,6 +160,13 @@ class OpenVinoEncoder:
             return np.array(out[0], dtype=np.float32)  # a copy: the request's buffer is reused
 
 
+def _reason(e: Exception) -> str:
+    """The line of OpenVINO's exception that says what is wrong (its first lines name its own source file)."""
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    said = [ln for ln in lines if not ln.startswith(("Exception from", "Check '"))]
+    return (said or lines or [type(e).__name__])[-1][:160]
+
+
 # the runtime each exported backend needs: module, its name, the extra that installs it
 _RUNTIMES = {"onnx": ("onnxruntime", "ONNX Runtime", "onnx"), "openvino": ("openvino", "OpenVINO", "openvino")}
 
@@ -164,9 +175,11 @@ def _runtime(backend: str):
     """The runtime module ``backend`` runs on, or NerError saying how to install it."""
     module, name, extra = _RUNTIMES["openvino" if backend.startswith("openvino") else "onnx"]
     try:
+        importlib.import_module("onnx")  # reads the export's fingerprint
         return importlib.import_module(module)
     except ImportError:
-        raise NerError(f"backend {backend!r} needs {name}: pip install -e '.[{extra}]' (or pip install {module}), "
+        also = " onnx" if module == "openvino" else ""
+        raise NerError(f"backend {backend!r} needs {name}: pip install -e '.[{extra}]' (or pip install {module}{also}), "
                        "or use --backend torch") from None
 
 
@@ -208,11 +221,13 @@ def onnx_problem(model_dir: str | Path, backend: str) -> str | None:
     return None
 
 
-def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | None = "auto") -> str:
+def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | None = "auto",
+                   passed_over: tuple[str, ...] = ()) -> str:
     """The backend ``ner.load`` runs: ``backend`` itself when named (NerError when it cannot serve), else
     (``auto``) torch on CUDA; on a CPU the fastest within the quality limits that is installed and exported:
     openvino-bf16 (a CPU with bf16) or openvino (without), else torch-bf16 (with bf16), else fp32 ONNX, else
-    torch. int8 by name only (module docstring)."""
+    torch. int8 by name only (module docstring). ``passed_over``: exported backends auto must not pick (their
+    runtime could not run the file)."""
     if backend not in BACKENDS:
         raise NerError(f"backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     if backend in ("torch", "torch-bf16"):
@@ -235,11 +250,12 @@ def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | N
     except ImportError:
         return "torch-bf16" if bf16 and has_torch else "torch"
     exported = _can_serve(folder, "onnx")  # model.onnx: what onnx and openvino run
-    if exported and _installed("openvino"):
-        return "openvino-bf16" if bf16 else "openvino"
+    openvino = "openvino-bf16" if bf16 else "openvino"
+    if exported and openvino not in passed_over and _installed("openvino"):
+        return openvino
     if bf16 and has_torch:  # (an export --out folder has no torch weights)
         return "torch-bf16"
-    return "onnx" if exported and _installed("onnxruntime") else "torch"
+    return "onnx" if exported and "onnx" not in passed_over and _installed("onnxruntime") else "torch"
 
 
 def _installed(module: str) -> bool:
