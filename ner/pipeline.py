@@ -187,10 +187,11 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
     CUDA; on a CPU, where exported, OpenVINO (bf16 where the CPU has it); else torch-bf16 on a CPU with bf16,
     else ONNX fp32 where exported, else torch; int8 by name only).
     ``device``: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:1`` (torch only). ``threads``: the CPU
-    threads of an exported backend's forward pass (default: its runtime's, every core; torch: ``torch.set_num_threads``).
+    threads of an exported backend's forward pass (default: its runtime's, every core); torch ignores it (use
+    ``torch.set_num_threads``, as ``ner tag --ray``'s actors do).
     The window and the rule policy (``tag.*`` of its training config) are the saved ones unless given:
     ``load(dir, **MODEL_ONLY)`` is the model alone."""
-    from ner.model.backends import RUNS_FILE, OnnxEncoder, OpenVinoEncoder, choose_backend
+    from ner.model.backends import RUNS_FILE, OnnxEncoder, OpenVinoEncoder, choose_backend, has_torch_weights
 
     chosen, model, passed_over = choose_backend(model_dir, backend, device), None, ()
     while model is None and chosen not in ("torch", "torch-bf16"):
@@ -206,6 +207,8 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
             log.warning("%s; using another backend", e)  # auto: an export its runtime cannot run is passed over
             passed_over += (chosen,)
             chosen = choose_backend(model_dir, backend, device, passed_over)
+            if chosen in ("torch", "torch-bf16") and not has_torch_weights(model_dir):
+                raise  # an export folder: nothing else to run, and this says why
     if model is None:
         model, tokenizer, found_types = load_trained(model_dir, types)
         model = TorchEncoder(model, device, bf16=chosen == "torch-bf16")

@@ -26,7 +26,8 @@ ner train --config "$config" "$@" || {
 }
 # Where the onnx and openvino extras are installed (pip install -e '.[onnx,openvino]'), export the model so that
 # `ner tag --backend auto` runs it on OpenVINO (about 1.3x torch-bf16 on a CPU with bf16; docs/results.md).
-if python -c "import onnx, onnxscript, openvino" 2>/dev/null; then ner export "$model_dir" --onnx; fi
+if python -c "import onnx, onnxscript, openvino" 2>/dev/null; then ner export "$model_dir" --onnx
+else echo "no ONNX export: the onnx and openvino extras are not installed (ner tag runs torch)" >&2; fi
 ner tag --model "$model_dir" data/raw --output "$out/seeds.records.jsonl"
 ner tag --model "$model_dir" data/raw --output "$out/seeds.records.csv" --format csv
 ner tag --model "$model_dir" data/raw --output "$out/seeds.html" --format html

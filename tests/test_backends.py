@@ -284,6 +284,32 @@ def test_an_export_openvino_cannot_compile_is_refused_by_name_and_passed_over_by
     assert sum("cannot" in m and "using another backend" in m for m in caplog.messages) == 2, caplog.messages
 
 
+def test_a_missing_onnx_package_is_named(exported, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(NerError, match=r"backend 'onnx' needs onnx: pip install -e '.\[onnx\]'"):
+        ner.load(exported, backend="onnx")
+
+
+def test_an_export_folder_whose_file_cannot_run_says_why(exported, tmp_path, monkeypatch):
+    import shutil
+
+    import onnx
+
+    import ner.model.backends
+
+    pytest.importorskip("openvino")
+    folder = tmp_path / "export_only"
+    shutil.copytree(exported, folder)  # config and tokenizer, no torch weights
+    proto = onnx.load(str(exported / "model.onnx"))
+    del proto.graph.node[len(proto.graph.node) // 2]
+    onnx.save(proto, str(folder / "model.onnx"))
+    monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: False)
+    with pytest.raises(NerError, match=r"model.onnx: ONNX Runtime cannot load it"):  # the last runtime's reason
+        ner.load(folder)
+
+
 def test_threads_reach_the_exported_backends(exported):
     pytest.importorskip("openvino")
     tagger = ner.load(exported, backend="openvino", threads=1)

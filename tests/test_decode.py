@@ -91,6 +91,21 @@ def test_viterbi_leaves_a_valid_argmax_alone(tags):
     assert [ID2LABEL[int(k)] for k in viterbi_iob2(planted(tags), ID2LABEL)] == tags
 
 
+def test_the_valid_argmax_shortcut_reads_ties_as_the_full_search_does():
+    # float32 logs of two probabilities one ulp apart are equal: the lower label wins, as in the full search
+    row = np.array([[0.3000001609325409, 0.3000001907348633] + [0.4 / (len(ID2LABEL) - 2)] * (len(ID2LABEL) - 2)],
+                   dtype=np.float32)
+    assert np.log(row[0, 0]) == np.log(row[0, 1]) and row[0, 0] < row[0, 1]
+    assert viterbi_iob2(row, ID2LABEL).tolist() == [0]  # O, not B-REGION
+
+
+def test_broken_probabilities_are_an_error():
+    probs = planted(["O", "B-REGION"])
+    probs[0, :] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        viterbi_iob2(probs, ID2LABEL)
+
+
 def test_constrained_skips_unscored_tokens():
     text = "　长沙 "
     toks = TokenizedArticle([0, 1, 2], [(0, 1), (0, 3), (3, 4)], [False, True, False])

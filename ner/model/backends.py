@@ -177,9 +177,9 @@ def _runtime(backend: str):
     try:
         importlib.import_module("onnx")  # reads the export's fingerprint
         return importlib.import_module(module)
-    except ImportError:
-        also = " onnx" if module == "openvino" else ""
-        raise NerError(f"backend {backend!r} needs {name}: pip install -e '.[{extra}]' (or pip install {module}{also}), "
+    except ImportError as e:
+        missing = "onnx" if e.name == "onnx" else name
+        raise NerError(f"backend {backend!r} needs {missing}: pip install -e '.[{extra}]' (or pip install {module} onnx), "
                        "or use --backend torch") from None
 
 
@@ -241,7 +241,7 @@ def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | N
             raise NerError(problem)
         return backend
     folder = Path(model_dir)
-    has_torch = not folder.is_dir() or any((folder / w).exists() for w in (WEIGHTS, "pytorch_model.bin"))
+    has_torch = has_torch_weights(folder)
     if resolve_device(device) != "cpu":
         return "torch"
     bf16 = cpu_has_bf16()
@@ -256,6 +256,12 @@ def choose_backend(model_dir: str | Path, backend: str = "auto", device: str | N
     if bf16 and has_torch:  # (an export --out folder has no torch weights)
         return "torch-bf16"
     return "onnx" if exported and "onnx" not in passed_over and _installed("onnxruntime") else "torch"
+
+
+def has_torch_weights(model_dir: str | Path) -> bool:
+    """Whether ``model_dir`` holds torch weights (an ``ner export --out`` folder has none); a hub id counts as yes."""
+    folder = Path(model_dir)
+    return not folder.is_dir() or any((folder / w).exists() for w in (WEIGHTS, "pytorch_model.bin"))
 
 
 def _installed(module: str) -> bool:

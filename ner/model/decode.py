@@ -77,11 +77,13 @@ def viterbi_iob2(probs: np.ndarray, id2label: dict[int, str]) -> np.ndarray:
     n_tok = probs.shape[0]
     if n_tok == 0:
         return np.zeros(0, dtype=np.int64)
+    if not np.isfinite(probs).all():
+        raise ValueError("the model's probabilities hold NaN or infinity: the model or its export is broken")
     start, step = allowed_transitions(id2label)
-    best = probs.argmax(axis=-1)
+    logp = np.log(np.clip(probs, 1e-12, None))
+    best = logp.argmax(axis=-1)  # (on the log, as below: float32 logs can tie where the probabilities do not)
     if start[best[0]] and step[best[:-1], best[1:]].all():
         return best  # each token's most probable tag is already a valid sequence: nothing beats it
-    logp = np.log(np.clip(probs, 1e-12, None))
     penalty = np.where(step, 0.0, -np.inf)
     score = np.where(start, logp[0], -np.inf)
     back = np.zeros((n_tok, probs.shape[1]), dtype=np.int64)
