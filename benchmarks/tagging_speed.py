@@ -172,18 +172,15 @@ def main() -> int:
         print(json.dumps(child(args)))
         return 0
 
-    from ner.model.backends import ONNX_FILES, export_onnx
+    from ner.model.backends import ONNX_FILES, installed
+    from ner.model.export import export_onnx
 
     onnx_dir = args.onnx or args.model
     if not all((Path(onnx_dir) / f).exists() for f in ONNX_FILES.values()):
         print(f"exporting {args.model} to {onnx_dir} (ner export --onnx --int8)", flush=True)
         export_onnx(args.model, None if onnx_dir == args.model else onnx_dir, int8=True)
     docs, gold = bench_texts()
-    try:
-        import openvino  # noqa: F401
-        has_openvino = True
-    except ImportError:
-        has_openvino = False
+    has_openvino = installed("openvino")
     chars = sum(len(d["text"]) for d in docs)
     print(f"texts: {len(docs)} ({sum(1 for d in docs if d['id'] not in gold)} seed paragraphs, {len(gold)} held-out "
           f"sentences), {chars} characters; {os.cpu_count()} CPUs", flush=True)

@@ -26,7 +26,7 @@ from ner.errors import NerError, UnsettledModelWarning
 from ner.model.backends import TorchEncoder
 from ner.model.decode import decode_tokens
 from ner.model.inference import run_texts
-from ner.model.modeling import load_trained
+from ner.model.modeling import load_config_tokenizer, load_trained
 from ner.script import map_back, reading_view
 from ner.types import Span
 
@@ -194,10 +194,9 @@ def load(model_dir: str | Path, types: list[str] | None = None, backend: str = "
     from ner.model.backends import RUNS_FILE, OnnxEncoder, OpenVinoEncoder, choose_backend, has_torch_weights
 
     chosen, model, passed_over = choose_backend(model_dir, backend, device), None, ()
-    while model is None and chosen not in ("torch", "torch-bf16"):
-        from ner.model.modeling import load_config_tokenizer
-
+    if chosen not in ("torch", "torch-bf16"):  # an exported backend: the config and tokenizer beside its file
         config, tokenizer, found_types = load_config_tokenizer(model_dir, types)
+    while model is None and chosen not in ("torch", "torch-bf16"):
         encoder = OpenVinoEncoder if chosen.startswith("openvino") else OnnxEncoder
         try:
             model = encoder(Path(model_dir) / RUNS_FILE[chosen], config, chosen, threads)

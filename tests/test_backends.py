@@ -50,7 +50,7 @@ def test_failure_on_the_background_thread_reaches_the_caller(tagger_dir, monkeyp
 def exported(tagger_dir, tmp_path_factory):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("onnxscript")
-    from ner.model.backends import export_onnx
+    from ner.model.export import export_onnx
 
     out = tmp_path_factory.mktemp("exported")
     export_onnx(tagger_dir, out, int8=True)
@@ -73,15 +73,15 @@ def test_export_fuses_attention_and_falls_back_to_the_plain_graph(tagger_dir, ex
                                                                    monkeypatch):
     import onnx
 
-    import ner.model.backends
-    from ner.model.backends import EXPORT_KEY, export_onnx
+    import ner.model.export
+    from ner.model.export import EXPORT_KEY, export_onnx
 
     for name, quantised in (("model.onnx", "Attention"), ("model.int8.onnx", "QAttention")):
         proto = onnx.load(str(exported / name))
         ops = [n.op_type for n in proto.graph.node]
         meta = {p.key: p.value for p in proto.metadata_props}
         assert meta[EXPORT_KEY] == "fused" and ops.count(quantised) == 2, (name, sorted(set(ops)))  # 2 layers
-    monkeypatch.setattr(ner.model.backends, "fused_export", lambda *a: None)  # e.g. no optimizer for this model
+    monkeypatch.setattr(ner.model.export, "fused_export", lambda *a: None)  # e.g. no optimizer for this model
     export_onnx(tagger_dir, tmp_path, int8=True)
     plain = onnx.load(str(tmp_path / "model.onnx"))
     assert {p.key: p.value for p in plain.metadata_props}[EXPORT_KEY] == "plain"
@@ -144,7 +144,7 @@ def test_the_plain_export_when_the_fused_graph_cannot_be_run(tagger_dir, tmp_pat
     import onnx
     import onnxruntime
 
-    from ner.model.backends import EXPORT_KEY, export_onnx
+    from ner.model.export import EXPORT_KEY, export_onnx
 
     real = onnxruntime.InferenceSession
 
@@ -154,7 +154,7 @@ def test_the_plain_export_when_the_fused_graph_cannot_be_run(tagger_dir, tmp_pat
         return real(model, *a, **k)
 
     monkeypatch.setattr(onnxruntime, "InferenceSession", refuses_bytes)
-    with caplog.at_level(logging.INFO, logger="ner.model.backends"):
+    with caplog.at_level(logging.INFO, logger="ner.model.export"):
         export_onnx(tagger_dir, tmp_path)
     meta = {p.key: p.value for p in onnx.load(str(tmp_path / "model.onnx")).metadata_props}
     assert meta[EXPORT_KEY] == "plain" and any("cannot run this graph" in m for m in caplog.messages)

@@ -115,7 +115,7 @@ def export(model_dir: str, to_onnx: bool, int8: bool, out_dir: str | None) -> No
     where ONNX Runtime's optimizer can: `ner tag --backend onnx|onnx-int8|openvino|openvino-bf16`; `--backend auto`
     then runs the fp32 file on OpenVINO where installed (in bf16 where the CPU has it), else on ONNX Runtime where
     the CPU has no bf16 (int8 by name only)."""
-    from ner.model.backends import export_onnx
+    from ner.model.export import export_onnx
 
     if not (to_onnx or int8):
         raise NerError("nothing to export: give --onnx (and --int8 for the quantised copy too)")
