@@ -984,3 +984,31 @@ def test_a_background_lead_names_no_protagonist():
             "内蒙古鄂尔多斯一储能项目日前签约，总投资100亿元。")
     assert protagonists(text, spans(text, ("REGION", "内蒙古"), ("COMPANY", "宁德时代"), ("REGION", "内蒙古鄂尔多斯"),
                                     ("AMOUNT", "100亿元"))) == []
+
+
+def test_a_client_and_a_consortium_join_only_the_deal_their_paragraph_tells():
+    text = ("中天科技再中标两个储能项目\n\n"
+            "中标项目一：该项目的招标单位为中广核风电有限公司，中天科技中标金额约8.16亿元。\n"
+            "中标项目二：蒙古国储能项目，中天科技中标金额为8092.54万美金。\n"
+            "5月6日，中天科技和中国能建江苏电力设计院联合中标的巴基斯坦储能项目正式签约，规模为20MW。")
+    ents = spans(text, ("COMPANY", "中天科技"), ("COMPANY", "中广核风电有限公司"), ("COMPANY", "中天科技"),
+                 ("AMOUNT", "8.16亿元"), ("REGION", "蒙古国"), ("COMPANY", "中天科技"), ("AMOUNT", "8092.54万美金"),
+                 ("COMPANY", "中天科技"), ("COMPANY", "中国能建江苏电力设计院"), ("REGION", "巴基斯坦"), ("CAPACITY", "20MW"))
+    recs = build_records(text, ents)
+    by_figure = {(r["amounts"] or r["capacities"])[0]["text"]: set(texts(r["companies"])) for r in recs}
+    assert by_figure["8.16亿元"] >= {"中天科技", "中广核风电有限公司"}
+    assert "中国能建江苏电力设计院" not in by_figure["8.16亿元"]
+    assert not by_figure["8092.54万美金"] & {"中广核风电有限公司", "中国能建江苏电力设计院"}
+    assert by_figure["20MW"] >= {"中天科技", "中国能建江苏电力设计院"}
+    assert "中广核风电有限公司" not in by_figure["20MW"]
+
+
+def test_a_background_figure_equal_to_a_project_figure_does_not_merge_the_records():
+    text = ("亿纬锂能加码储能\n\n"
+            "其伙伴华为数字能源成立于2021年，注册资本30亿元人民币。\n"
+            "6月10日，合资公司将投资不超过人民币30亿元建设年产10GWh的储能电池项目。")
+    ents = spans(text, ("COMPANY", "亿纬锂能"), ("COMPANY", "华为数字能源"), ("AMOUNT", "30亿元"), ("AMOUNT", "30亿元"),
+                 ("CAPACITY", "10GWh"))
+    [project] = build_records(text, ents)
+    assert texts(project["companies"]) == ["亿纬锂能"]
+    assert [m["start"] for m in project["amounts"]] == [text.rfind("30亿元")]

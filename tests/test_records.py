@@ -314,3 +314,20 @@ def test_records_from_gold_entities_match_gold_records():
             for key in ("companies", "regions", "amounts", "capacities"):
                 for m in r[key]:
                     assert m["start"] < m["end"]
+
+
+# A company's page: the place of an earlier sentence is an earlier plant's, not the site of a later figure.
+COMPANY_PAGE = "华能电池扩产\n今年以来，宜昌市新签约的华能一期项目已开工。此外，华能还将投资30亿元建设新工厂。"
+# An article about a place (its headline names it): the place opening an earlier sentence is every later
+# project's site.
+PLACE_PAGE = "威海文登：招商引资成效明显\n今年以来，威海市文登区加快项目建设。新签约项目总投资30亿元。"
+
+
+def test_an_earlier_place_is_inherited_only_where_the_headline_names_it():
+    ents = spans(COMPANY_PAGE, ("COMPANY", "华能"), ("REGION", "宜昌市"), ("COMPANY", "华能"), ("COMPANY", "华能"),
+                 ("AMOUNT", "30亿元"))
+    [rec] = [r for r in build_records(COMPANY_PAGE, ents, whole_article=False) if r["amounts"]]
+    assert rec["regions"] == []
+    ents = spans(PLACE_PAGE, ("REGION", "威海文登"), ("REGION", "威海市文登区"), ("AMOUNT", "30亿元"))
+    [rec] = build_records(PLACE_PAGE, ents, whole_article=False)
+    assert texts(rec["regions"]) == ["威海市文登区"]

@@ -10,7 +10,8 @@ that describe no project. ``consolidate`` turns them into what ANNOTATION.md ask
    history (自…后) are an earlier project's; a later paragraph's back reference (项目规模为…) is the
    project that paragraph describes; a bare figure is the project named last before it.
 2. ``merge``: records that state the same figure (the same amount or capacity string, e.g. the
-   headline's 135亿元 and the body's 投资总金额约135亿元) or the same project name are one project,
+   headline's 135亿元 and the body's 投资总金额约135亿元; not a background figure, step 3, such as a registered
+   capital that happens to equal a project's) or the same project name are one project,
    unless they name companies that are not aliases of each other (nor a subsidiary's).
 3. ``background``: amounts whose own clause calls them a company's or an industry's figure
    (营收, 营业收入, 净利润, 市值, 总资产, 市场规模, 行业, …) and a company's existing or total capacity are
@@ -38,7 +39,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ner.records.background import drop_background, in_history, is_earlier, split_history
+from ner.records.background import (drop_background, in_history, is_background_amount, is_background_capacity,
+                                     is_earlier, split_history)
 from ner.records.cues import settle_roles_and_stage
 from ner.records.edits import _joined, _mention, _union
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
@@ -55,6 +57,13 @@ def _figures(r: dict[str, Any]) -> set[Any]:
     out |= {("CNY" if m.get("currency") is None else m["currency"], m["value"]) for m in r["amounts"] if m.get("value")}
     out |= {(m.get("unit"), m["value"]) for m in r["capacities"] if m.get("value") and m.get("unit")}
     return out
+
+
+def _foreground(text: str, r: dict[str, Any]) -> dict[str, Any]:
+    """The record's project figures: a background figure said twice (注册资本30亿元 and a project's 30亿元) is no
+    shared figure."""
+    return {"amounts": [m for m in r["amounts"] if not is_background_amount(text, m)],
+            "capacities": [m for m in r["capacities"] if not is_background_capacity(text, m)]}
 
 
 def _headline_apart(text: str) -> tuple[int, int] | None:
@@ -84,7 +93,7 @@ def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias)
                 continue  # sites listed with their own figures are plants apart, whatever figures they share
             headline = _in_headline(head, r) and _in_headline(head, o) and not any(  # a headline states one project
                 in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
-            shared = bool(_figures(r) & _figures(o))
+            shared = bool(_figures(_foreground(text, r)) & _figures(_foreground(text, o)))
             lead = _in_headline(head, o) or _in_headline(head, r)  # the headline names the investor, the body the project company
             sub = shared and (_has_subsidiary(text, o) or _has_subsidiary(text, r))  # a subsidiary runs the parent's project
             ok = _compatible(o, r, same) or (shared and lead)

@@ -47,7 +47,8 @@ The grouping heuristic, in the order it runs (short and explainable on purpose):
    投产); else the nearest region before the anchor in the sentence (the project name counts: 大唐华银
    株洲…项目); else a later one in the sentence that opens a clause; else the most recent *subject*
    region of an earlier sentence (one that opens a clause: 今年以来,望城区…; 截至6月底,肇庆…), not
-   counting places inside project names. A record extended by a later segment keeps its region.
+   counting places inside project names, where the headline names it (an article about 望城区 or 株洲;
+   on a company's page an earlier sentence's place is another project's site). A record extended by a later segment keeps its region.
    The anchor is the segment's project name, else its first AMOUNT/CAPACITY.
 7. Stage: the first stage word after the anchor in the segment, else the nearest before it, else
    the same in the whole sentence (签约落户 -> 签约, 开竣工 -> 开工, 试生产/量产 -> 投产,
@@ -83,6 +84,7 @@ from ner.records.text import (
     _same_project,
     _short_quote_ranges,
     find_project_names,
+    headline_range,
     site_list_items,
     split_sentences,
 )
@@ -226,6 +228,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
     records: list[_Record] = []
     last: _Record | None = None
     subject_regions: list[Span] = []  # regions opening a clause, from sentences already read
+    headline = text[slice(*headline_range(text))]  # the place an article is about (望城区, 株洲) is in its headline
 
     for lo, hi in split_sentences(text):
         sent = [s for s in spans if _inside(s, lo, hi)]
@@ -274,7 +277,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
             blocked = [(n.start, n.end) for n in sent_names]
             stage = _stage_in(text, a, b, anchor, blocked) or _stage_in(text, lo, hi, anchor, blocked)
             date = _date_in(text, a, b, anchor) or _date_in(text, lo, hi, anchor)
-            region, inherited = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions)
+            region, inherited = _choose_region(text, regions, name, anchor, a, b, lo, hi, subject_regions, headline)
             listed = k > 0 and a in site_items or k == 0 and any(lo < c < hi for c in site_items)
             if k == 0:
                 # the companies that lead a list of sites; "其中" (among them) continues the record before
@@ -341,6 +344,7 @@ def _choose_region(
     lo: int,
     hi: int,
     subject_regions: list[Span],
+    headline: str,
 ) -> tuple[Span | None, bool]:
     """One region for a segment (module docstring, step 6), and whether it was inherited."""
     cs, ce = _clause_of(text, anchor, a, b)
@@ -355,7 +359,18 @@ def _choose_region(
     after = [r for r in regions if r.start >= anchor and _opens_clause(text, r.start, lo)]
     if after:
         return min(after, key=lambda r: r.start), False
-    return (subject_regions[-1], True) if subject_regions else (None, False)
+    if not subject_regions or not _headline_names(headline, subject_regions[-1].text):
+        return None, False  # a company's page: an earlier sentence's place is another project's site
+    return subject_regions[-1], True
+
+
+_ADMIN_UNIT = re.compile(r"[省市区县]")
+
+
+def _headline_names(headline: str, place: str) -> bool:
+    """The headline names the place or a unit of it: a part of the name of 2 characters or more between 省, 市, 区
+    and 县 (文登 for 威海市文登区, 望城经开 for 望城经开区)."""
+    return any(len(part) >= 2 and part in headline for part in _ADMIN_UNIT.split(place))
 
 
 def _mention(s: Span) -> dict[str, Any]:

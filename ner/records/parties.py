@@ -264,20 +264,34 @@ def partner_groups(text: str, spans: Sequence[Span]) -> list[list[Span]]:
     return groups
 
 
+def _in_paragraph(text: str, r: dict[str, Any], at: int) -> bool:
+    """Some figure of the record, or its project name, lies in the paragraph (the line) of ``at``."""
+    lo, hi = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    starts = [m["start"] for m in (*r["amounts"], *r["capacities"])] + ([r["project_span"][0]] if r["project_span"] else [])
+    return any(lo <= x < hi for x in starts)
+
+
 def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]],
                  same: Alias = company_alias) -> list[dict[str, Any]]:
     """A record with one member of a party (``partner_groups``) lists all of them (ANNOTATION.md: a
     contract or bid lists the winners; a company set up to run the project belongs with its investors)."""
     groups = partner_groups(text, spans)
     out = []
+
+    def member(r: dict[str, Any], g: list[Span]) -> bool:
+        return not r.get(LISTED) and any(same(c.text, m["text"]) for c in g for m in r["companies"])
+
     for r in records:
         if r.get(LISTED):  # a site of a list of plants (build_records): the partners of another deal are not its
             out.append(r)
             continue
-        names = {m["text"] for m in r["companies"]}
         have = {(m["start"], m["end"]) for m in r["companies"]}
-        extra = {(c.start, c.end): c for g in groups if any(same(c.text, n) for c in g for n in names)
-                 for c in g if (c.start, c.end) not in have}
+        # where several records have a member, the party is that of the deal its paragraph tells (联合中标的…项目),
+        # not of the company's other projects
+        mine = [g for g in groups if member(r, g) and (sum(member(o, g) for o in records) == 1
+                                                      or _in_paragraph(text, r, g[0].start))]
+        extra = {(c.start, c.end): c for g in mine for c in g if (c.start, c.end) not in have}
         out.append(_joined(r, "companies", list(extra.values()), "partners") if extra else r)
     return out
 
@@ -305,10 +319,14 @@ def add_clients(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     found = clients(text, spans)
     if not found:
         return records
+    deals = [r for r in records if not _is_aggregate(text, r)]
+    # a client joins the deals its paragraph tells (该项目的招标单位为X，公司中标金额约8.16亿元), the article's deals
+    # where its paragraph tells none
+    told = {id(c): [r for r in deals if _in_paragraph(text, r, c.start)] or deals for c in found}
     out = []
     for r in records:
         have = {m["text"] for m in r["companies"]}
-        extra = [c for c in found if c.text not in have]
+        extra = [c for c in found if c.text not in have and any(r is o for o in told[id(c)])]
         out.append(_joined(r, "companies", extra, "client") if extra and not _is_aggregate(text, r) else r)
     return out
 
