@@ -1012,3 +1012,13 @@ def test_a_background_figure_equal_to_a_project_figure_does_not_merge_the_record
     [project] = build_records(text, ents)
     assert texts(project["companies"]) == ["亿纬锂能"]
     assert [m["start"] for m in project["amounts"]] == [text.rfind("30亿元")]
+
+
+def test_a_site_stated_with_another_company_is_not_the_pages_company_site():
+    text = ("晶科能源加码高效电池\n\n"
+            "晶科能源拟发行可转债，41亿元用于年产11GW高效电池生产线项目。\n"
+            "天合光能位于宿迁的8GW TOPCon电池项目已于今年4月启动。")
+    ents = spans(text, ("COMPANY", "晶科能源"), ("COMPANY", "晶科能源"), ("AMOUNT", "41亿元"), ("CAPACITY", "11GW"),
+                 ("COMPANY", "天合光能"), ("REGION", "宿迁"), ("CAPACITY", "8GW"))
+    by_figure = {(r["amounts"] or r["capacities"])[0]["text"]: texts(r["regions"]) for r in build_records(text, ents)}
+    assert by_figure == {"41亿元": [], "8GW": ["宿迁"]}

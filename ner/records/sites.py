@@ -7,7 +7,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ner.records.cues import _is_industry_example
 from ner.records.edits import _joined
+from ner.records.parties import company_alias
+from ner.records.text import split_sentences
 from ner.types import Span
 
 
@@ -92,7 +95,8 @@ def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
 
 def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A record whose sentences name no place, or only units the site lies in (安徽省 for 淮北市杜集区),
-    takes the site the article states, when it states one."""
+    takes the site the article states, when it states one, unless the site's sentence names companies and the
+    record names none of them (another company's plant: 天合光能位于宿迁的…项目 on a page about 晶科能源)."""
     sites = stated_sites(text, spans)
     if len({s.text for s in sites}) != 1:
         return records
@@ -112,4 +116,12 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
         places = [read(m["text"]) for m in r["regions"]]
         return site is not None and all(p is not None and p.canonical != site.canonical and _place_of(site, p) for p in places)
 
-    return [_joined(r, "regions", sites[:1], "stated site") if not r["regions"] or wider(r) else r for r in records]
+    # a site stated with its companies (天合光能位于宿迁的8GW…项目) is theirs, not another company's projects'
+    lo, hi = next(((a, b) for a, b in split_sentences(text) if a <= sites[0].start < b), (0, 0))
+    owners = [s.text for s in spans if s.label == "COMPANY" and lo <= s.start < hi and not _is_industry_example(text, s, hi)]
+
+    def theirs(r: dict[str, Any]) -> bool:
+        return not owners or not r["companies"] or any(company_alias(o, m["text"]) for o in owners for m in r["companies"])
+
+    return [_joined(r, "regions", sites[:1], "stated site") if (not r["regions"] or wider(r)) and theirs(r) else r
+            for r in records]
