@@ -1022,3 +1022,23 @@ def test_a_site_stated_with_another_company_is_not_the_pages_company_site():
                  ("COMPANY", "天合光能"), ("REGION", "宿迁"), ("CAPACITY", "8GW"))
     by_figure = {(r["amounts"] or r["capacities"])[0]["text"]: texts(r["regions"]) for r in build_records(text, ents)}
     assert by_figure == {"41亿元": [], "8GW": ["宿迁"]}
+
+
+def test_an_announcements_project_name_field_names_its_record_and_site():
+    text = ("远大智能关于收到中标通知书的公告\n\n"
+            "公司收到南京地铁建设有限责任公司出具的中标通知书。\n"
+            "项目名称：南京地铁七号线工程垂直电梯项目。\n"
+            "中标金额：人民币11,901.7950万元")
+    ents = spans(text, ("COMPANY", "远大智能"), ("COMPANY", "南京地铁建设有限责任公司"), ("REGION", "南京"),
+                 ("AMOUNT", "11,901.7950万元"))
+    [rec] = build_records(text, ents)
+    assert rec["project"] == "南京地铁七号线工程垂直电梯项目"
+    assert texts(rec["regions"]) == ["南京"]
+
+
+def test_a_record_placed_in_its_name_takes_the_names_other_places():
+    text = "四川成渝中标高速公路项目\n\n四川成渝组成之联合体成为天府新区至邛崃高速公路项目之中标人，总投资86.85亿元。"
+    ents = spans(text, ("COMPANY", "四川成渝"), ("COMPANY", "四川成渝"), ("REGION", "天府新区"), ("REGION", "邛崃"),
+                 ("AMOUNT", "86.85亿元"))
+    [rec] = build_records(text, ents)
+    assert sorted(texts(rec["regions"])) == ["天府新区", "邛崃"]

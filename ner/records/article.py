@@ -16,8 +16,9 @@ that describe no project. ``consolidate`` turns them into what ANNOTATION.md ask
 3. ``background``: amounts whose own clause calls them a company's or an industry's figure
    (营收, 营业收入, 净利润, 市值, 总资产, 市场规模, 行业, …) and a company's existing or total capacity are
    no project figure; a record left with no figure, project name or company is dropped.
-4. ``add_protagonists``, ``attach_unnamed``, ``join_project_company``: the headline's (or a digest
-   item's) company joins its own records; figure-only records join the project they belong to.
+4. ``add_protagonists``, ``name_from_field``, ``attach_unnamed``, ``join_project_company``: the headline's (or a
+   digest item's) company joins its own records; an announcement's one 项目名称： field names its one unnamed
+   record; figure-only records join the project they belong to.
 5. ``add_stated_site``, ``add_partners``, ``add_clients``, ``add_investors``: the stated site, a
    consortium's members and joint investors, a bid's client, and a financing round's investors (领投,
    跟投, 追加投资, 参与…融资).
@@ -210,6 +211,27 @@ def name_from_context(text: str, spans: Sequence[Span], records: list[dict[str, 
     return out
 
 
+_NAME_FIELD = re.compile(r"(?:项目名称|工程名称)[：:]\s*")
+
+
+def name_from_field(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An announcement's one ``项目名称：`` field names the project of its one record without a name (中标金额 on
+    another line): the record takes the name, and with it the places in it (``add_named_site``)."""
+    fields = list(_NAME_FIELD.finditer(text))
+    unnamed = [k for k, r in enumerate(records) if not r["project"] and (r["amounts"] or r["capacities"])]
+    if len(fields) != 1 or len(unnamed) != 1:
+        return records
+    at = fields[0].end()
+    name = next((n for n in find_project_names(text, sorted(spans, key=lambda s: (s.start, s.end))) if n.start == at), None)
+    if name is None or any(r["project"] == name.text for r in records):
+        return records
+    out = list(records)
+    r = out[unnamed[0]]
+    out[unnamed[0]] = {**r, "project": name.text, "project_span": [name.start, name.end],
+                       "links": [*r.get("links", []), f"project named in the announcement's field: {name.text}"]}
+    return out
+
+
 _PROJECT_COMPANY = re.compile(r"项目公司")
 
 
@@ -311,6 +333,7 @@ def consolidate(text: str, spans: Sequence[Span], records: list[dict[str, Any]])
     records = drop_furniture(text, records)
     records = name_from_context(text, spans, split_later_paragraphs(text, spans, split_history(text, records)))
     records = add_protagonists(text, spans, drop_background(text, merge(text, records, same)), same)
+    records = name_from_field(text, spans, records)
     records = fold_figureless(join_project_company(text, attach_unnamed(records, same, text)), same)
     # the stated site, the parties and the client are the article's project's, not an earlier one's
     earlier = [is_earlier(text, r) for r in records]

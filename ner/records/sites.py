@@ -71,12 +71,17 @@ def expand_regions(records: list[dict[str, Any]], spans: Sequence[Span], hint: S
 def add_named_site(spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A record still without a place (after the stated site) takes the places inside its project's name
     (云南省重大传染病救治…工程, 国轩高科（唐山）…基地项目): a place that names a project is its site; a country
-    or a macro region (长三角数据中心) names a market, not a site."""
+    or a macro region (长三角数据中心) names a market, not a site. A record whose place is one of its name's takes
+    the others too (天府新区至邛崃高速公路项目: 天府新区 and 邛崃)."""
     out = []
     for r in records:
         lo, hi = r["project_span"] or (0, 0)
         inside = [s for s in spans if s.label == "REGION" and lo <= s.start and s.end <= hi and not _is_country(s.text)]
-        out.append(_joined(r, "regions", inside, "place in the project name") if inside and not r["regions"] else r)
+        have = {(m["start"], m["end"]) for m in r["regions"]}
+        extra = [s for s in inside if (s.start, s.end) not in have]
+        # the name's other places where the record's place is one of them (天府新区至邛崃高速公路项目: both)
+        named = not r["regions"] or bool(have & {(s.start, s.end) for s in inside})
+        out.append(_joined(r, "regions", extra, "place in the project name") if extra and named else r)
     return out
 
 
