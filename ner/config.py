@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -75,7 +75,11 @@ class TrainConfig(Strict):
     weight_decay: float = 0.01
     warmup_ratio: float = Field(0.1, ge=0, lt=1)
     seed: int = 13
-    patience: int = Field(4, ge=1)  # evaluations without dev improvement before stopping
+    patience: int = Field(4, ge=1)  # evaluations without dev improvement before stopping (select: best)
+    # Which epoch's weights are kept: "best" (the best dev F1; early stopping on patience) or "last" (every epoch
+    # runs, the learning rate decays to 0, and the last weights are kept; dev F1 is still logged). With a dev set of a
+    # dozen passages, "best" can pick an early epoch on one or two entities' difference (docs/results.md).
+    select: Literal["best", "last"] = "best"
     max_minutes: float | None = Field(None, gt=0)  # wall-clock budget, checked after each epoch
     # A run stopped by max_minutes has *settled* when it completed at least settle_epochs epochs (at most
     # train.epochs) and its last epoch did not raise the best dev F1 by more than settle_delta. An unsettled

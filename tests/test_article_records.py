@@ -1042,3 +1042,16 @@ def test_a_record_placed_in_its_name_takes_the_names_other_places():
                  ("AMOUNT", "86.85亿元"))
     [rec] = build_records(text, ents)
     assert sorted(texts(rec["regions"])) == ["天府新区", "邛崃"]
+
+
+@pytest.mark.parametrize("text, figure, background", [
+    ("蜂巢能源董事长曾透露，围绕600GWh的目标，公司将新增产能。", "600GWh", True),
+    ("国轩高科:2025年将突破300GWh", "300GWh", True),
+    ("中汽协预测，明年的产能可能会超过500万辆。", "500万辆", True),
+    ("据了解，蜂巢能源目前在建产能已经达到287GWh。", "287GWh", True),
+    ("该项目预计2023年投产，建成后年产能将达20GWh。", "20GWh", False),  # a plant: the project's capacity
+    ("亿纬锂能拟投建30GWh储能及动力电池项目。", "30GWh", False),
+])
+def test_a_capacity_target_forecast_or_stock_without_a_plant_is_background(text, figure, background):
+    start = text.find(figure)
+    assert is_background_capacity(text, {"start": start, "end": start + len(figure), "text": figure}) is background

@@ -42,7 +42,8 @@ def train(config_path: str | None, accept_unsettled: bool, device: str | None, o
                    f"ignored for training (listed in {cfg.output_dir}/metrics.json)", err=True)
     unsettled = "" if m["settled"] else f"; UNSETTLED, accepted: {m['unsettled_reason']}"
     click.echo(f"model written to {cfg.output_dir} in {m['train_seconds']}s ({m['stop_reason']}; "
-               f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']}{unsettled})")
+               + (f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']}{unsettled})" if m.get("select", "best") == "best"
+                  else f"last epoch {m['kept_epoch']} kept, dev micro F1 {m['dev_micro_f1']} (best epoch {m['best_epoch']}){unsettled})"))
 
 
 @main.command()

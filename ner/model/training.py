@@ -284,7 +284,8 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
             key = (round(entry["dev_f1"], 4), -entry["dev_loss"])  # F1 first; loss breaks ties (e.g. all 0)
             if best["key"] is None or key > best["key"]:
                 best = {"key": key, "f1": entry["dev_f1"], "epoch": epoch,
-                        "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+                        "state": {k: v.detach().clone() for k, v in model.state_dict().items()}
+                        if cfg.train.select == "best" else None}
                 bad_epochs = 0
             else:
                 bad_epochs += 1
@@ -293,14 +294,14 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
         if not progress and ctx.rank == 0:
             print(epoch_line(entry, cfg.train.epochs, time.time() - t0, time.time() - t_loop, cfg.train.max_minutes),
                   file=sys.stderr, flush=True)
-        if dev and bad_epochs >= cfg.train.patience:
+        if dev and bad_epochs >= cfg.train.patience and cfg.train.select == "best":
             stopped, stop_reason = "patience", f"early stop: no dev improvement for {bad_epochs} epochs"
             break
         if epoch < cfg.train.epochs and cfg.train.max_minutes and (time.time() - t0) / 60 > cfg.train.max_minutes:
             stopped, stop_reason = "budget", f"time budget of {cfg.train.max_minutes:g} min reached"
             break
     bar.close()
-    if best["state"] is not None:
+    if best["state"] is not None and cfg.train.select == "best":
         model.load_state_dict(best["state"])
 
     unsettled = budget_verdict(history, cfg.train) if stopped == "budget" else None
@@ -311,8 +312,10 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
         "settled": unsettled is None,  # false only for a budget stop that budget_verdict rejects
         "unsettled_reason": unsettled,
         "accepted_unsettled": unsettled is not None and cfg.train.accept_unsettled,
-        "best_epoch": best["epoch"] if dev else len(history),
-        "dev_micro_f1": best["f1"] if dev else None,
+        "select": cfg.train.select,
+        "best_epoch": best["epoch"] if dev else len(history),  # the kept weights: "kept_epoch"
+        "kept_epoch": best["epoch"] if dev and cfg.train.select == "best" else len(history),
+        "dev_micro_f1": (best["f1"] if cfg.train.select == "best" else history[-1]["dev_f1"]) if dev else None,
         "history": history,
         "examples": {"gold_train": len(gold_train), "dev": len(dev), "corpus": len(extra_ex),
                      "augmented_per_epoch": n_augmented},

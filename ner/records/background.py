@@ -100,6 +100,10 @@ _AREA_SUBJECT = re.compile(r"全区|全市|全县|全省|全国|全球|行业|�
 _BUILT_UP = re.compile(r"已(?:形成|具备|拥有)[^，,。；;]{0,16}$")
 _BUILT_UP_CAPACITY = re.compile(r"已(?:形成|具备|拥有)[^。；;！？!?]{0,24}?(?:产能|装机|生产能力)[^，,。；;]{0,8}$")
 _COMPANY_CAPACITY = re.compile(r"已有|现有|累计|公司[^，,。；;]{0,6}(?:产能|装机)[^，,。；;]{0,4}(?:将|达到|接近)")
+_GOAL_AFTER = re.compile(r"的?(?:目标|规划目标)")  # 围绕600GWh的目标
+_FUTURE_WHEN = re.compile(r"\d{4}年|明年|今年年?底|届时")
+_FORECAST = re.compile(r"将|预计|可能|或将|有望|力争|目标|规划")
+_STOCK = re.compile(r"在建产能|现有产能|总产能")
 _AS_OF = re.compile(r"(?:^|[，,：:])截至[^。；;！？!?]{0,30}?(?:产能|装机)")  # 截至2021年末，A硅片产能约32.5GW: a stock
 
 
@@ -107,7 +111,8 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     """A company's existing or total capacity (截至2019年中报，富春环保已有发电装机容量292.5MW; 截至2021年年末，晶科能源
     单晶硅片产能约32.5GW; 公司热电产能将接近
     6000蒸吨/小时) or a sector's target (到2025年，全区…装机容量…达到450万千瓦: an area or a sector, and no plant), no
-    project's: ANNOTATION.md's sector and company totals, for capacities."""
+    project's: ANNOTATION.md's sector and company totals, for capacities. With no plant named in its sentence, also
+    a target or a forecast (围绕600GWh的目标; 2025年将突破300GWh) and a stock under construction (在建产能已经达到287GWh)."""
     sentence = _sentence_before(text, m["start"])
     if (_TARGET_YEAR.search(sentence) and _SECTOR.search(_clause_before(text, m["start"])[-14:])
             and _AREA_SUBJECT.search(sentence) and not _A_PLANT.search(sentence)):
@@ -124,9 +129,14 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     # (至2025年规划产能超过670GWh; 合计规划产能有望超过670GWh; 产能规划目标提升至600GWh)
     if _AS_OF.search(sentence) or _CAPACITY_TARGET.search(_clause_before(text, m["start"])):
         return True
+    # a target or a forecast (围绕600GWh的目标; 2025年将突破300GWh; 明年的产能可能会超过500万辆) or a stock (目前在建产能已经达到
+    # 287GWh), no plant named
+    clause = _clause_before(text, m["start"])
+    if _GOAL_AFTER.match(text, m.get("end", m["start"])) or _STOCK.search(clause) or (
+            _FUTURE_WHEN.search(clause) and _FORECAST.search(clause)):
+        return True
     # a country's, the world's or a sector's capacity (2021年上半年，国内新增新型储能装机规模超过10GW; 10GW的装机规模说明
     # 储能产业…): a sector word and a country or sector before the figure in its clause, or both after it
-    clause = _clause_before(text, m["start"])
     before = _SECTOR_STAT.search(clause[-16:]) and _COUNTRY_OR_SECTOR.search(clause)
     end = m.get("end", m["start"])
     after = _SECTOR_STAT_AFTER.match(text, end) and _COUNTRY_OR_SECTOR.search(_sentence_after(text, end))
