@@ -394,3 +394,16 @@ def test_main_job_stops_at_an_unsettled_model(tmp_path):
     assert (tmp_path / "calls").read_text().splitlines() == ["ner train --config configs/default.yaml train.epochs=3"]
     assert "main job stopped before tagging" in r.stderr
     assert "bash scripts/main.sh configs/default.yaml train.epochs=3 train.accept_unsettled=true" in r.stderr
+
+
+def test_select_last_runs_every_epoch_and_keeps_the_last(tmp_path, tiny_base, gold_file):
+    cfg = overfit_config(tiny_base, gold_file, tmp_path / "m", **{"data.dev_fraction": 0.3, "train.epochs": 4,
+                                                                  "train.patience": 1, "train.select": "last"})
+    m = train(cfg, progress=False)
+    assert m["stopped"] == "epochs" and len(m["history"]) == 4
+    assert m["select"] == "last" and m["kept_epoch"] == 4
+    assert m["dev_micro_f1"] == m["history"][-1]["dev_f1"]
+    saved = json.loads((tmp_path / "m" / "metrics.json").read_text(encoding="utf-8"))
+    assert saved["kept_epoch"] == 4
+    with pytest.raises(Exception):
+        overfit_config(tiny_base, gold_file, tmp_path / "x", **{"train.select": "first"})
