@@ -306,8 +306,9 @@ def test_an_export_folder_whose_file_cannot_run_says_why(exported, tmp_path, mon
     del proto.graph.node[len(proto.graph.node) // 2]
     onnx.save(proto, str(folder / "model.onnx"))
     monkeypatch.setattr(ner.model.backends, "cpu_has_bf16", lambda: False)
-    with pytest.raises(NerError, match=r"model.onnx: ONNX Runtime cannot load it"):  # the last runtime's reason
+    with pytest.raises(NerError, match=r"model.onnx: ONNX Runtime cannot load it") as e:  # the last runtime's reason
         ner.load(folder)
+    assert f"ner export {folder} --onnx" in str(e.value) and "[ONNXRuntimeError]" not in str(e.value)
 
 
 def test_threads_reach_the_exported_backends(exported):

@@ -30,6 +30,7 @@ import contextlib
 import hashlib
 import importlib
 import logging
+import re
 import threading
 from pathlib import Path
 
@@ -112,8 +113,8 @@ class OnnxEncoder:
         try:
             self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as e:  # noqa: BLE001 - onnxruntime raises its own types for a bad file
-            raise NerError(f"{path}: ONNX Runtime cannot load it ({str(e).splitlines()[0][:160]}); "
-                           "export it again (ner export DIR --onnx)") from None
+            raise NerError(f"{path}: ONNX Runtime cannot load it ({_ort_reason(e)}); export it again "
+                           f"(ner export {Path(path).parent} --onnx)") from None
         self.config = config
         self.name = name
         self.path = Path(path)
@@ -150,6 +151,12 @@ class OpenVinoEncoder:
         with self.lock:
             out = self.request.infer({"input_ids": input_ids, "attention_mask": attention_mask})
             return np.array(out[0], dtype=np.float32)  # a copy: the request's buffer is reused
+
+
+def _ort_reason(e: Exception) -> str:
+    """What ONNX Runtime says is wrong, without its bracketed status prefix ([ONNXRuntimeError] : 7 : INVALID_PROTOBUF :)."""
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()] or [type(e).__name__]
+    return re.sub(r"^\[ONNXRuntimeError\]\s*:\s*\d+\s*:\s*[A-Z_]+\s*:\s*", "", lines[0])[:160]
 
 
 def _reason(e: Exception) -> str:
