@@ -120,6 +120,21 @@ def _company_form(name: str) -> str | None:
     return rest if len(rest) >= 2 and rest not in _NOT_A_NAME else None
 
 
+_PAIRS = {"”": "“", "）": "（", ")": "(", "」": "「", "』": "『", "】": "【", "》": "《", "]": "[", "’": "‘"}
+_OPENERS = {v: k for k, v in _PAIRS.items()}
+
+
+def _unbalanced_trimmed(name: str) -> tuple[int, int]:
+    """``(cut from the start, cut from the end)``: quotes and brackets the name does not close or open
+    (华为数字能源”） -> 华为数字能源, 《国家电网有限公司 -> 国家电网有限公司; 合伙企业（有限合伙） stays)."""
+    lo, hi = 0, len(name)
+    while hi > lo and name[hi - 1] in _PAIRS and _PAIRS[name[hi - 1]] not in name[lo:hi - 1]:
+        hi -= 1
+    while lo < hi and name[lo] in _OPENERS and _OPENERS[name[lo]] not in name[lo + 1:hi]:
+        lo += 1
+    return lo, len(name) - hi
+
+
 def model_shapes(spans: list[Span]) -> list[Span]:
     """Model spans held to the forms ANNOTATION.md gives (rule spans, score None, are left as they are).
 
@@ -129,7 +144,8 @@ def model_shapes(spans: list[Span]) -> list[Span]:
       quote), with no number (几百万元) or with another unit after its magnitude (2000万股, 1.5万吨) is
       dropped, and so is one without a magnitude worth less than 100,000 (a price: 10.77元/股, 666元; a
       contract's full-digit 51,080,000.00元 stays).
-    * COMPANY: a role written after the name is cut off (百亚股份董事 -> 百亚股份, 晨兴资本（领投） -> 晨兴资本, 沙特阿美旗下,
+    * COMPANY: quotes and brackets it does not open or close are cut off (华为数字能源”） -> 华为数字能源), a role
+      written after the name is cut off (百亚股份董事 -> 百亚股份, 晨兴资本（领投） -> 晨兴资本, 沙特阿美旗下,
       雷克萨斯品牌, 特斯拉官网),
       and a party's role before it (投资方大明光福集团有限公司 -> 大明光福集团有限公司); a span that is only a role
       (大股东, 中小股东, 乙方) is dropped.
@@ -140,6 +156,11 @@ def model_shapes(spans: list[Span]) -> list[Span]:
         if s.score is not None and s.label == "AMOUNT":
             body = _amount_form(s.text)
         elif s.score is not None and s.label == "COMPANY":
+            cut_lo, cut_hi = _unbalanced_trimmed(s.text)
+            if cut_lo or cut_hi:
+                s = Span(s.start + cut_lo, s.end - cut_hi, s.label, s.text[cut_lo:len(s.text) - cut_hi], s.score)
+                if len(s.text) < 2:
+                    continue
             role = _ROLE_BEFORE.match(s.text)
             if role:  # 投资方大明光福集团有限公司 -> 大明光福集团有限公司; 乙方 alone is none
                 s = Span(s.start + role.end(), s.end, s.label, s.text[role.end():], s.score)

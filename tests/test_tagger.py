@@ -490,6 +490,19 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
     assert [s.text for s in finalize(found, spans)] == [found]  # only with the policy's shapes
 
 
+@pytest.mark.parametrize("found, kept", [("华为数字能源”）", "华为数字能源"), ("建投集团)", "建投集团"), ("《国家电网有限公司", "国家电网有限公司"),
+                                         ("上海岳野股权投资管理合伙企业（有限合伙）", "上海岳野股权投资管理合伙企业（有限合伙）"),
+                                         ("淡明（Truelight Capital）", "淡明（Truelight Capital）"), ("“）", None)])
+def test_quotes_and_brackets_a_model_company_does_not_close_are_cut_off(found, kept):
+    from ner.combine import model_shapes
+    from ner.types import Span
+
+    text = "据悉，" + found + "表示"
+    out = model_shapes([Span(3, 3 + len(found), "COMPANY", found, 0.95)])
+    assert [s.text for s in out] == ([kept] if kept else [])
+    assert all(text[s.start:s.end] == s.text for s in out)
+
+
 def test_a_company_name_found_once_is_one_wherever_it_occurs():
     from ner.company_names import consistent_companies
     from ner.types import Span
