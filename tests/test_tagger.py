@@ -478,7 +478,8 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
 
 @pytest.mark.parametrize("found, kept", [("泛海控股股东", "泛海控股"), ("百亚股份董事", "百亚股份"), ("晨兴资本（领投）", "晨兴资本"), ("沙特阿美旗下", "沙特阿美"), ("雷克萨斯品牌", "雷克萨斯"), ("特斯拉官网", "特斯拉"),
                                          ("ST云投", "ST云投"), ("高瓴创投", "高瓴创投"), ("大股东", None), ("中小股东", None),
-                                         ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None)])
+                                         ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None),
+                                         ("招银国际领投", "招银国际"), ("鼎晖投资美元", "鼎晖投资")])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.combine import finalize, model_shapes
     from ner.types import Span
