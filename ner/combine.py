@@ -185,6 +185,8 @@ _PERSON_NAME = re.compile(rf"(?:欧阳|司马|上官|诸葛|[{_SURNAMES}])[\u4e0
 _TITLE_BEFORE = re.compile(r"(?:实际控制人|董事长|副?总裁|总经理|创始人|法定代表人|负责人|董事|监事|委任|聘任|任命|"
                            r"主席|首席执行官|CEO|书记|市长|省长|区长|县长)\s*$")
 _HONORIFIC_AFTER = re.compile(r"\s*(?:先生|女士)")
+# a list of names that ends as persons (购买陈享郭、彭德军、邬俊峰、郭辉、范尧等5位自然人所持有…)
+_PERSONS_LIST_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,3}){0,8}等?\s*\d*\s*[位名]?自然人")
 # A Latin name that a product word follows (Tiger Neo系列, Powerwall（家用储能电池）) or that 产品/推出 stands before
 _LATIN_ONLY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
 _PRODUCT_AFTER = re.compile(r"\s*(?:系列|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")  # not 为BMW车型提供
@@ -230,9 +232,14 @@ def veto_non_companies(spans: list[Span], text: str | None = None) -> list[Span]
 
 def _is_person(text: str, s: Span) -> bool:
     """``s`` is a person's name (实际控制人傅梅城, 委任钟国斌为独立非执行董事, 控股股东为张代理, 王传福先生): a surname and one
-    or two characters, after a title or before 先生/女士; no company, in any mention of it."""
-    return bool(_PERSON_NAME.fullmatch(s.text)) and bool(
-        _TITLE_BEFORE.search(text, max(0, s.start - 6), s.start) or _HONORIFIC_AFTER.match(text, s.end))
+    or two characters, after a title, before 先生/女士 or in a list of 自然人 in any mention of it (大策投资、傅梅城和傅斌星
+    after 实际控制人傅梅城; 陈享郭、彭德军等5位自然人);
+    no company, in any mention of it."""
+    if not _PERSON_NAME.fullmatch(s.text):
+        return False
+    starts = [m.start() for m in re.finditer(re.escape(s.text), text)] or [s.start]
+    return any(_TITLE_BEFORE.search(text, max(0, k - 6), k) or _HONORIFIC_AFTER.match(text, k + len(s.text))
+               or _PERSONS_LIST_AFTER.match(text, k + len(s.text)) for k in starts)
 
 
 def _is_product(text: str, s: Span) -> bool:

@@ -630,3 +630,15 @@ def test_a_citys_firm_does_not_take_its_city_elsewhere():
     i = text.index("宜宾市新能源汽车")
     spans = [Span(0, 10, "COMPANY", "宜宾市新能源有限公司", 0.99), Span(i, i + 3, "REGION", "宜宾市", None)]
     assert [(s.text, s.label) for s in consistent_companies(text, spans)] == [("宜宾市新能源有限公司", "COMPANY"), ("宜宾市", "REGION")]
+
+
+def test_a_person_named_with_a_title_once_is_no_company_in_any_mention():
+    from ner.combine import veto_non_companies
+    from ner.types import Span
+
+    text = "公司控股股东、实际控制人傅梅城（现持有30%）。一个月内，大策投资、傅梅城拟通过大宗交易减持。" \
+           "公司以1.39亿元购买陈享郭、彭德军等5位自然人所持股权；比亚迪、长城等车企合作。"
+    later = text.rindex("傅梅城")
+    spans = [Span(later, later + 3, "COMPANY", "傅梅城", 0.96)]
+    spans += [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in ("大策投资", "陈享郭", "彭德军", "比亚迪", "长城")]
+    assert [s.text for s in veto_non_companies(spans, text)] == ["大策投资", "比亚迪", "长城"]
