@@ -27,7 +27,8 @@ def main() -> None:
     print(json.dumps({
         "config": args.config, "overrides": args.overrides, "wall_seconds": round(wall, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "epochs_run": len(m["history"]), "best_epoch": m["best_epoch"], "stopped": m["stopped"],
+        "epochs_run": len(m["history"]), "best_epoch": m["best_epoch"], "select": m.get("select", "best"),
+        "kept_epoch": m.get("kept_epoch", m["best_epoch"]), "stopped": m["stopped"],
         "dev_micro_f1": m["dev_micro_f1"], "examples": m["examples"],
     }, indent=2))
 

@@ -126,13 +126,16 @@ _OPENERS = {v: k for k, v in _PAIRS.items()}
 
 def _unbalanced_trimmed(name: str) -> tuple[int, int]:
     """``(cut from the start, cut from the end)``: quotes and brackets the name does not close or open
-    (华为数字能源”） -> 华为数字能源, 《国家电网有限公司 -> 国家电网有限公司; 合伙企业（有限合伙） stays)."""
+    (华为数字能源”） -> 华为数字能源, 《国家电网有限公司 -> 国家电网有限公司, 华为数字能源（ -> 华为数字能源; 合伙企业（有限合伙）
+    stays)."""
     lo, hi = 0, len(name)
-    while hi > lo and name[hi - 1] in _PAIRS and _PAIRS[name[hi - 1]] not in name[lo:hi - 1]:
-        hi -= 1
-    while lo < hi and name[lo] in _OPENERS and _OPENERS[name[lo]] not in name[lo + 1:hi]:
-        lo += 1
-    return lo, len(name) - hi
+    while True:
+        if hi > lo and (name[hi - 1] in _OPENERS or name[hi - 1] in _PAIRS and _PAIRS[name[hi - 1]] not in name[lo:hi - 1]):
+            hi -= 1
+        elif lo < hi and (name[lo] in _PAIRS or name[lo] in _OPENERS and _OPENERS[name[lo]] not in name[lo + 1:hi]):
+            lo += 1
+        else:
+            return lo, len(name) - hi
 
 
 def model_shapes(spans: list[Span]) -> list[Span]:
@@ -167,6 +170,8 @@ def model_shapes(spans: list[Span]) -> list[Span]:
                 if len(s.text) < 2:
                     continue
             body = _company_form(s.text)
+            if body:  # a role cut may leave a bracket open (鼎晖投资（美元 -> 鼎晖投资（)
+                body = body[:len(body) - _unbalanced_trimmed(body)[1]]
         if body == s.text:
             out.append(s)
         elif body:
@@ -186,7 +191,8 @@ _TITLE_BEFORE = re.compile(r"(?:实际控制人|董事长|副?总裁|总经理|�
                            r"主席|首席执行官|CEO|书记|市长|省长|区长|县长)\s*$")
 _HONORIFIC_AFTER = re.compile(r"\s*(?:先生|女士)")
 # a list of names that ends as persons (购买陈享郭、彭德军、邬俊峰、郭辉、范尧等5位自然人所持有…)
-_PERSONS_LIST_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,3}){0,8}等?\s*\d*\s*[位名]?自然人")
+_PERSONS_LIST_AFTER = re.compile(r"(?:、[\u4e00-\u9fff]{2,3}){0,8}等\s*\d+\s*[位名]自然人")
+_NAME_ENDS = re.compile(r"[^\u4e00-\u9fff]|[、和与及等先女为在的是于拟将已称表曾对向从被]")
 # A Latin name that a product word follows (Tiger Neo系列, Powerwall（家用储能电池）) or that 产品/推出 stands before
 _LATIN_ONLY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .\-]*")
 _PRODUCT_AFTER = re.compile(r"\s*(?:系列|型号|[（(][^（）()]{0,12}(?:产品|电池|系统|车型)[）)])")  # not 为BMW车型提供
@@ -237,7 +243,9 @@ def _is_person(text: str, s: Span) -> bool:
     no company, in any mention of it."""
     if not _PERSON_NAME.fullmatch(s.text):
         return False
-    starts = [m.start() for m in re.finditer(re.escape(s.text), text)] or [s.start]
+    # the mentions of the name that end where a name ends (金龙 in 总经理金龙华 is no mention of 金龙)
+    starts = [m.start() for m in re.finditer(re.escape(s.text), text)
+              if m.start() == s.start or _NAME_ENDS.match(text, m.end()) or m.end() == len(text)] or [s.start]
     return any(_TITLE_BEFORE.search(text, max(0, k - 6), k) or _HONORIFIC_AFTER.match(text, k + len(s.text))
                or _PERSONS_LIST_AFTER.match(text, k + len(s.text)) for k in starts)
 

@@ -227,7 +227,7 @@ def _warn_if_unsettled(model_dir: Path) -> None:
     metrics = json.loads(path.read_text(encoding="utf-8"))
     if metrics.get("settled", True) is False:
         warnings.warn(f"{model_dir}: this model stopped on its time budget before its dev score settled "
-                      f"({metrics.get('unsettled_reason')}; best dev F1 {metrics.get('dev_micro_f1')}); its tags "
+                      f"({metrics.get('unsettled_reason')}; dev F1 of the kept weights {metrics.get('dev_micro_f1')}); its tags "
                       "may be poor: retrain it on a quieter machine or with a larger train.max_minutes",
                       UnsettledModelWarning, stacklevel=3)
 

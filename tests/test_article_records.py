@@ -1051,7 +1051,33 @@ def test_a_record_placed_in_its_name_takes_the_names_other_places():
     ("据了解，蜂巢能源目前在建产能已经达到287GWh。", "287GWh", True),
     ("该项目预计2023年投产，建成后年产能将达20GWh。", "20GWh", False),  # a plant: the project's capacity
     ("亿纬锂能拟投建30GWh储能及动力电池项目。", "30GWh", False),
+    ("公司将于2024年在荆门建设年产20GWh大圆柱电池。", "20GWh", False),  # a plant being built (review)
+    ("2023年5月6日亿纬锂能宣布将在荆门投建20GWh储能电池。", "20GWh", False),
+    ("宁德时代匈牙利电池工厂正式开工。预计2026年将达到100GWh。", "100GWh", False),  # the sentence before builds it
 ])
 def test_a_capacity_target_forecast_or_stock_without_a_plant_is_background(text, figure, background):
     start = text.find(figure)
     assert is_background_capacity(text, {"start": start, "end": start + len(figure), "text": figure}) is background
+
+
+def test_review_a_headline_consortium_joins_every_deal_and_a_contractor_owns_no_site():
+    text = ("中天科技和中国能建江苏电力设计院联合中标两个储能项目\n\n"
+            "中天科技中标巴基斯坦储能EPC，规模为20MW。\n中天科技中标蒙古国储能EPC，金额为8092.54万美金。")
+    ents = spans(text, ("COMPANY", "中天科技"), ("COMPANY", "中国能建江苏电力设计院"), ("COMPANY", "中天科技"),
+                 ("REGION", "巴基斯坦"), ("CAPACITY", "20MW"), ("COMPANY", "中天科技"), ("REGION", "蒙古国"),
+                 ("AMOUNT", "8092.54万美金"))
+    recs = build_records(text, ents)
+    assert len(recs) == 2 and all("中国能建江苏电力设计院" in texts(r["companies"]) for r in recs)
+    text = "晶科能源加码高效电池\n\n晶科能源拟投资41亿元建设年产11GW高效电池生产线项目。\n项目位于宿迁，由中建三局负责施工。"
+    ents = spans(text, ("COMPANY", "晶科能源"), ("COMPANY", "晶科能源"), ("AMOUNT", "41亿元"), ("CAPACITY", "11GW"),
+                 ("REGION", "宿迁"), ("COMPANY", "中建三局"))
+    [rec] = build_records(text, ents)
+    assert texts(rec["regions"]) == ["宿迁"]
+
+
+def test_review_a_text_without_a_headline_apart_inherits_its_earlier_place():
+    body = "今年以来，宜昌市新签约的华能一期项目已开工。此外，华能还将投资30亿元建设新工厂。"
+    for text in (body, body + "\n责任编辑：张三"):
+        ents = spans(text, ("REGION", "宜昌市"), ("COMPANY", "华能"), ("COMPANY", "华能"), ("AMOUNT", "30亿元"))
+        [rec] = [r for r in build_records(text, ents, whole_article=False) if r["amounts"]]
+        assert texts(rec["regions"]) == ["宜昌市"]

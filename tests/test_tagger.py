@@ -493,7 +493,8 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
 
 @pytest.mark.parametrize("found, kept", [("华为数字能源”）", "华为数字能源"), ("建投集团)", "建投集团"), ("《国家电网有限公司", "国家电网有限公司"),
                                          ("上海岳野股权投资管理合伙企业（有限合伙）", "上海岳野股权投资管理合伙企业（有限合伙）"),
-                                         ("淡明（Truelight Capital）", "淡明（Truelight Capital）"), ("“）", None)])
+                                         ("淡明（Truelight Capital）", "淡明（Truelight Capital）"), ("“）", None),
+                                         ("华为数字能源（", "华为数字能源"), ("”华为数字能源", "华为数字能源"), ("鼎晖投资（美元", "鼎晖投资")])
 def test_quotes_and_brackets_a_model_company_does_not_close_are_cut_off(found, kept):
     from ner.combine import model_shapes
     from ner.types import Span
@@ -642,3 +643,12 @@ def test_a_person_named_with_a_title_once_is_no_company_in_any_mention():
     spans = [Span(later, later + 3, "COMPANY", "傅梅城", 0.96)]
     spans += [Span(text.index(n), text.index(n) + len(n), "COMPANY", n, 0.95) for n in ("大策投资", "陈享郭", "彭德军", "比亚迪", "长城")]
     assert [s.text for s in veto_non_companies(spans, text)] == ["大策投资", "比亚迪", "长城"]
+
+
+def test_review_a_company_inside_a_persons_name_or_in_a_list_without_a_count_stays():
+    from ner.combine import veto_non_companies
+    from ner.types import Span
+
+    for text, name in (("总经理金龙华表示，金龙将投资10亿元建设新工厂。", "金龙"), ("本轮融资由高瓴、李明等自然人投资者参与。", "高瓴")):
+        at = text.rindex(name)
+        assert [s.text for s in veto_non_companies([Span(at, at + len(name), "COMPANY", name, 0.95)], text)] == [name]

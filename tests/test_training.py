@@ -306,6 +306,17 @@ def test_budget_verdict(f1s, verdict):
     assert budget_verdict(history[:1], TrainConfig(epochs=1)) is None  # a one-epoch plan needs one epoch
 
 
+def test_budget_verdict_when_the_last_epoch_is_kept():
+    from ner.config import TrainConfig
+    from ner.model.training import budget_verdict
+
+    history = [{"epoch": k + 1, "loss": 0.1, "dev_f1": f} for k, f in enumerate([0.3, 0.6, 0.8, 0.82, 0.4])]
+    assert budget_verdict(history, TrainConfig(epochs=10)) is None  # best: the 0.82 epoch is kept
+    assert "well below the best" in budget_verdict(history, TrainConfig(epochs=10, select="last"))
+    history[-1]["dev_f1"] = 0.80
+    assert budget_verdict(history, TrainConfig(epochs=10, select="last")) is None
+
+
 def test_epoch_line_eta():
     from ner.model.training import epoch_line
 

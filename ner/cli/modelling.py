@@ -43,7 +43,11 @@ def train(config_path: str | None, accept_unsettled: bool, device: str | None, o
     unsettled = "" if m["settled"] else f"; UNSETTLED, accepted: {m['unsettled_reason']}"
     click.echo(f"model written to {cfg.output_dir} in {m['train_seconds']}s ({m['stop_reason']}; "
                + (f"best epoch {m['best_epoch']}, dev micro F1 {m['dev_micro_f1']}{unsettled})" if m.get("select", "best") == "best"
-                  else f"last epoch {m['kept_epoch']} kept, dev micro F1 {m['dev_micro_f1']} (best epoch {m['best_epoch']}){unsettled})"))
+                  else f"last epoch {m['kept_epoch']} kept{_dev_of_last(m)}{unsettled})"))
+
+
+def _dev_of_last(m: dict) -> str:
+    return "" if m["dev_micro_f1"] is None else f", dev micro F1 {m['dev_micro_f1']} (best epoch {m['best_epoch']})"
 
 
 @main.command()

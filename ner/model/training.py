@@ -149,7 +149,8 @@ def budget_verdict(history: list[dict], train_cfg: TrainConfig) -> str | None:
 
     Settled means: at least ``train_cfg.settle_epochs`` epochs completed (at most ``train_cfg.epochs``),
     and the last epoch did not raise the best dev F1 of the earlier ones by more than ``settle_delta``
-    (dev F1 still rising: the model was cut off while it was learning). Without a dev set only the
+    (dev F1 still rising: the model was cut off while it was learning); with ``select: last``, also that the
+    kept last epoch is not far below the best (more than 5 × ``settle_delta``). Without a dev set only the
     first test applies."""
     need = min(train_cfg.settle_epochs, train_cfg.epochs)
     if len(history) < need:
@@ -158,6 +159,10 @@ def budget_verdict(history: list[dict], train_cfg: TrainConfig) -> str | None:
     if len(f1) >= 2 and f1[-1] - max(f1[:-1]) > train_cfg.settle_delta:
         return (f"dev F1 was still rising in the last epoch ({max(f1[:-1]):.3f} -> {f1[-1]:.3f}, "
                 f"more than train.settle_delta={train_cfg.settle_delta:g})")
+    if train_cfg.select == "last" and len(f1) >= 2 and max(f1) - f1[-1] > 5 * train_cfg.settle_delta:
+        # the kept weights are the last epoch's, cut off before the learning rate decayed
+        return (f"the last epoch, whose weights are kept (train.select=last), is well below the best "
+                f"({f1[-1]:.3f} against {max(f1):.3f}, more than 5 x train.settle_delta)")
     return None
 
 
@@ -339,7 +344,8 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
 def unsettled_message(cfg: Config, metrics: dict) -> str:
     """The one line that says a budget stop left the model unsettled, and the three ways on."""
     h = metrics["history"]
-    dev = "" if metrics["dev_micro_f1"] is None else f", best dev F1 {metrics['dev_micro_f1']:.3f}"
+    kept = "best" if metrics.get("select", "best") == "best" else "kept (last) epoch's"
+    dev = "" if metrics["dev_micro_f1"] is None else f", {kept} dev F1 {metrics['dev_micro_f1']:.3f}"
     return (f"training stopped on its time budget (train.max_minutes={cfg.train.max_minutes:g}) after "
             f"{len(h)} of {cfg.train.epochs} epochs{dev}, before it settled: {metrics['unsettled_reason']}. "
             f"The model in {cfg.output_dir} is marked unsettled. Rerun on a quieter machine, raise "

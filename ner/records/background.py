@@ -104,6 +104,14 @@ _GOAL_AFTER = re.compile(r"的?(?:目标|规划目标)")  # 围绕600GWh的目�
 _FUTURE_WHEN = re.compile(r"\d{4}年|明年|今年年?底|届时")
 _FORECAST = re.compile(r"将|预计|可能|或将|有望|力争|目标|规划")
 _STOCK = re.compile(r"在建产能|现有产能|总产能")
+_BUILDS = re.compile(r"建设|投建|新建|扩建|建成|兴建|开工|动工|投产|形成|年产")
+
+
+def _previous_sentence(text: str, start: int) -> str:
+    """The sentence before the one ``start`` lies in (or "")."""
+    lo = len(_sentence_before(text, start))
+    head = text[:start - lo].rstrip("。；;！？!?\n ")
+    return _sentence_before(text, len(head)) if head else ""
 _AS_OF = re.compile(r"(?:^|[，,：:])截至[^。；;！？!?]{0,30}?(?:产能|装机)")  # 截至2021年末，A硅片产能约32.5GW: a stock
 
 
@@ -133,8 +141,9 @@ def is_background_capacity(text: str, m: dict[str, Any]) -> bool:
     # 287GWh), no plant named
     clause = _clause_before(text, m["start"])
     if _GOAL_AFTER.match(text, m.get("end", m["start"])) or _STOCK.search(clause) or (
-            _FUTURE_WHEN.search(clause) and _FORECAST.search(clause)):
-        return True
+            _FUTURE_WHEN.search(clause) and _FORECAST.search(clause) and not _BUILDS.search(whole)
+            and not _BUILDS.search(_previous_sentence(text, m["start"]))):
+        return True  # not a plant being built (将在荆门投建20GWh; 工厂正式开工。预计2026年将形成100GWh产能)
     # a country's, the world's or a sector's capacity (2021年上半年，国内新增新型储能装机规模超过10GW; 10GW的装机规模说明
     # 储能产业…): a sector word and a country or sector before the figure in its clause, or both after it
     before = _SECTOR_STAT.search(clause[-16:]) and _COUNTRY_OR_SECTOR.search(clause)

@@ -228,7 +228,10 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
     records: list[_Record] = []
     last: _Record | None = None
     subject_regions: list[Span] = []  # regions opening a clause, from sentences already read
-    headline = text[slice(*headline_range(text))]  # the place an article is about (望城区, 株洲) is in its headline
+    # the place an article is about (望城区, 株洲) is in its headline; a text with no headline apart (one line, or
+    # prose from the start) inherits as before
+    h0, h1 = headline_range(text)
+    headline = text[h0:h1] if h1 > h0 and h1 < len(text.rstrip()) else None
 
     for lo, hi in split_sentences(text):
         sent = [s for s in spans if _inside(s, lo, hi)]
@@ -344,7 +347,7 @@ def _choose_region(
     lo: int,
     hi: int,
     subject_regions: list[Span],
-    headline: str,
+    headline: str | None,
 ) -> tuple[Span | None, bool]:
     """One region for a segment (module docstring, step 6), and whether it was inherited."""
     cs, ce = _clause_of(text, anchor, a, b)
@@ -359,17 +362,17 @@ def _choose_region(
     after = [r for r in regions if r.start >= anchor and _opens_clause(text, r.start, lo)]
     if after:
         return min(after, key=lambda r: r.start), False
-    if not subject_regions or not _headline_names(headline, subject_regions[-1].text):
+    if not subject_regions or (headline is not None and not _headline_names(headline, subject_regions[-1].text)):
         return None, False  # a company's page: an earlier sentence's place is another project's site
     return subject_regions[-1], True
 
 
-_ADMIN_UNIT = re.compile(r"[省市区县]")
+_ADMIN_UNIT = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|自治州|自治县|[省市区县州]")
 
 
 def _headline_names(headline: str, place: str) -> bool:
-    """The headline names the place or a unit of it: a part of the name of 2 characters or more between 省, 市, 区
-    and 县 (文登 for 威海市文登区, 望城经开 for 望城经开区)."""
+    """The headline names the place or a unit of it: a part of the name of 2 characters or more between
+    administrative and zone words (文登 for 威海市文登区, 望城 for 望城经开区, 天府 for 天府新区)."""
     return any(len(part) >= 2 and part in headline for part in _ADMIN_UNIT.split(place))
 
 

@@ -289,8 +289,9 @@ def add_partners(text: str, spans: Sequence[Span], records: list[dict[str, Any]]
         have = {(m["start"], m["end"]) for m in r["companies"]}
         # where several records have a member, the party is that of the deal its paragraph tells (联合中标的…项目),
         # not of the company's other projects
-        mine = [g for g in groups if member(r, g) and (sum(member(o, g) for o in records) == 1
-                                                      or _in_paragraph(text, r, g[0].start))]
+        mine = [g for g in groups if member(r, g) and (
+            sum(member(o, g) for o in records) == 1 or _in_paragraph(text, r, g[0].start)
+            or not any(member(o, g) and _in_paragraph(text, o, g[0].start) for o in records))]  # told of none: all
         extra = {(c.start, c.end): c for g in mine for c in g if (c.start, c.end) not in have}
         out.append(_joined(r, "companies", list(extra.values()), "partners") if extra else r)
     return out

@@ -100,8 +100,9 @@ def stated_sites(text: str, spans: Sequence[Span]) -> list[Span]:
 
 def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A record whose sentences name no place, or only units the site lies in (安徽省 for 淮北市杜集区),
-    takes the site the article states, when it states one, unless the site's sentence names companies and the
-    record names none of them (another company's plant: 天合光能位于宿迁的…项目 on a page about 晶科能源)."""
+    takes the site the article states, when it states one, unless companies stand before the site in its clause
+    and the record names none of them (another company's plant: 天合光能位于宿迁的…项目 on a page about 晶科能源; not
+    项目位于宿迁，由中建三局负责施工)."""
     sites = stated_sites(text, spans)
     if len({s.text for s in sites}) != 1:
         return records
@@ -123,7 +124,9 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
 
     # a site stated with its companies (天合光能位于宿迁的8GW…项目) is theirs, not another company's projects'
     lo, hi = next(((a, b) for a, b in split_sentences(text) if a <= sites[0].start < b), (0, 0))
-    owners = [s.text for s in spans if s.label == "COMPANY" and lo <= s.start < hi and not _is_industry_example(text, s, hi)]
+    lo = max([lo] + [k + 1 for k in range(lo, sites[0].start) if text[k] in "，,；;"])  # the site's clause
+    owners = [s.text for s in spans if s.label == "COMPANY" and lo <= s.start and s.end <= sites[0].start
+              and not _is_industry_example(text, s, hi)]
 
     def theirs(r: dict[str, Any]) -> bool:
         return not owners or not r["companies"] or any(company_alias(o, m["text"]) for o in owners for m in r["companies"])
