@@ -86,23 +86,27 @@ def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alia
 
 def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    figures: list[set[Any]] = []  # each record of out's project figures (_foreground), read once
     head = _headline_apart(text)
     for r in records:
+        mine = _figures(_foreground(text, r))
         for i, o in enumerate(out):
             same_name = r["project"] is not None and r["project"] == o["project"]
             if (r.get(LISTED) or o.get(LISTED)) and not same_name:
                 continue  # sites listed with their own figures are plants apart, whatever figures they share
             headline = _in_headline(head, r) and _in_headline(head, o) and not any(  # a headline states one project
                 in_history(text, m) for m in (*r["amounts"], *r["capacities"], *o["amounts"], *o["capacities"]))
-            shared = bool(_figures(_foreground(text, r)) & _figures(_foreground(text, o)))
+            shared = bool(mine & figures[i])
             lead = _in_headline(head, o) or _in_headline(head, r)  # the headline names the investor, the body the project company
             sub = shared and (_has_subsidiary(text, o) or _has_subsidiary(text, r))  # a subsidiary runs the parent's project
             ok = _compatible(o, r, same) or (shared and lead)
             if (same_name or headline or shared) and (ok or sub):
                 out[i] = _union(o, r, "merged" if ok else "merged, a subsidiary's")
+                figures[i] = _figures(_foreground(text, out[i]))
                 break
         else:
             out.append(r)
+            figures.append(mine)
     return out
 
 
