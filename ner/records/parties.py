@@ -136,10 +136,16 @@ def expand_companies(text: str, records: list[dict[str, Any]], spans: Sequence[S
 _AGGREGATE = re.compile(r"\d+\s*个|[一二三四五六七八九十百千]+个|多个|一批|批")
 
 
+def _line_span(text: str, i: int) -> tuple[int, int]:
+    """``[start, end)`` of the line of ``text`` that position ``i`` is on (its end of line outside)."""
+    end = text.find("\n", i)
+    return text.rfind("\n", 0, i) + 1, end if end >= 0 else len(text)
+
+
 def _line_at(text: str, i: int) -> str:
     """The line of ``text`` that position ``i`` is on."""
-    end = text.find("\n", i)
-    return text[text.rfind("\n", 0, i) + 1:end if end >= 0 else len(text)]
+    lo, hi = _line_span(text, i)
+    return text[lo:hi]
 
 
 # what a lead's company does in the news (举行…发布会, 公告, 投资); not a background sentence (据…调研，宁德时代今年出货量居首)
@@ -266,8 +272,7 @@ def partner_groups(text: str, spans: Sequence[Span]) -> list[list[Span]]:
 
 def _in_paragraph(text: str, r: dict[str, Any], at: int) -> bool:
     """Some figure of the record, or its project name, lies in the paragraph (the line) of ``at``."""
-    lo, hi = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    hi = len(text) if hi < 0 else hi
+    lo, hi = _line_span(text, at)
     starts = [m["start"] for m in (*r["amounts"], *r["capacities"])] + ([r["project_span"][0]] if r["project_span"] else [])
     return any(lo <= x < hi for x in starts)
 
