@@ -10,7 +10,7 @@ from typing import Any
 from ner.records.cues import _is_industry_example
 from ner.records.edits import _joined
 from ner.records.parties import company_alias
-from ner.records.text import split_sentences
+from ner.records.text import _clause_before, split_sentences
 from ner.types import Span
 
 
@@ -124,7 +124,7 @@ def add_stated_site(text: str, spans: Sequence[Span], records: list[dict[str, An
 
     # a site stated with its companies (天合光能位于宿迁的8GW…项目) is theirs, not another company's projects'
     lo, hi = next(((a, b) for a, b in split_sentences(text) if a <= sites[0].start < b), (0, 0))
-    lo = max([lo] + [k + 1 for k in range(lo, sites[0].start) if text[k] in "，,；;"])  # the site's clause
+    lo = max(lo, sites[0].start - len(_clause_before(text, sites[0].start)))  # the site's clause
     owners = [s.text for s in spans if s.label == "COMPANY" and lo <= s.start and s.end <= sites[0].start
               and not _is_industry_example(text, s, hi)]
 
