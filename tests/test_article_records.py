@@ -26,6 +26,11 @@ def texts(mentions) -> list[str]:
     return [m["text"] for m in mentions]
 
 
+def by_first_figure(records: list[dict], key: str) -> dict[str, list[str]]:
+    """Each record's ``key`` mentions (texts), by the record's first amount, else its first capacity."""
+    return {(r["amounts"] or r["capacities"])[0]["text"]: texts(r[key]) for r in records}
+
+
 HEADLINE = (
     "14亿！东阳光投建年产5万吨磷酸铁锂产线\n\n"
     "9月9日，东阳光发布公告称，全资子公司乳源新能源计划在广东省韶关市投资扩建年产5万吨磷酸铁锂项目，"
@@ -995,7 +1000,7 @@ def test_a_client_and_a_consortium_join_only_the_deal_their_paragraph_tells():
                  ("AMOUNT", "8.16亿元"), ("REGION", "蒙古国"), ("COMPANY", "中天科技"), ("AMOUNT", "8092.54万美金"),
                  ("COMPANY", "中天科技"), ("COMPANY", "中国能建江苏电力设计院"), ("REGION", "巴基斯坦"), ("CAPACITY", "20MW"))
     recs = build_records(text, ents)
-    by_figure = {(r["amounts"] or r["capacities"])[0]["text"]: set(texts(r["companies"])) for r in recs}
+    by_figure = {k: set(v) for k, v in by_first_figure(recs, "companies").items()}
     assert by_figure["8.16亿元"] >= {"中天科技", "中广核风电有限公司"}
     assert "中国能建江苏电力设计院" not in by_figure["8.16亿元"]
     assert not by_figure["8092.54万美金"] & {"中广核风电有限公司", "中国能建江苏电力设计院"}
@@ -1020,7 +1025,7 @@ def test_a_site_stated_with_another_company_is_not_the_pages_company_site():
             "天合光能位于宿迁的8GW TOPCon电池项目已于今年4月启动。")
     ents = spans(text, ("COMPANY", "晶科能源"), ("COMPANY", "晶科能源"), ("AMOUNT", "41亿元"), ("CAPACITY", "11GW"),
                  ("COMPANY", "天合光能"), ("REGION", "宿迁"), ("CAPACITY", "8GW"))
-    by_figure = {(r["amounts"] or r["capacities"])[0]["text"]: texts(r["regions"]) for r in build_records(text, ents)}
+    by_figure = by_first_figure(build_records(text, ents), "regions")
     assert by_figure == {"41亿元": [], "8GW": ["宿迁"]}
 
 
