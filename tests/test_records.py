@@ -331,3 +331,13 @@ def test_an_earlier_place_is_inherited_only_where_the_headline_names_it():
     ents = spans(PLACE_PAGE, ("REGION", "威海文登"), ("REGION", "威海市文登区"), ("AMOUNT", "30亿元"))
     [rec] = build_records(PLACE_PAGE, ents, whole_article=False)
     assert texts(rec["regions"]) == ["威海市文登区"]
+
+
+# A city whose name ends in 州 is named by its headline too (州 was once split off: 杭州市 read as 杭 + 州 + 市).
+ZHOU_PAGE = "杭州：招商引资成效明显\n今年以来，杭州市加快项目建设。新签约项目总投资30亿元。"
+
+
+def test_a_headline_names_a_city_ending_in_zhou():
+    ents = spans(ZHOU_PAGE, ("REGION", "杭州"), ("REGION", "杭州市"), ("AMOUNT", "30亿元"))
+    [rec] = build_records(ZHOU_PAGE, ents, whole_article=False)
+    assert texts(rec["regions"]) == ["杭州市"]
