@@ -691,6 +691,12 @@ def test_link_lists_end_where_the_prose_goes_on():
         assert (top + HEADLINE)[a:b] == HEADLINE.split("\n")[0]
     text = "公司占据行业领先位置 新项目开工\n正文"  # 位置 in a headline is no breadcrumb
     assert headline_range(text) == (0, text.index("\n"))
+    # a headline apart: one a body follows; a text that is only its headline (blank lines after it) has none
+    from ner.records.text import headline_apart
+
+    assert headline_apart(text) == (0, text.index("\n"))
+    assert headline_apart("新项目开工\n") is None and headline_apart("新项目开工\n\n  ") is None
+    assert headline_apart("新项目开工") is None
 
 
 def test_a_text_that_opens_with_prose_has_no_headline():

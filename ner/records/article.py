@@ -47,7 +47,7 @@ from ner.records.edits import _joined, _mention, _union
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
                                  add_signatories, article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
-from ner.records.text import (LISTED, _sentence_before, find_project_names, furniture_ranges, headline_range,
+from ner.records.text import (LISTED, _sentence_before, find_project_names, furniture_ranges, headline_apart,
                               split_sentences)
 from ner.types import Span
 
@@ -67,14 +67,8 @@ def _foreground(text: str, r: dict[str, Any]) -> dict[str, Any]:
             "capacities": [m for m in r["capacities"] if not is_background_capacity(text, m)]}
 
 
-def _headline_apart(text: str) -> tuple[int, int] | None:
-    """``headline_range``, where text follows the headline (a text that is only its headline has none apart)."""
-    start, end = headline_range(text)
-    return (start, end) if end < len(text) else None
-
-
 def _in_headline(head: tuple[int, int] | None, r: dict[str, Any]) -> bool:
-    """All the record's figures and companies lie in the headline ``head`` (``_headline_apart``)."""
+    """All the record's figures and companies lie in the headline ``head`` (``headline_apart``)."""
     mentions = [*r["amounts"], *r["capacities"], *r["companies"]]
     return head is not None and bool(mentions) and all(head[0] <= m["start"] and m["end"] <= head[1] for m in mentions)
 
@@ -87,7 +81,7 @@ def _compatible(a: dict[str, Any], b: dict[str, Any], same: Alias = company_alia
 def merge(text: str, records: list[dict[str, Any]], same: Alias = company_alias) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     figures: list[set[Any]] = []  # each record of out's project figures (_foreground), read once
-    head = _headline_apart(text)
+    head = headline_apart(text)
     for r in records:
         mine = _figures(_foreground(text, r))
         for i, o in enumerate(out):
@@ -116,7 +110,7 @@ def attach_unnamed(records: list[dict[str, Any]], same: Alias = company_alias, t
     again; the headline's 钧达股份电池项目 is the body's 安徽16GW高效太阳能电池片基地项目); where the article
     names no project, of the one record of those companies that has a place (中标金额约15.11亿元 and
     三峡新能源江苏如东800MW…项目)."""
-    head = headline_range(text) if "\n" in text else (0, -1)  # one line: no headline apart
+    head = headline_apart(text) or (0, -1)  # no headline apart: every name is the body's
 
     def named(r: dict[str, Any]) -> bool:
         return bool(r["project"]) and not (r["project_span"] and head[0] <= r["project_span"][0]

@@ -84,7 +84,7 @@ from ner.records.text import (
     _same_project,
     _short_quote_ranges,
     find_project_names,
-    headline_range,
+    headline_apart,
     site_list_items,
     split_sentences,
 )
@@ -230,8 +230,8 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
     subject_regions: list[Span] = []  # regions opening a clause, from sentences already read
     # the place an article is about (望城区, 株洲) is in its headline; a text with no headline apart (one line, or
     # prose from the start) inherits as before
-    h0, h1 = headline_range(text)
-    headline = text[h0:h1] if h1 > h0 and h1 < len(text.rstrip()) else None
+    head = headline_apart(text)
+    headline = text[head[0]:head[1]] if head else None
 
     for lo, hi in split_sentences(text):
         sent = [s for s in spans if _inside(s, lo, hi)]

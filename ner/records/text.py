@@ -462,3 +462,10 @@ def headline_range(text: str) -> tuple[int, int]:
                 return 0, 0
             return lo, lo + len(line.rstrip("\r\n"))
     return 0, first
+
+
+def headline_apart(text: str) -> tuple[int, int] | None:
+    """``headline_range`` where a body follows the headline: None for a text that opens with prose or is only its
+    headline (one line, trailing blank lines and spaces ignored)."""
+    start, end = headline_range(text)
+    return (start, end) if start < end < len(text.rstrip()) else None
