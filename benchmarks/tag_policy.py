@@ -26,7 +26,7 @@ from ner.rules import preannotate
 FILES = {"articles": "data/articles/whole_articles.refs.jsonl", "news": "data/heldout/investment_news.refs.jsonl",
          "pages": "data/pages/rss_pages.refs.jsonl"}  # pages: scripts/rss_pages.py fetch first
 FLOOR = {"COMPANY": 0.9}
-POLICIES = {  # each with the default's company floor and model shapes (ner.combine.model_shapes)
+POLICIES = {  # each with the default's company floor and model shapes (ner.model_spans.model_shapes)
     "rules REGION+CAPACITY": dict(rules_only=["REGION", "CAPACITY"]),
     "rules CAPACITY, model REGION": dict(rules_only=["CAPACITY"]),
     "rules CAPACITY, rules_first REGION": dict(rules_only=["CAPACITY"], rules_first=["REGION"]),

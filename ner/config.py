@@ -105,7 +105,7 @@ class TagConfig(Strict):
     # Per type, model spans scoring below this (the mean probability of their tokens' tags) are dropped;
     # rule spans have no score and are kept.
     min_score: dict[str, float] = {}
-    # Model spans held to the forms ANNOTATION.md gives (ner.combine.model_shapes): amounts cut back to their
+    # Model spans held to the forms ANNOTATION.md gives (ner.model_spans.model_shapes): amounts cut back to their
     # currency or magnitude, dropped without a number, a unit, or (with no 万/亿) below 100,000; a role
     # written after a company name (控股股东, 董事, （领投）) cut off.
     shapes: bool = True

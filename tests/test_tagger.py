@@ -466,7 +466,7 @@ def test_readme_first_example_offsets(tmp_path, tiny_base, char_tokenizer):
 ])
 def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
     """Cut back to the currency or magnitude; no number, no unit, or a price without 万/亿: no AMOUNT."""
-    from ner.combine import model_shapes
+    from ner.model_spans import model_shapes
     from ner.types import Span
 
     text = f"据悉{found}。"
@@ -481,7 +481,8 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
                                          ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None),
                                          ("招银国际领投", "招银国际"), ("鼎晖投资美元", "鼎晖投资")])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
-    from ner.combine import finalize, model_shapes
+    from ner.combine import finalize
+    from ner.model_spans import model_shapes
     from ner.types import Span
 
     spans = [Span(0, len(found), "COMPANY", found, 0.95)]
@@ -496,7 +497,7 @@ def test_a_role_after_a_model_company_is_cut_off(found, kept):
                                          ("淡明（Truelight Capital）", "淡明（Truelight Capital）"), ("“）", None),
                                          ("华为数字能源（", "华为数字能源"), ("”华为数字能源", "华为数字能源"), ("鼎晖投资（美元", "鼎晖投资")])
 def test_quotes_and_brackets_a_model_company_does_not_close_are_cut_off(found, kept):
-    from ner.combine import model_shapes
+    from ner.model_spans import model_shapes
     from ner.types import Span
 
     text = "据悉，" + found + "表示"
@@ -552,7 +553,7 @@ def test_a_country_before_a_foreign_firm_is_a_place(name, split):
     ("李宁公司在厦门投资", "李宁", True),  # no title, no honorific
 ])
 def test_a_persons_name_is_no_company(text, name, kept):
-    from ner.combine import veto_non_companies
+    from ner.model_spans import veto_non_companies
     from ner.types import Span
 
     spans = [Span(m.start(), m.end(), "COMPANY", name, 0.99) for m in re.finditer(name, text)]
@@ -567,7 +568,7 @@ def test_a_persons_name_is_no_company(text, name, kept):
     ("宁德时代为BMW车型提供动力电池", "BMW", True),  # a product word after a firm it supplies
 ])
 def test_a_latin_product_name_is_no_company(text, name, kept):
-    from ner.combine import veto_non_companies
+    from ner.model_spans import veto_non_companies
     from ner.types import Span
 
     spans = [Span(m.start(), m.end(), "COMPANY", name, 0.99) for m in re.finditer(re.escape(name), text)]
@@ -582,7 +583,7 @@ def test_a_latin_product_name_is_no_company(text, name, kept):
     ("通威股份近日获悉，公司成为中标候选人。", ["通威股份"]),  # 获悉 after a firm's name: the firm learnt it
 ])
 def test_the_subject_of_a_reporters_verb_is_no_company(text, kept):
-    from ner.combine import veto_non_companies
+    from ner.model_spans import veto_non_companies
     from ner.types import Span
 
     names = ("维科网锂电", "欣旺达", "央视财经", "特斯拉", "宁德时代", "通威股份")
@@ -634,7 +635,7 @@ def test_a_citys_firm_does_not_take_its_city_elsewhere():
 
 
 def test_a_person_named_with_a_title_once_is_no_company_in_any_mention():
-    from ner.combine import veto_non_companies
+    from ner.model_spans import veto_non_companies
     from ner.types import Span
 
     text = "公司控股股东、实际控制人傅梅城（现持有30%）。一个月内，大策投资、傅梅城拟通过大宗交易减持。" \
@@ -646,7 +647,7 @@ def test_a_person_named_with_a_title_once_is_no_company_in_any_mention():
 
 
 def test_review_a_company_inside_a_persons_name_or_in_a_list_without_a_count_stays():
-    from ner.combine import veto_non_companies
+    from ner.model_spans import veto_non_companies
     from ner.types import Span
 
     for text, name in (("总经理金龙华表示，金龙将投资10亿元建设新工厂。", "金龙"), ("本轮融资由高瓴、李明等自然人投资者参与。", "高瓴")):

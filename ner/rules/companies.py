@@ -42,7 +42,7 @@ _NUMBERED_BUREAU_RE = re.compile(r"第[一二三四五六七八九十\d]+[^\W\d_
 def is_non_company(name: str) -> bool:
     """True for a name that ANNOTATION.md excludes from COMPANY by its form: 文登区政府, 株洲市发改委,
     工信部, 湖南工业大学, 浙江省汽摩配行业商会, 南方日报, 北斗产业园, 13家银行. The tagger drops such
-    model spans wherever the rules take part in tagging (``ner.combine.veto_non_companies``)."""
+    model spans wherever the rules take part in tagging (``ner.model_spans.veto_non_companies``)."""
     return name in NON_COMPANY_NAMES or (bool(_NON_COMPANY_RE.search(name)) and not _NUMBERED_BUREAU_RE.search(name))
 
 
