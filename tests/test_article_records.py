@@ -193,6 +193,19 @@ def test_no_config_trains_on_whole_article_dev_or_test():
                 assert c.get("split") not in ("dev", "test", "all", None), (cfg.name, c)
 
 
+def test_the_default_trains_on_whole_news_pages_only():
+    """The default trains on the whole-article gold's news_train part: news pages, no DuEE-fin document (its
+    licence is non-commercial research only) and none of the parts scored as development or test data."""
+    import json
+
+    cfg = yaml.safe_load((REPO / "configs" / "default.yaml").read_text(encoding="utf-8"))
+    parts = {c["split"] for c in cfg["data"]["corpora"] if c["name"] == "referenced" and "articles" in c["path"]}
+    assert parts == {"news_train"}
+    rows = [json.loads(line) for line in WHOLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    trained = [r for r in rows if r["part"] in parts]
+    assert len(trained) == 8 and {r["corpus"] for r in trained} == {"news_articles"}
+
+
 def test_a_nations_market_figure_is_no_record():
     text = "2020年中国大陆半导体设备销售额达187亿美元，居全球首位。"
     ents = spans(text, ("REGION", "中国"), ("AMOUNT", "187亿美元"))
