@@ -19,7 +19,7 @@ ner train --config "$config" "$@" || {
     if [ "$status" -eq 3 ]; then
         again="bash scripts/main.sh $config${*:+ $*}"
         echo "main job stopped before tagging: the model did not settle within train.max_minutes (see above)." \
-             "Rerun on a quieter machine, raise the budget ($again train.max_minutes=30)," \
+             "Rerun on a quieter machine, raise the budget ($again train.max_minutes=45)," \
              "or keep this model ($again train.accept_unsettled=true)" >&2
     fi
     exit "$status"
