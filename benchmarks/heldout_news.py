@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import random
-from pathlib import Path
 
 from ner.combine import MODEL_ONLY
-from ner.config import load_config
 from ner.data.corpora import read_referenced
 from ner.data.io import read_jsonl
-from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.compare import compare_systems, rule_spans, training_overlap
 from ner.evaluation.spans import span_scores
 from ner.labels import ENTITY_TYPES
 from ner.pipeline import load, saved_policy
@@ -48,18 +46,6 @@ def bootstrap_gain(gold, better, worse, boot: int, seed: int = 0) -> dict[str, t
         vals = sorted(d[k] for d in draws)
         out[k] = (point[k], vals[int(0.025 * boot)], vals[int(0.975 * boot) - 1])
     return out
-
-
-def training_overlap(model_dir: str, data: str, sources: set[str]) -> tuple[set[str], set[str]]:
-    """What the model's training config shares with ``data``: the parts it names as a ``referenced``
-    corpus, and the public corpora among ``sources`` (those ``data`` draws its sentences from) that it
-    sampled without naming ``data`` in ``data.holdout`` (so held-out sentences may have been trained on)."""
-    cfg = load_config(Path(model_dir) / "training_config.yaml")
-    same = Path(data).resolve()
-    parts = {c.split for c in cfg.data.corpora if c.name == "referenced" and c.path and Path(c.path).resolve() == same}
-    if any(Path(h).resolve() == same for h in cfg.data.holdout):
-        return parts, set()
-    return parts, {c.name for c in cfg.data.corpora if c.name != "referenced" and c.name in sources}
 
 
 def main() -> None:

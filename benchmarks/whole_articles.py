@@ -23,7 +23,7 @@ import argparse
 import time
 
 from ner.data.corpora import read_referenced
-from ner.evaluation.compare import compare_systems, rule_spans
+from ner.evaluation.compare import compare_systems, rule_spans, training_overlap
 from ner.evaluation.spans import span_scores
 from ner.records.evaluate import (TUPLE_KINDS, RECORD_FIELDS, evaluate_record_fields, evaluate_records,
                              read_referenced_records)
@@ -60,7 +60,8 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="a saved model directory (without: rules and gold only)")
     ap.add_argument("--backend", default="auto", help="the model's backend (ner.load; default: auto, as `ner tag`)")
     ap.add_argument("--data", default=GOLD)
-    ap.add_argument("--part", action="append", help="train, dev or test (repeatable; default dev)")
+    ap.add_argument("--part", action="append", help="dev, train, fresh..fresh4, test, news_train (the default trains on "
+                    "it) (repeatable; default dev)")
     ap.add_argument("--pooled", action="store_true",
                     help="after the parts, the records table over all of them together (micro over the pooled tuples)")
     args = ap.parse_args()
@@ -68,12 +69,14 @@ def main() -> None:
     if not everything:
         raise SystemExit(f"{args.data}: its corpora are absent from ../shared/data; nothing to score")
     tagger = policy = None
+    trained: set[str] = set()
     if args.model:
         from ner.combine import MODEL_ONLY
         from ner.pipeline import load, saved_policy
 
         tagger, policy = load(args.model, backend=args.backend, **MODEL_ONLY), saved_policy(args.model)
         print(f"model {args.model}, backend {tagger.backend}")
+        trained = training_overlap(args.model, args.data, set())[0]  # e.g. the default's news_train
     pooled: tuple[list, dict, dict] = ([], {}, {})  # articles, gold records, system spans
     for part in args.part or ["dev"]:
         gold_records = read_referenced_records(args.data, part)
@@ -82,6 +85,8 @@ def main() -> None:
         print(f"\n== {part}: {len(articles)} articles, {sum(map(len, texts))} characters, "
               f"{sum(map(len, gold))} gold entities, {sum(map(len, gold_records.values()))} gold records")
         systems = {"rules": rule_spans(texts)}
+        if tagger is not None and (part in trained or "all" in trained):
+            print(f"{args.model}: TRAINED ON {args.data} part {part}: its model and saved figures here are training-set figures")
         if tagger is not None:
             t0 = time.perf_counter()
             model = tagger.tag(texts)

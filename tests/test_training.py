@@ -1,6 +1,7 @@
 """Overfit a tiny random BERT, save, reload with transformers and ner.load, predict; label mismatch."""
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import GOLD
@@ -230,6 +231,21 @@ def test_default_config_never_trains_on_the_heldout_test_part():
     cfg = load_config("configs/default.yaml")
     parts = {c.split for c in cfg.data.corpora if c.name == "referenced" and "heldout" in str(c.path)}
     assert parts == {"dev"}  # "all" or "test" would turn benchmarks/heldout_news.py's test figures into training figures
+
+
+def test_benchmarks_see_which_parts_a_saved_model_trained_on(tmp_path, monkeypatch):
+    """``training_overlap`` reads the saved training config: the default trains on the held-out news' dev part and
+    the whole-article gold's news_train part, so the benchmarks mark those figures as training-set figures."""
+    import shutil
+
+    from ner.evaluation.compare import training_overlap
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repo)  # the config's paths are relative to the repository
+    shutil.copy(repo / "configs" / "default.yaml", tmp_path / "training_config.yaml")
+    assert training_overlap(str(tmp_path), str(repo / "data/articles/whole_articles.refs.jsonl"), set()) == ({"news_train"}, set())
+    assert training_overlap(str(tmp_path), "data/heldout/investment_news.refs.jsonl", {"msra"}) == ({"dev"}, set())
+    assert training_overlap(str(tmp_path), "data/pages/rss_pages.refs.jsonl", set()) == (set(), set())
 
 
 def test_holdout_sentences_never_come_from_a_public_corpus_sample(tmp_path, monkeypatch):

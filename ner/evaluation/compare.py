@@ -4,10 +4,11 @@ what the saved tagger returns). ``ner cv`` and every benchmark that compares the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ner.combine import finalize
-from ner.config import TagConfig, tag_policy
+from ner.config import TagConfig, load_config, tag_policy
 from ner.types import Span
 
 
@@ -32,3 +33,15 @@ def compare_systems(texts: Sequence[str], model_spans: Sequence[Sequence[Span]],
     order. ``rules``: the rule spans when the caller already has them (they are computed otherwise)."""
     rules = rule_spans(texts) if rules is None else list(rules)
     return {"model": list(model_spans), "rules": rules, hybrid: hybrid_spans(texts, model_spans, rules, policy)}
+
+
+def training_overlap(model_dir: str, data: str, sources: set[str]) -> tuple[set[str], set[str]]:
+    """What the model's training config shares with ``data``: the parts it names as a ``referenced``
+    corpus, and the public corpora among ``sources`` (those ``data`` draws its sentences from) that it
+    sampled without naming ``data`` in ``data.holdout`` (so held-out sentences may have been trained on)."""
+    cfg = load_config(Path(model_dir) / "training_config.yaml")
+    same = Path(data).resolve()
+    parts = {c.split for c in cfg.data.corpora if c.name == "referenced" and c.path and Path(c.path).resolve() == same}
+    if any(Path(h).resolve() == same for h in cfg.data.holdout):
+        return parts, set()
+    return parts, {c.name for c in cfg.data.corpora if c.name != "referenced" and c.name in sources}
