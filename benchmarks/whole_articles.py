@@ -111,6 +111,8 @@ def main() -> None:
     if args.pooled:
         print(f"\n== {'+'.join(args.part or ['dev'])} pooled: {len(pooled[0])} articles, "
               f"{sum(map(len, pooled[1].values()))} gold records")
+        if trained & set(args.part or ["dev"]) or "all" in trained:
+            print(f"{args.model}: TRAINED ON some of these parts: its model and saved figures here include training-set figures")
         print("\nentities (exact spans)")
         entity_table(pooled[2]["gold"], {k: v for k, v in pooled[2].items() if k != "gold"})
         print("\nrecords (tuple F1 per pair; field accuracy on matched records)")

@@ -341,3 +341,8 @@ def test_a_headline_names_a_city_ending_in_zhou():
     ents = spans(ZHOU_PAGE, ("REGION", "杭州"), ("REGION", "杭州市"), ("AMOUNT", "30亿元"))
     [rec] = build_records(ZHOU_PAGE, ents, whole_article=False)
     assert texts(rec["regions"]) == ["杭州市"]
+    # also after its province (浙江省杭州市: 浙江 + 杭州); and 市中区 is no 市中 that 城市中心 would name
+    from ner.records.build import _headline_names
+
+    assert _headline_names("杭州：招商引资成效明显", "浙江省杭州市") and _headline_names("徐州新签约项目", "江苏省徐州市")
+    assert not _headline_names("城市中心项目开工", "市中区")

@@ -367,8 +367,10 @@ def _choose_region(
     return subject_regions[-1], True
 
 
-# A one-character unit ends a name only after 2 characters or more: 杭州市 is 杭州 + 市, not 杭 + 州 + 市.
-_ADMIN_UNIT = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|自治州|自治县|(?<=\w\w)[省市区县州]")
+# A one-character unit ends a name only after 2 characters or more of that name, not of the unit before it: 杭州市
+# is 杭州 + 市 (not 杭 + 州 + 市), 浙江省杭州市 浙江 + 杭州, and 市中区 stays whole.
+_ADMIN_UNIT = re.compile(r"经济技术开发区|经济开发区|高新技术产业开发区|开发区|经开区|高新区|新区|管理区|自治州|自治县|"
+                         r"(?<=[^\W省市区县州]\w)[省市区县州]")
 
 
 def _headline_names(headline: str, place: str) -> bool:
