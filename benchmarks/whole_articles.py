@@ -85,7 +85,7 @@ def main() -> None:
         print(f"\n== {part}: {len(articles)} articles, {sum(map(len, texts))} characters, "
               f"{sum(map(len, gold))} gold entities, {sum(map(len, gold_records.values()))} gold records")
         systems = {"rules": rule_spans(texts)}
-        if tagger is not None and (part in trained or "all" in trained):
+        if "all" in trained or part in trained:  # (trained is empty without a model)
             print(f"{args.model}: TRAINED ON {args.data} part {part}: its model and saved figures here are training-set figures")
         if tagger is not None:
             t0 = time.perf_counter()
@@ -111,7 +111,7 @@ def main() -> None:
     if args.pooled:
         print(f"\n== {'+'.join(args.part or ['dev'])} pooled: {len(pooled[0])} articles, "
               f"{sum(map(len, pooled[1].values()))} gold records")
-        if trained & set(args.part or ["dev"]) or "all" in trained:
+        if "all" in trained or trained & set(args.part or ["dev"]):
             print(f"{args.model}: TRAINED ON some of these parts: its model and saved figures here include training-set figures")
         print("\nentities (exact spans)")
         entity_table(pooled[2]["gold"], {k: v for k, v in pooled[2].items() if k != "gold"})
