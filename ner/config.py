@@ -28,6 +28,10 @@ class ModelConfig(Strict):
     max_length: int = Field(MAX_LENGTH, ge=16, le=4096)  # tokens per window, special tokens included
     overlap: int = Field(OVERLAP, ge=0)  # tokens shared by consecutive windows
     types: list[str] = list(ENTITY_TYPES)
+    # Characters the tokenizer keeps as tokens of their own (a regex of single characters; none: the encoder's own
+    # tokenizer). A subword that runs over an entity's edge (在中国, 是中国, （4 in （4GWh）) leaves that edge out of reach;
+    # ner.model.modeling.isolate_characters splits them off, and the tokenizer saved with the model keeps doing so.
+    isolate: str | None = None
 
 
 class CorpusConfig(Strict):

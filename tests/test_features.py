@@ -62,6 +62,44 @@ def test_boundary_inside_a_piece_is_reported_not_shifted(piece_tokenizer):
     assert ("市望", "B-REGION") not in pairs and ("市望", "O") not in pairs  # ignored, not guessed
 
 
+def test_isolated_characters_bring_an_edge_inside_a_piece_within_reach(piece_tokenizer, tmp_path):
+    """model.isolate: 市 split off, 望城经开区 aligns; the split applies once."""
+    import copy
+
+    from ner.model.modeling import isolate_characters
+
+    text = TEXTS[0]
+    span = find(text, "望城经开区", "REGION")
+    tok = isolate_characters(copy.deepcopy(piece_tokenizer), "[市]")
+    assert not any(text[a:b] == "市望" for a, b in tokenize_article(text, tok).offsets)
+    assert labelled_tokens(text, tok, [span])[1].misaligned == []
+    assert labelled_tokens(text, piece_tokenizer, [span])[1].misaligned == [span]  # the fixture is untouched
+    assert isolate_characters(copy.deepcopy(piece_tokenizer), None).tokenize(text) == piece_tokenizer.tokenize(text)
+    assert isolate_characters(tok, "[市]").backend_tokenizer.to_str() == tok.backend_tokenizer.to_str()  # once only
+
+
+def test_isolated_characters_survive_save_and_load_of_the_encoders_own_tokenizer(tmp_path):
+    """XLMRobertaTokenizer rebuilds its pre-tokenizer on load; save_tokenizer makes every loader read the split."""
+    from transformers import AutoTokenizer
+
+    from ner.model.modeling import isolate_characters, load_tokenizer, save_tokenizer
+
+    if not ME5.is_dir():
+        pytest.skip(f"{ME5} not present")
+    pattern = "[^\\p{L}\\p{N}\\s▁]|[在是与]"
+    text = "硅产业是中国大陆最大，惠州（4GWh）"
+    plain = load_tokenizer(str(ME5))
+    assert "是中国" in plain.tokenize(text)
+    tok = isolate_characters(load_tokenizer(str(ME5)), pattern)
+    assert "是中国" not in tok.tokenize(text) and "中国" in tok.tokenize(text)
+    save_tokenizer(tok, tmp_path, pattern)
+    for loaded in (load_tokenizer(str(tmp_path)), AutoTokenizer.from_pretrained(tmp_path)):
+        assert loaded.tokenize(text) == tok.tokenize(text)
+        assert loaded(text, return_offsets_mapping=True)["offset_mapping"] == tok(text, return_offsets_mapping=True)["offset_mapping"]
+    other = "湖南德赛电池储能电芯项目落户长沙市望城经开区，总投资75亿元。Tiger Neo ABC公司"
+    assert load_tokenizer(str(tmp_path))(other)["input_ids"] == isolate_characters(plain, pattern)(other)["input_ids"]
+
+
 def test_bare_metaspace_piece_is_not_scored(piece_tokenizer):
     toks = tokenize_article(TEXTS[3], piece_tokenizer)
     for (a, b), s, i in zip(toks.offsets, toks.scored, toks.input_ids):

@@ -434,3 +434,16 @@ def test_select_last_runs_every_epoch_and_keeps_the_last(tmp_path, tiny_base, go
     assert saved["kept_epoch"] == 4
     with pytest.raises(Exception):
         overfit_config(tiny_base, gold_file, tmp_path / "x", **{"train.select": "first"})
+
+
+def test_isolated_characters_are_trained_on_and_saved_with_the_model(tmp_path, tiny_piece_base, gold_file):
+    """model.isolate: the tokenizer saved with the model splits 市 off, so ner.load tags with the split."""
+    from conftest import TEXTS
+
+    from ner.model.modeling import load_tokenizer
+
+    cfg = overfit_config(tiny_piece_base, gold_file, tmp_path / "m", **{"train.epochs": 1, "model.isolate": "'[市]'"})
+    train(cfg, progress=False)
+    pieces = load_tokenizer(str(cfg.output_dir)).tokenize(TEXTS[0])
+    assert "市" in pieces and "市望" not in pieces
+    assert "市望" in load_tokenizer(str(tiny_piece_base)).tokenize(TEXTS[0])

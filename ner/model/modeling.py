@@ -74,6 +74,43 @@ def load_tokenizer(name_or_path: str):
     return tok
 
 
+def isolate_characters(tokenizer, pattern: str | None):
+    """``tokenizer`` (fast) with every character that ``pattern`` matches split off as a pre-token of its own, after
+    its own pre-tokenizer (the subwords it learnt never again merge such a character with its neighbours, so an
+    entity edge beside one can always be tagged); unchanged when ``pattern`` is None or already applied (a
+    tokenizer saved by an earlier stage). ``tokenizer.save_pretrained`` keeps the split in tokenizer.json."""
+    import json
+
+    from tokenizers import Regex, pre_tokenizers
+
+    if not pattern:
+        return tokenizer
+    backend = tokenizer.backend_tokenizer
+    current = backend.pre_tokenizer
+    state = json.loads(backend.to_str()).get("pre_tokenizer") or {}
+    last = (state.get("pretokenizers") or [state])[-1]
+    if last.get("type") == "Split" and last.get("pattern", {}).get("Regex") == pattern:
+        return tokenizer
+    split = pre_tokenizers.Split(Regex(pattern), behavior="isolated")
+    backend.pre_tokenizer = split if current is None else pre_tokenizers.Sequence([current, split])
+    return tokenizer
+
+
+def save_tokenizer(tokenizer, folder: str | Path, isolate: str | None = None) -> None:
+    """``tokenizer.save_pretrained(folder)``; with ``isolate`` (``isolate_characters``), tokenizer_config.json names
+    the generic fast class, so that every loader (``AutoTokenizer``, a transformers pipeline, the exported backends)
+    reads tokenizer.json as saved: a model-specific class (XLMRobertaTokenizer) rebuilds its pre-tokenizer on load
+    and would drop the split the model was trained with."""
+    import json
+
+    tokenizer.save_pretrained(folder)
+    if isolate:
+        path = Path(folder) / "tokenizer_config.json"
+        settings = json.loads(path.read_text(encoding="utf-8"))
+        settings["tokenizer_class"] = "PreTrainedTokenizerFast"
+        path.write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def check_labels(config, types: list[str], where: str) -> None:
     """Raise when a checkpoint's id2label is not the IOB2 tag set of ``types``."""
     expected = iob2_tags(types)

@@ -23,7 +23,7 @@ from ner.errors import ConfigError, UnsettledTrainingError
 from ner.evaluation.spans import span_scores
 from ner.labels import label_maps
 from ner.model.features import IGNORE
-from ner.model.modeling import load_tokenizer, new_model
+from ner.model.modeling import isolate_characters, load_tokenizer, new_model, save_tokenizer
 from ner.types import Article
 from ner.model.examples import (
     Example,
@@ -210,7 +210,7 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     types = cfg.model.types
     id2label, label2id = label_maps(types)
     gold, extra = load_training_articles(cfg)  # bad gold fails before a model is loaded
-    tokenizer = load_tokenizer(cfg.model.base)
+    tokenizer = isolate_characters(load_tokenizer(cfg.model.base), cfg.model.isolate)
     if not gold and not extra:
         raise ValueError(f"no training articles: data.gold ({cfg.data.gold}) is empty or every article is "
                          "excluded, and data.corpora gave none")
@@ -358,7 +358,7 @@ def save(model, tokenizer, cfg: Config, metrics: dict) -> None:
     for stale in ("model.onnx", "model.int8.onnx"):  # exported from the weights this run replaces
         (out / stale).unlink(missing_ok=True)
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out, cfg.model.isolate)
     (out / "training_config.yaml").write_text(dump_config(cfg), encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")  # last
 
