@@ -362,6 +362,9 @@ def test_a_body_after_a_link_word_leaves_the_place(text, places):
     ("在上海市建设工程交易服务中心网站公示", []),
     ("公司在苏州设立服务中心", ["苏州"]),                               # a verb in the gap: the place stays
     ("在长沙建设服务中心", ["长沙"]),
+    ("招标人：苏州高铁新城城市建设管理服务中心", []),                 # 城市建设 is part of the name, no verb
+    ("在苏州城市建设服务中心", []), ("苏州将城市建设服务中心", ["苏州"]),
+    ("多家单位发起成立广州轨道交通产业联盟", []),                      # an alliance is a body
     ("将在长沙建立区域管理中心", ["长沙"]),
     ("中国证监会网站公布的中国证券监督管理委员会文件", []),           # a regulator
     ("盛石资本旗下长三角产业创新股权投资基金领投", []),                # a named fund is a firm
@@ -542,3 +545,13 @@ def test_a_street_after_a_place_chain_leaves_the_chain(text, places):
     from ner.rules.places import find_regions
 
     assert [s.text for s in find_regions(text)] == places
+
+
+@pytest.mark.parametrize("text, places", [
+    ("服务项目和龙岗区园山街道清扫", ["龙岗区园山街道"]),  # 和龙 (a county's short form) read first: 龙岗区 wins
+    ("和龙市", ["和龙市"]),
+    ("公司成为息县第二污水处理改扩建项目中标人", ["息县"]),  # a one-character county after 为
+    ("这里加大投资", []),
+])
+def test_county_names_the_look_up_reads_past(text, places):
+    assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -10,7 +10,7 @@ _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which th
 # Public offices whose long names hold a place (息县公用事业服务中心, 河北省高速公路京雄临时筹建处): bodies to
 # the place rules only (a company may be a 服务中心 too, so the company veto leaves them).
 _OFFICE_WORDS = ("服务中心", "管理中心", "筹建处", "指挥部", "管理办公室", "服务平台")  # 公共资源交易服务平台
-_ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会")
+_ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会", "产业联盟")
 _SCHOOL_WORDS = ("大学", "学院", "工程院", "科学院", "社会科学院")
 # Exchanges and public trading centres (上海证券交易所, 吉林省公共资源交易中心): bodies, not places or firms.
 _EXCHANGE_WORDS = ("证券交易所", "交易所", "公共资源交易中心", "产权交易中心", "交易中心")

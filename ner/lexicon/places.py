@@ -179,6 +179,11 @@ class Gazetteer:
         """The levels of every name that ``text`` begins with (长沙县… -> the county and the city 长沙)."""
         return [self.names[text[:n]] for n in self._lengths if n <= len(text) and text[:n] in self.names]
 
+    def names_at(self, text: str, i: int) -> list[Match]:
+        """Every name that starts at ``text[i]``, longest first."""
+        return [Match(i, i + n, self.names[text[i:i + n]]) for n in self._lengths_from.get(text[i], ())
+                if i + n <= len(text) and text[i:i + n] in self.names]
+
     def find(self, text: str) -> list[Match]:
         """Leftmost-longest matches of any name, non-overlapping, no context checks."""
         out, i, n = [], 0, len(text)

@@ -29,7 +29,7 @@ FALSE_FRIENDS = ("长治久安", "钱塘江", "大同小异", "世界大同", "�
                  "亚太经合组织", "亚太经济合作组织", "亚太经合会", "亚太经社会",  # and names holding 亚太, 淮海
                  "亚太科技", "亚太药业", "亚太实业", "亚太卫星", "亚太森博", "汉鼎亚太", "淮海控股", "淮海天地", "黄淮海")
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
-_GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
+_GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|(?<!城市)(?<!城乡)建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
         r"组建|开设|启用|新增|落地|区域|搭建|构建|推出|上线|开通|运营|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
 # A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学
 # (schools, exchanges and media; a government body's name may hold 和: 湖南省工业和信息化厅).
@@ -60,7 +60,7 @@ _NOT_BODY_ENDINGS = ("布局", "格局", "大局", "开局", "全局", "结局",
 _SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "县域", "县城", "县级", "区域", "区块", "区位", "区级",
                  "省份", "省级", "市长", "县长", "区长", "省长")
 # Characters after which a one-character county (攸县, 代县) may start.
-_SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以") | {""}
+_SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以为") | {""}
 
 _ZONE_RE = re.compile("|".join(ZONE_SUFFIXES))
 # 长三角经济圈, 淮海经济区; not 东北经济带动, 长三角经济圈层, 华北经济区域
@@ -87,7 +87,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     gaz = gazetteer or Gazetteer.default()
     blocked = [(m.start(), m.end()) for m in _FALSE_FRIEND_RE.finditer(text)]
     pieces: list[Match] = []
-    found = gaz.find(text)
+    found = _full_names_over_short_forms(text, gaz.find(text), gaz)
     listed = _listed_places(text, found)
     for m in found:
         m = _fix_suffix_word(text, m, gaz)
@@ -149,6 +149,23 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if _is_body_after(text, m.end, m.level, m.start):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
+    return out
+
+
+def _full_names_over_short_forms(text: str, found: list[Match], gaz: Gazetteer) -> list[Match]:
+    """``found`` with a county's short form that the text never writes in full, and that a full administrative
+    name starting inside it runs past, given up for that name (和龙 in 项目和龙岗区园山街道 is 龙岗区: the
+    leftmost-longest look-up read 和龙, which ``find_regions`` drops as a short form); matches the new name
+    overlaps are dropped."""
+    out: list[Match] = []
+    for m in found:
+        if out and m.start < out[-1].end:
+            continue
+        name = text[m.start:m.end]
+        if m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name):
+            m = next((full for k in range(m.start + 1, m.end) for full in gaz.names_at(text, k)
+                      if full.end > m.end and text[full.start:full.end].endswith(ADMIN_SUFFIXES)), m)
+        out.append(m)
     return out
 
 
