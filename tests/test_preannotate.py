@@ -192,6 +192,8 @@ REGION_NEGATIVE = [
     "中国工商银行苏州分行牵头",  # a bank branch is part of the bank's name
     "济南军区驻豫某部",
     "中国证券网讯(记者",  # a news site's dateline
+    "受沙特阿美遇袭事件影响",  # Saudi Aramco, a firm
+    "10kV及以下城市配电网",  # 以下 + 城市, not 下城区
 ]
 
 
@@ -555,3 +557,7 @@ def test_a_street_after_a_place_chain_leaves_the_chain(text, places):
 ])
 def test_county_names_the_look_up_reads_past(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places
+
+
+def test_asean_is_a_region_as_southeast_asia_is():
+    assert [t for _, _, t in found("拟在南美/印度/东盟规划建设20GWh", "REGION")] == ["南美", "印度", "东盟"]

@@ -16,7 +16,7 @@ MACRO_REGIONS = (
 
 # Names of countries that news uses and CLDR does not list (short forms, and 蒙古国 where CLDR has 蒙古), then of regions.
 COUNTRY_FORMS = ("印尼", "阿联酋", "沙特", "新西兰", "蒙古国")
-COUNTRY_SHORT_FORMS = COUNTRY_FORMS + ("拉美", "澳洲", "中东", "北美", "南美", "西欧", "东欧", "欧美")
+COUNTRY_SHORT_FORMS = COUNTRY_FORMS + ("拉美", "澳洲", "中东", "北美", "南美", "西欧", "东欧", "欧美", "东盟")
 # CLDR names that are common words, parts of words or ambiguous in Chinese news: 中非 (China-Africa),
 # 加纳 (增加纳税), 海地 (沿海地区), 多哥, 乍得, 马里, 汤加, 智利, 巴林 (巴林右旗), 世界; CLDR placeholders.
 # CLDR time-zone cities that are also persons' names, common words or brands (万象城, 达尔文), or too obscure to tell

@@ -26,6 +26,8 @@ FALSE_FRIENDS = ("长治久安", "钱塘江", "大同小异", "世界大同", "�
                  "北京时间",  # a time zone
                  "复合肥", "券商中国", "中国网科技", "中国网地产", "中国网财经",  # news outlets
                  "经纬中国", "红杉中国", "红杉资本中国", "光速中国", "软银中国",  # investors' China arms
+                 "沙特阿美",  # Saudi Aramco: a firm's name
+                 "以下城",  # 以下城市 (the following cities), not 下城区
                  "亚太经合组织", "亚太经济合作组织", "亚太经合会", "亚太经社会",  # and names holding 亚太, 淮海
                  "亚太科技", "亚太药业", "亚太实业", "亚太卫星", "亚太森博", "汉鼎亚太", "淮海控股", "淮海天地", "黄淮海")
 # Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
