@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ner.errors import ConfigError
 from ner.labels import ENTITY_TYPES
@@ -32,6 +32,25 @@ class ModelConfig(Strict):
     # tokenizer). A subword that runs over an entity's edge (在中国, 是中国, （4 in （4GWh）) leaves that edge out of reach;
     # ner.model.modeling.isolate_characters splits them off, and the tokenizer saved with the model keeps doing so.
     isolate: str | None = None
+
+    @field_validator("isolate")
+    @classmethod
+    def _one_character_pattern(cls, pattern: str | None) -> str | None:
+        """A regex the tokenizer compiles that matches no empty string (else every character would split off)."""
+        if pattern is None:
+            return None
+        import regex
+        from tokenizers import Regex
+
+        try:
+            Regex(pattern)
+            empty = regex.fullmatch(pattern, "") is not None
+        except Exception as e:  # tokenizers raises a bare Exception for a bad pattern
+            raise ValueError(f"model.isolate {pattern!r} is no regex ({str(e).splitlines()[0]}); give a character class "
+                             "such as '[在是与]'") from None
+        if empty:
+            raise ValueError(f"model.isolate {pattern!r} matches the empty string; give characters, e.g. '[在是与]'")
+        return pattern
 
 
 class CorpusConfig(Strict):

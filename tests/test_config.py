@@ -44,3 +44,11 @@ def test_tag_policy_types_are_checked():
     assert load_config(None, ["tag.rules_first=[AMOUNT, CAPACITY]"]).tag.rules_first == ["AMOUNT", "CAPACITY"]
     with pytest.raises(ConfigError, match=r"tag.rules_first has unknown type\(s\) \['MONEY'\]"):
         load_config(None, ["tag.rules_first=[MONEY]"])
+
+
+@pytest.mark.parametrize("pattern, match", [("'('", "is no regex"), ("'x*'", "matches the empty string"),
+                                            ("'a|'", "matches the empty string")])
+def test_isolate_must_be_a_pattern_of_characters(pattern, match):
+    with pytest.raises(ConfigError, match=match):
+        load_config(None, [f"model.isolate={pattern}"])
+    assert load_config(None, ["model.isolate='[在是与]'"]).model.isolate == "[在是与]"

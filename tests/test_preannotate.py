@@ -366,6 +366,7 @@ def test_a_body_after_a_link_word_leaves_the_place(text, places):
     ("在长沙建设服务中心", ["长沙"]),
     ("招标人：苏州高铁新城城市建设管理服务中心", []),                 # 城市建设 is part of the name, no verb
     ("在苏州城市建设服务中心", []), ("苏州将城市建设服务中心", ["苏州"]),
+    ("在盐城市建设服务中心", ["盐城市"]), ("拟在诸城市建设服务中心", ["诸城市"]),  # 城市 ends the city's name
     ("多家单位发起成立广州轨道交通产业联盟", []),                      # an alliance is a body
     ("将在长沙建立区域管理中心", ["长沙"]),
     ("中国证监会网站公布的中国证券监督管理委员会文件", []),           # a regulator

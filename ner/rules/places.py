@@ -30,8 +30,9 @@ FALSE_FRIENDS = ("长治久安", "钱塘江", "大同小异", "世界大同", "�
                  "以下城",  # 以下城市 (the following cities), not 下城区
                  "亚太经合组织", "亚太经济合作组织", "亚太经合会", "亚太经社会",  # and names holding 亚太, 淮海
                  "亚太科技", "亚太药业", "亚太实业", "亚太卫星", "亚太森博", "汉鼎亚太", "淮海控股", "淮海天地", "黄淮海")
-# Name characters with no verb, particle or link word: what may stand between a place and a body's last word.
-_GAP = (r"(?:(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|(?<!城市)(?<!城乡)建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
+# Name characters with no verb, particle or link word: what may stand between a place and a body's last word
+# (城市建设 and 城乡建设 as whole words: 苏州高铁新城城市建设管理服务中心; not 建设 after 盐城市, a verb).
+_GAP = (r"(?:城市建设|城乡建设|(?!建立|建起|建成|新建|设立|成立|打造|投资(?!基金)|布局|建设(?!工程)|一家|多家|首支|首只|公募|私募|发行|出台|举行|召开|"
         r"组建|开设|启用|新增|落地|区域|搭建|构建|推出|上线|开通|运营|(?<!建)设)[^\W\d_a-zA-Z的了在是和与及将为向获对被把从某拟域])")
 # A name character that is no link word: 广州市、南沙区及复旦大学 names 南沙区 and a university, not 南沙区及复旦大学
 # (schools, exchanges and media; a government body's name may hold 和: 湖南省工业和信息化厅).
