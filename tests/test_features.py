@@ -97,6 +97,10 @@ def test_isolated_characters_survive_save_and_load_of_the_encoders_own_tokenizer
     for loaded in (load_tokenizer(str(tmp_path)), AutoTokenizer.from_pretrained(tmp_path)):
         assert loaded.tokenize(text) == tok.tokenize(text)
         assert loaded(text, return_offsets_mapping=True)["offset_mapping"] == tok(text, return_offsets_mapping=True)["offset_mapping"]
+    resaved = tmp_path / "again"  # a later stage saves the generic tokenizer it loaded, without the option
+    save_tokenizer(load_tokenizer(str(tmp_path)), resaved)
+    assert '"PreTrainedTokenizerFast"' in (resaved / "tokenizer_config.json").read_text(encoding="utf-8")
+    assert load_tokenizer(str(resaved)).tokenize(text) == tok.tokenize(text)
     other = "湖南德赛电池储能电芯项目落户长沙市望城经开区，总投资75亿元。Tiger Neo ABC公司"
     assert load_tokenizer(str(tmp_path))(other)["input_ids"] == isolate_characters(plain, pattern)(other)["input_ids"]
 

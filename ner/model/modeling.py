@@ -104,9 +104,11 @@ def save_tokenizer(tokenizer, folder: str | Path, isolate: str | None = None) ->
     import json
 
     tokenizer.save_pretrained(folder)
-    if isolate:
-        path = Path(folder) / "tokenizer_config.json"
-        settings = json.loads(path.read_text(encoding="utf-8"))
+    path = Path(folder) / "tokenizer_config.json"
+    settings = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    # transformers 5 names the generic class TokenizersBackend (a tokenizer loaded from such a folder, e.g. a second
+    # stage's base): the older name loads on transformers 4 too
+    if isolate or settings.get("tokenizer_class") == "TokenizersBackend":
         settings["tokenizer_class"] = "PreTrainedTokenizerFast"
         path.write_text(json.dumps(settings, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
