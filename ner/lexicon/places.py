@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -80,11 +80,10 @@ class Gazetteer:
             if len(name) >= 2:
                 _keep_best(clean, name, level)
         self.names: Mapping[str, str] = MappingProxyType(clean)
-        self._lengths = sorted({len(n) for n in clean}, reverse=True)
         by_first: dict[str, set[int]] = {}
         for n in clean:
             by_first.setdefault(n[0], set()).add(len(n))
-        self._lengths_from = {c: sorted(lengths, reverse=True) for c, lengths in by_first.items()}  # find's index
+        self._lengths_from = {c: sorted(lengths, reverse=True) for c, lengths in by_first.items()}  # names_at's index
 
     def __contains__(self, name: object) -> bool:
         return name in self.names
@@ -177,24 +176,25 @@ class Gazetteer:
 
     def prefix_levels(self, text: str) -> list[str]:
         """The levels of every name that ``text`` begins with (长沙县… -> the county and the city 长沙)."""
-        return [self.names[text[:n]] for n in self._lengths if n <= len(text) and text[:n] in self.names]
+        return [m.level for m in self.names_at(text, 0)]
 
-    def names_at(self, text: str, i: int) -> list[Match]:
-        """Every name that starts at ``text[i]``, longest first."""
-        return [Match(i, i + n, self.names[text[i:i + n]]) for n in self._lengths_from.get(text[i], ())
-                if i + n <= len(text) and text[i:i + n] in self.names]
+    def names_at(self, text: str, i: int) -> Iterator[Match]:
+        """Every name that starts at ``text[i]``, longest first (only the lengths of names starting with that character
+        are tried)."""
+        for n in self._lengths_from.get(text[i], ()) if i < len(text) else ():
+            if i + n <= len(text) and text[i:i + n] in self.names:
+                yield Match(i, i + n, self.names[text[i:i + n]])
 
     def find(self, text: str) -> list[Match]:
         """Leftmost-longest matches of any name, non-overlapping, no context checks."""
-        out, i, n = [], 0, len(text)
-        while i < n:
-            for length in self._lengths_from.get(text[i], ()):  # only the lengths of names starting here
-                if i + length <= n and text[i:i + length] in self.names:
-                    out.append(Match(i, i + length, self.names[text[i:i + length]]))
-                    i += length
-                    break
-            else:
+        out, i = [], 0
+        while i < len(text):
+            longest = next(self.names_at(text, i), None)
+            if longest is None:
                 i += 1
+            else:
+                out.append(longest)
+                i = longest.end
         return out
 
 

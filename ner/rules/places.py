@@ -115,8 +115,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             m = Match(m.start, zone.end(), "zone")
         elif m.level == "macro" and name not in ("中国", "亚太") and (suffix := _MACRO_SUFFIX_RE.match(text, m.end)):
             m = Match(m.start, suffix.end(), "macro")
-        elif m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name) \
-                and (m.start, m.end) not in listed \
+        elif _unwritten_short_form(text, m) and (m.start, m.end) not in listed \
                 and not (pieces and pieces[-1].end == m.start and _word_ends(text, m.end)
                          and _short_under(text[pieces[-1].start:m.end])):
             continue  # 新平 in 创新平台: a county short form counts only where the article uses the full name,
@@ -155,6 +154,12 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     return out
 
 
+def _unwritten_short_form(text: str, m: Match) -> bool:
+    """``m`` is a county's short form (新平, 和龙) that the text never writes in full."""
+    name = text[m.start:m.end]
+    return m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name)
+
+
 def _full_names_over_short_forms(text: str, found: list[Match], gaz: Gazetteer) -> list[Match]:
     """``found`` with a county's short form that the text never writes in full, and that a full administrative
     name starting inside it runs past, given up for that name (和龙 in 项目和龙岗区园山街道 is 龙岗区: the
@@ -164,8 +169,7 @@ def _full_names_over_short_forms(text: str, found: list[Match], gaz: Gazetteer) 
     for m in found:
         if out and m.start < out[-1].end:
             continue
-        name = text[m.start:m.end]
-        if m.level == "district" and not name.endswith(ADMIN_SUFFIXES) and not _has_full_form(text, name):
+        if _unwritten_short_form(text, m):
             m = next((full for k in range(m.start + 1, m.end) for full in gaz.names_at(text, k)
                       if full.end > m.end and text[full.start:full.end].endswith(ADMIN_SUFFIXES)), m)
         out.append(m)
