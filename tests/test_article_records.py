@@ -689,7 +689,7 @@ def test_other_articles_in_the_pages_link_lists_make_no_records():
 
 def test_link_lists_end_where_the_prose_goes_on():
     """A links heading covers the short lines after it; a long paragraph with a full stop is the article again."""
-    from ner.records.text import furniture_ranges, headline_range
+    from ner.records.page import furniture_ranges, headline_range
 
     body = "公司在湖南长沙投资建设新能源电池生产基地，项目总投资30亿元，规划年产能10GWh，预计明年一季度开工建设并于年内投产。"
     text = "标题\n\n热点新闻 更多>>\n· 某项目签约\n· 某项目开工\n\n" + body + "\n\n推荐阅读\n· 又一项目落地\n"
@@ -705,7 +705,7 @@ def test_link_lists_end_where_the_prose_goes_on():
     text = "公司占据行业领先位置 新项目开工\n正文"  # 位置 in a headline is no breadcrumb
     assert headline_range(text) == (0, text.index("\n"))
     # a headline apart: one a body follows; a text that is only its headline (blank lines after it) has none
-    from ner.records.text import headline_apart
+    from ner.records.page import headline_apart
 
     assert headline_apart(text) == (0, text.index("\n"))
     assert headline_apart("新项目开工\n") is None and headline_apart("新项目开工\n\n  ") is None
@@ -715,7 +715,7 @@ def test_link_lists_end_where_the_prose_goes_on():
 def test_a_text_that_opens_with_prose_has_no_headline():
     """Without a title line the first paragraph is no headline: two deals that share a capacity figure (10GW)
     stay two records, and the first paragraph's company is not every record's."""
-    from ner.records.text import headline_range
+    from ner.records.page import headline_range
 
     text = ("9月28日，宿迁市经开区宣布与阿特斯阳光电力有限公司签订10GW光伏组件投资协议，总投资102亿元。这是双方深化合作的"
             "重要成果。\n同日，天合光能发布公告称，将在江苏大丰港投资新建10GW光伏组件项目，项目总投资不超过25亿元。")
@@ -768,7 +768,7 @@ def test_headlines_listed_after_the_article_with_no_heading_make_no_records():
     list even with no heading over them; a footer's notice does not end the article; a list of fields
     (项目名称：…, 中标费用:…) before a long last line is the article's."""
     from ner.records.evaluate import record_tuples
-    from ner.records.text import furniture_ranges
+    from ner.records.page import furniture_ranges
 
     links = "\n· 总投资50亿元！比亚迪新能源汽车零部件项目落户常德\n· 上海新阳拟投资8亿元建设集成电路材料项目\n本网转载此文出于传递更多信息之目的，不代表本网观点。\n"
     page = HEADLINE + links
@@ -791,7 +791,7 @@ def test_headlines_listed_after_the_article_with_no_heading_make_no_records():
     "【相关链接】\n项目总投资：100亿元 建设地点：襄阳高新区\n",
 ])
 def test_an_articles_own_lists_are_no_link_lists(text):
-    from ner.records.text import furniture_ranges
+    from ner.records.page import furniture_ranges
 
     assert furniture_ranges(text) == []
 
@@ -805,7 +805,7 @@ def test_an_articles_own_lists_are_no_link_lists(text):
     ("首页 | 要闻 | 财经 | 产业\n宜昌项目集中开工\n", "宜昌项目集中开工"),
 ])
 def test_headlines_that_look_like_page_lines(page, headline):
-    from ner.records.text import headline_range
+    from ner.records.page import headline_range
 
     a, b = headline_range(page)
     assert page[a:b] == headline

@@ -44,11 +44,11 @@ from ner.records.background import (drop_background, in_history, is_background_a
                                      is_earlier, split_history)
 from ner.records.cues import settle_roles_and_stage
 from ner.records.edits import _joined, _mention, _union
+from ner.records.page import furniture_ranges, headline_apart
 from ner.records.parties import (Alias, _has_subsidiary, add_clients, add_investors, add_partners, add_protagonists,
                                  add_signatories, article_alias, company_alias, expand_companies, is_agent)
 from ner.records.sites import add_named_site, add_stated_site, expand_regions
-from ner.records.text import (LISTED, _sentence_before, find_project_names, furniture_ranges, headline_apart,
-                              split_sentences)
+from ner.records.text import LISTED, _sentence_before, find_project_names, split_sentences
 from ner.types import Span
 
 

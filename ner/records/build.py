@@ -75,6 +75,7 @@ from typing import Any
 from ner.lexicon.bodies import RECORD_BODY_WORDS
 from ner.records.cues import _date_in, _is_industry_example, _stage_in, amount_role
 from ner.types import Span
+from ner.records.page import headline_apart
 from ner.records.text import (
     _LIST_INVESTMENT,
     LISTED,
@@ -84,7 +85,6 @@ from ner.records.text import (
     _same_project,
     _short_quote_ranges,
     find_project_names,
-    headline_apart,
     site_list_items,
     split_sentences,
 )

@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ner.records.text import _sentence_before, headline_range
+from ner.records.page import headline_range
+from ner.records.text import _sentence_before
 from ner.types import Span
 
 # Stage words, longest first at each position; value: the stage it stands for.

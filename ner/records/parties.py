@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ner.records.edits import _joined, _left_out, _mention
-from ner.records.text import (_LIST_INVESTMENT, LISTED, _clause_before, _clause_span, _sentence_before, _sentence_span, headline_range,
-                              find_project_names, is_page_line, split_sentences)
+from ner.records.page import headline_range, is_page_line
+from ner.records.text import (_LIST_INVESTMENT, LISTED, _clause_before, _clause_span, _sentence_before, _sentence_span,
+                              find_project_names, split_sentences)
 from ner.types import Span
 
 Alias = Callable[[str, str], bool]
