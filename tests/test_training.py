@@ -447,3 +447,22 @@ def test_isolated_characters_are_trained_on_and_saved_with_the_model(tmp_path, t
     pieces = load_tokenizer(str(cfg.output_dir)).tokenize(TEXTS[0])
     assert "市" in pieces and "市望" not in pieces
     assert "市望" in load_tokenizer(str(tiny_piece_base)).tokenize(TEXTS[0])
+
+
+def test_frozen_embeddings_stay_as_pretrained_while_the_rest_learns(tmp_path, tiny_base, gold_file):
+    """train.freeze_embeddings: the saved word embeddings equal the base's; the encoder's other weights moved."""
+    from safetensors.torch import load_file
+
+    def weights(folder):
+        return {k.split("bert.")[-1]: v for k, v in load_file(Path(folder) / "model.safetensors").items()}
+
+    base = weights(tiny_base)
+    for freeze in (True, False):
+        out = tmp_path / f"m{freeze}"
+        train(overfit_config(tiny_base, gold_file, out, **{"train.epochs": 2, "train.freeze_embeddings": freeze}),
+              progress=False)
+        after = weights(out)
+        word = "embeddings.word_embeddings.weight"
+        assert after[word].equal(base[word]) is freeze
+        layer = next(k for k in base if "encoder.layer.0" in k and k.endswith("query.weight"))
+        assert not after[layer].equal(base[layer])

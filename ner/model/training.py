@@ -235,11 +235,17 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     model = new_model(cfg.model.base, types).to(ctx.device)
     trainee = ctx.wrap(model)  # the model itself, or its DistributedDataParallel wrapper
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    if cfg.train.freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    head = [p for n, p in trained if n.startswith("classifier")]
+    body = [p for n, p in trained if not n.startswith("classifier")]
     opt = torch.optim.AdamW(
         [{"params": body, "lr": cfg.train.lr}, {"params": head, "lr": cfg.train.head_lr}],
         weight_decay=cfg.train.weight_decay,
+        # One fused kernel for the whole update: on 2 CPU cores the unfused step took about a quarter of
+        # each training step (0.21 s of 0.85 s for 4 windows of 128 tokens; fused 0.05 s). Same update rule.
+        fused=torch.device(ctx.device).type in ("cpu", "cuda"),
     )
     estimate = train_ex + gold_train * cfg.data.augment.copies  # the copies have about the gold's lengths
     steps_per_epoch = len(ctx.share(length_batches(estimate, cfg.train.batch_size, random.Random(0), cfg.train.batch_tokens)))
