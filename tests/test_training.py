@@ -466,3 +466,26 @@ def test_frozen_embeddings_stay_as_pretrained_while_the_rest_learns(tmp_path, ti
         assert after[word].equal(base[word]) is freeze
         layer = next(k for k in base if "encoder.layer.0" in k and k.endswith("query.weight"))
         assert not after[layer].equal(base[layer])
+
+
+def test_adamw_is_fused_where_torch_fuses_it_and_plain_where_it_cannot(monkeypatch):
+    """ner.model.training.adamw: fused on a CPU with this torch; the per-tensor update where fusing is refused."""
+    import torch
+
+    from ner.model.training import adamw
+
+    w = torch.nn.Parameter(torch.ones(3))
+    assert adamw([{"params": [w], "lr": 0.1}], 0.01, "cpu").defaults["fused"] is True
+    real = torch.optim.AdamW
+
+    def refuse_fused(*args, fused=None, **kw):
+        if fused:
+            raise RuntimeError("`fused=True` requires all the params to be floating point Tensors of supported devices")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(torch.optim, "AdamW", refuse_fused)
+    opt = adamw([{"params": [w], "lr": 0.1}], 0.01, "cpu")
+    assert not opt.defaults.get("fused")
+    w.grad = torch.ones(3)
+    opt.step()
+    assert (w.detach() < 1).all()

@@ -188,6 +188,19 @@ def epoch_line(entry: dict, epochs: int, elapsed: float, in_epochs: float, max_m
             f"ETA {_duration(left * per_epoch)}")
 
 
+def adamw(groups: list[dict], weight_decay: float, device) -> torch.optim.AdamW:
+    """AdamW, fused (one kernel for the whole update, the same rule) where this torch fuses it on ``device``.
+
+    On 2 CPU cores the unfused update was about a quarter of a training step with the default's small batches
+    (benchmarks/train_step.py); torch before 2.4 fuses on GPUs only, and there the per-tensor update runs."""
+    if torch.device(device).type in ("cpu", "cuda"):
+        try:
+            return torch.optim.AdamW(groups, weight_decay=weight_decay, fused=True)
+        except RuntimeError as e:  # e.g. torch < 2.4 on a CPU
+            log.info("AdamW unfused: %s", e)
+    return torch.optim.AdamW(groups, weight_decay=weight_decay)
+
+
 def train(cfg: Config, progress: bool = True) -> dict:
     """Train a tagger as ``cfg`` says; write it to ``cfg.output_dir``; return the metrics written.
 
@@ -240,13 +253,8 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     head = [p for n, p in trained if n.startswith("classifier")]
     body = [p for n, p in trained if not n.startswith("classifier")]
-    opt = torch.optim.AdamW(
-        [{"params": body, "lr": cfg.train.lr}, {"params": head, "lr": cfg.train.head_lr}],
-        weight_decay=cfg.train.weight_decay,
-        # One fused kernel for the whole update: on 2 CPU cores the unfused step took about a quarter of
-        # each training step (0.21 s of 0.85 s for 4 windows of 128 tokens; fused 0.05 s). Same update rule.
-        fused=torch.device(ctx.device).type in ("cpu", "cuda"),
-    )
+    opt = adamw([{"params": body, "lr": cfg.train.lr}, {"params": head, "lr": cfg.train.head_lr}],
+                cfg.train.weight_decay, ctx.device)
     estimate = train_ex + gold_train * cfg.data.augment.copies  # the copies have about the gold's lengths
     steps_per_epoch = len(ctx.share(length_batches(estimate, cfg.train.batch_size, random.Random(0), cfg.train.batch_tokens)))
     total = steps_per_epoch * cfg.train.epochs
