@@ -4,7 +4,8 @@
 
 One process, the same random batch; the settings take turns step by step after warm-up steps, and each figure is
 the median over the steps: forward, backward, and the update
-(gradient clipping and AdamW, as `ner.model.training` runs them). Settings: AdamW unfused (torch's per-tensor
+(gradient clipping and AdamW, `ner.model.training.adamw` where fused; one parameter group and the model's own
+cross-entropy, so read the update's share, not the training loop's exact step). Settings: AdamW unfused (torch's per-tensor
 loop), fused (one kernel, what `ner train` uses), and fused with the word embeddings frozen
 (`train.freeze_embeddings`). The machine is shared and noisy: read the ratios, measured in one run.
 """
@@ -18,6 +19,7 @@ import torch
 
 from ner.labels import ENTITY_TYPES
 from ner.model.modeling import new_model
+from ner.model.training import adamw
 
 SETTINGS = {"unfused": dict(fused=False, freeze=False), "fused": dict(fused=True, freeze=False),
             "fused, frozen embeddings": dict(fused=True, freeze=True)}
@@ -30,7 +32,8 @@ def setup(base: str, fused: bool, freeze: bool):
     if freeze:
         model.get_input_embeddings().weight.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
-    return model, params, torch.optim.AdamW(params, lr=1e-5, fused=fused)
+    opt = adamw([{"params": params, "lr": 1e-5}], 0.01, "cpu") if fused else torch.optim.AdamW(params, lr=1e-5)
+    return model, params, opt
 
 
 def one_step(model, params, opt, ids: torch.Tensor, labels: torch.Tensor) -> tuple[float, float, float]:
@@ -72,6 +75,7 @@ def main() -> None:
         step = statistics.median(sum(t) for t in ts)
         first = first or step
         n = sum(p.numel() for p in runs[name][1])
+        name = name if bool(runs[name][2].defaults.get("fused")) == SETTINGS[name]["fused"] else name + " (not fused here)"
         print(f"{name:26}{fwd:9.3f}{bwd:10.3f}{upd:9.3f}{step:9.3f}{first / step:11.2f}x{n:13,}")
 
 if __name__ == "__main__":

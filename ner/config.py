@@ -114,7 +114,7 @@ class TrainConfig(Strict):
     threads: int | None = Field(None, ge=1)  # torch CPU threads (default: torch's choice)
     device: str = "auto"  # auto (CUDA when present), cpu, cuda, cuda:N; bf16/fp16 autocast on a GPU
     gold_repeat: int = Field(1, ge=1)  # gold windows appear this many times per epoch
-    # Keep the encoder's word embeddings as pretrained (the rest of the encoder and the head still learn): words
+    # Keep the word embeddings as model.base has them (the rest of the encoder and the head still learn): words
     # the training data never shows keep their place beside those it shows, and a step costs less.
     freeze_embeddings: bool = False
 

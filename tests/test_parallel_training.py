@@ -71,3 +71,13 @@ def test_two_processes_train_as_well_as_one(launcher, one_process, tiny_base, go
     assert json.loads((two / "metrics.json").read_text())["processes"] == 2
     f1_two = f1_on_gold(two)
     assert one_process >= 0.9 and f1_two >= 0.9 and abs(one_process - f1_two) <= 0.1, (one_process, f1_two)
+
+
+def test_two_processes_train_with_frozen_embeddings(tiny_base, gold, tmp_path):
+    """train.freeze_embeddings under torchrun: the frozen weights are frozen before DistributedDataParallel reads
+    which weights learn (frozen after, the second step waits for a gradient that never comes)."""
+    out = tmp_path / "frozen"
+    r = train(LAUNCHERS["torchrun"], overrides(tiny_base, gold, out) + ["train.freeze_embeddings=true", "train.epochs=3"],
+              tmp_path)
+    assert r.stdout.count("model written to") == 1
+    assert json.loads((out / "metrics.json").read_text())["processes"] == 2

@@ -246,10 +246,10 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     n_augmented = len(gold_train) * cfg.data.augment.copies  # about: the copies are windowed afresh
 
     model = new_model(cfg.model.base, types).to(ctx.device)
+    if cfg.train.freeze_embeddings:  # before the wrapper: DistributedDataParallel reads which weights learn
+        model.get_input_embeddings().weight.requires_grad_(False)
     trainee = ctx.wrap(model)  # the model itself, or its DistributedDataParallel wrapper
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    if cfg.train.freeze_embeddings:
-        model.get_input_embeddings().weight.requires_grad_(False)
     trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     head = [p for n, p in trained if n.startswith("classifier")]
     body = [p for n, p in trained if not n.startswith("classifier")]
