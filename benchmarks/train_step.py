@@ -55,14 +55,14 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=128, help="tokens a window (model.max_length)")
     ap.add_argument("--steps", type=int, default=20)
     args = ap.parse_args()
+    runs = {name: setup(args.base, **how) for name, how in SETTINGS.items()}
     gen = torch.Generator().manual_seed(0)
-    vocab = new_model(args.base, list(ENTITY_TYPES)).config.vocab_size
+    vocab = runs["unfused"][0].config.vocab_size
     ids = torch.randint(5, vocab, (args.batch, args.tokens), generator=gen)
     labels = torch.randint(0, 1 + 2 * len(ENTITY_TYPES), (args.batch, args.tokens), generator=gen)
     print(f"{args.base}: {args.batch} x {args.tokens} tokens a step, median of {args.steps} steps, "
           f"{torch.get_num_threads()} threads")
     print(f"{'setting':26}{'forward':>9}{'backward':>10}{'update':>9}{'step':>9}{'vs unfused':>12}{'parameters':>13}")
-    runs = {name: setup(args.base, **how) for name, how in SETTINGS.items()}
     times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in runs}
     for i in range(3 + args.steps):  # the settings take turns, step by step, so that noise falls on all alike
         for name, run in runs.items():
@@ -77,6 +77,7 @@ def main() -> None:
         n = sum(p.numel() for p in runs[name][1])
         name = name if bool(runs[name][2].defaults.get("fused")) == SETTINGS[name]["fused"] else name + " (not fused here)"
         print(f"{name:26}{fwd:9.3f}{bwd:10.3f}{upd:9.3f}{step:9.3f}{first / step:11.2f}x{n:13,}")
+
 
 if __name__ == "__main__":
     main()
