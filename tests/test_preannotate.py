@@ -97,6 +97,9 @@ CAPACITY_POSITIVE = [
     ("年出栏生猪10万头的养殖基地", "10万头"),
     ("以25万吨电解铝产能置换", "25万吨"),  # a product name, then 产能
     ("该厂３万辆的年产量", "３万辆"),  # a count followed by 年产量
+    ("至2025年合计规划产能达3TWh", "3TWh"),  # terawatt-hours
+    ("半导体硅片产能达到120万片/年", "120万片/年"),  # a period written after the unit stays in
+    ("规划4万片/月12寸晶圆产能", "4万片/月"),
 ]
 
 
@@ -125,6 +128,12 @@ CAPACITY_NEGATIVE = [
     "气温30度",
     "养殖场存栏5000头",  # a herd, not an output
     "全市有300支队伍",
+    # what was shipped, sold or installed, or what a product draws, is no plant's capacity
+    "晶科能源组件出货量达到8.39GW",
+    "动力电池出货量达3.95GWh",
+    "装机量累计128.3GWh",
+    "新能源汽车销量达45GWh",
+    "该产品最大充电功率达480kW",
 ]
 
 

@@ -56,8 +56,8 @@ assert set(FEWFC_CURRENCIES) <= set(CURRENCY_CODES) and set(AUGMENT_MONEY_CURREN
 
 # The rules' units by class (``ner.rules.capacities``): the class decides which context a figure needs.
 ENERGY_UNITS = (
-    "GWh", "MWh", "kWh", "KWh", "Gwh", "Mwh", "kwh", "GWH", "MWH", "KWH", "GWp", "MWp", "kWp", "GW", "MW", "kW", "KW",
-    "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
+    "TWh", "GWh", "MWh", "kWh", "KWh", "Twh", "Gwh", "Mwh", "kwh", "TWH", "GWH", "MWH", "KWH", "GWp", "MWp", "kWp", "GW",
+    "MW", "kW", "KW", "万千瓦时", "千瓦时", "兆瓦时", "吉瓦时", "太瓦时", "万千瓦", "千瓦", "兆瓦", "吉瓦", "瓦", "度",
 )
 RATE_UNITS = ("t/d", "t/a", "t/h", "吨/日", "吨/天", "吨/年", "吨/小时", "蒸吨/小时", "蒸吨/时")  # 蒸吨: boiler steam
 MASS_UNITS = ("吨", "公斤", "千克")

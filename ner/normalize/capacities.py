@@ -18,7 +18,7 @@ output of 1.135亿度 reads 113500000 kWh; storage (20GWh) becomes 20000000 kWh,
 MW is the unit of plant ratings (450万千瓦 = 4500 MW, 2×660MW = 1320 MW).
 
 Rates are not units: 6200t/d, 日产6200吨 and 6200吨/日 all give ``value=6200, unit="t",
-per="day"``. ``per`` comes from the unit (``/d /日 /天``, ``/a /年``, ``/h /小时``) or from the words
+per="day"``. ``per`` comes from the unit (``/d /日 /天``, ``/月``, ``/a /年``, ``/h /小时``) or from the words
 just before the span (年产, 年发电量, 年处理, 日产, 每小时…); annual output (年产12万吨) is the common
 case and says ``per="year"``. Without either, ``per`` is None (a storage or plant size: 20GWh, 10GW).
 
@@ -73,7 +73,7 @@ _add("energy", "0.001", "Wh")
 _add("energy", "1", "kWh", "KWh", "kwh", "KWH", "千瓦时", "千瓦·时", "千瓦小时", "度", "度电")
 _add("energy", "1000", "MWh", "mwh", "MWH", "兆瓦时")
 _add("energy", "1000000", "GWh", "gwh", "GWH", "吉瓦时")
-_add("energy", "1000000000", "TWh", "TWH")
+_add("energy", "1000000000", "TWh", "TWH", "Twh", "太瓦时")
 _add("mass", "1", "吨", "t", "蒸吨")
 _add("mass", "0.001", "kg", "千克", "公斤")
 _add("mass", "1000", "kt", "千吨")
@@ -92,9 +92,9 @@ for _c in _COUNTERS:
     _UNITS.setdefault(_c, ("count", _D(1)))
 
 _UNIT_RE = re.compile("(" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + ")$")
-_PER_UNIT_RE = re.compile(r"(?:/|每)(年|a|A|yr|y|天|日|d|D|小时|时|h|H)$")
+_PER_UNIT_RE = re.compile(r"(?:/|每)(年|a|A|yr|y|月|天|日|d|D|小时|时|h|H)$")
 _PER_NAMES = {
-    "年": "year", "a": "year", "A": "year", "yr": "year", "y": "year",
+    "年": "year", "a": "year", "A": "year", "yr": "year", "y": "year", "月": "month",
     "天": "day", "日": "day", "d": "day", "D": "day",
     "小时": "hour", "时": "hour", "h": "hour", "H": "hour",
 }
@@ -119,7 +119,7 @@ class Capacity(Figure):
     unit: str  # canonical: MW, kWh, t, tce, m3, m2, m, units
     dimension: str  # power, energy, mass, coal_equivalent, volume, area, length, count
     raw_unit: str  # as written, without magnitude: 千瓦, GWh, 吨, t/d, 台
-    per: str | None = None  # "year", "day", "hour" or None
+    per: str | None = None  # "year", "month", "day", "hour" or None
     counter: str | None = None  # the counter word of a count: 台, 辆, 套…
     multiplier: int | None = None  # 2 in 2×100万千瓦 (value is the total)
     high_exclusive: bool = False
