@@ -829,7 +829,8 @@ def test_ji_joins_parts_of_one_project_name_not_two_projects():
 def test_a_list_of_sites_with_their_own_figures_is_one_record_per_site():
     """落子惠州（4GWh）、南京（30GWh）…: each site of the list is a plant of the company that leads the list, with
     its own place and figure, even where two sites share a figure; figures listed inside one site's brackets are
-    that site's plants; the total after the list is no site's."""
+    that site's plants; the total after the list is a sum over the list's plants, with every site of the list
+    (docs/annotation.md: "a sum over named projects is an aggregate record with the sites of its projects")."""
     text = ("某某电池今年已落子惠州（4GWh）、南京（30GWh）、南昌（30GWh）三大基地，合计总投资超200亿元。\n"
             "某某能源已布局福建宁德（湖西40GWh、福鼎60GWh）、江苏溧阳（75GWh）。")
     ents = spans(text, ("COMPANY", "某某电池"), ("REGION", "惠州"), ("CAPACITY", "4GWh"), ("REGION", "南京"),
@@ -843,7 +844,8 @@ def test_a_list_of_sites_with_their_own_figures_is_one_record_per_site():
             (("福建宁德", "福鼎"), ("60GWh",), (), ("某某能源",)), (("江苏溧阳",), ("75GWh",), (), ("某某能源",))} <= got
     # (福鼎 lies in 宁德: the site's larger place joins it)
     total = next(r for r in build_records(text, ents) if texts(r["amounts"]) == ["200亿元"])
-    assert total["capacities"] == [] and not {"惠州", "南京", "南昌"} & set(texts(total["regions"]))
+    assert total["capacities"] == [] and texts(total["regions"]) == ["惠州", "南京", "南昌"]
+    assert set(texts(total["companies"])) == {"某某电池"}  # a sum over one company's own plants keeps that company
     partner = text + "\n此外，某某电池还与长安合资建设10GWh产能的重庆两江新区生产基地。"  # a partner of another deal
     ents2 = ents + spans(partner[len(text):], ("COMPANY", "某某电池"), ("COMPANY", "长安"), ("CAPACITY", "10GWh"),
                          ("REGION", "重庆两江新区"))

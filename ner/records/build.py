@@ -27,9 +27,9 @@ The grouping heuristic, in the order it runs (short and explainable on purpose):
    高科…), and before each later site of a list of sites with their own bracketed figures (落子惠州（4GWh）、
    南京（30GWh）…; inside one site's brackets, 福建宁德（湖西40GWh、福鼎60GWh）, each figure), where each
    site is a plant of the companies that lead the list, never merged with another by a shared figure, and
-   a total after the list (合计总投资超860亿元) is no site's; likewise before each later clause of a run of
-   clauses that each name a place before a figure of their own (西北扩建储能基地20GWh，西南基地…扩建87GWh，长三角区域
-   扩建38GWh); otherwise the sentence is one segment.
+   a total after the list (合计总投资超860亿元) is the sum over the list's plants, with every site of the list;
+   likewise before each later clause of a run of clauses that each name a place before a figure of their own
+   (西北扩建储能基地20GWh，西南基地…扩建87GWh，长三角区域扩建38GWh); otherwise the sentence is one segment.
 4. Seeds and merges. A segment makes or extends a record when it has an AMOUNT or CAPACITY, or a
    project name with a COMPANY and a stage word. It *extends* an existing record instead of making
    a new one when its project name is the same project (same name, or the same name once the
@@ -173,7 +173,9 @@ class _Record:
                 self.name = seg.name
             self.names.append(seg.name)
         self.companies += [c for c in seg.companies if c not in self.companies]
-        if seg.region is not None and (not self.regions or (self.region_inherited and not seg.region_inherited)):
+        if seg.sites:
+            self.regions += [g for g in seg.sites if g not in self.regions]
+        elif seg.region is not None and (not self.regions or (self.region_inherited and not seg.region_inherited)):
             self.regions = [seg.region]  # a region stated with the project beats an inherited one
             self.region_inherited = seg.region_inherited
         self.amounts += [a for a in seg.amounts if a not in self.amounts]
@@ -195,6 +197,7 @@ class _Segment:
     date: str | None
     region_inherited: bool = False
     listed: bool = False
+    sites: list[Span] = field(default_factory=list)  # a total after a list of sites: every site of the list
 
 
 def _inside(span: Span | ProjectName, lo: int, hi: int) -> bool:
@@ -259,6 +262,7 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
         prev_role: str | None = None
         prev_amount_end = lo
         lead_companies: list[Span] = []
+        list_sites: list[Span] = []  # the sites of the list read so far in this sentence
         for k in range(len(cuts) - 1):
             a, b = cuts[k], cuts[k + 1]
             seg_spans = [s for s in sent if a <= s.start < b]
@@ -290,6 +294,10 @@ def build_records(text: str, entities: Iterable[Span | dict[str, Any]], whole_ar
                 region, inherited = site_items[a][0], False
                 companies = companies or lead_companies
             seg = _Segment(a, b, name, companies, region, amounts, capacities, stage, date, inherited, listed)
+            if listed and region is not None and site_items.get(a, (None, "item"))[1] in ("item", "clause"):
+                list_sites.append(region)
+            elif a in site_items and site_items[a][1] == "tail":  # a total after the list is the whole list's
+                seg.sites, list_sites = list_sites, []
 
             target: _Record | None = None
             if name is not None:
