@@ -156,6 +156,12 @@ def pieces(*parts):
         (("同仁", "堂"), ["B-COMPANY", "I-COMPANY"], [("同仁堂", "COMPANY")]),
         # a span of punctuation alone is no span
         (("投资", "、", "建设"), ["O", "B-AMOUNT", "O"], []),
+        # an opening bracket or quote the span does not close came with its piece: 惠州（4GWh）, “长沙
+        (("惠州", "（4", "GWh", "）"), ["B-REGION", "B-CAPACITY", "I-CAPACITY", "O"],
+         [("惠州", "REGION"), ("4GWh", "CAPACITY")]),
+        (("打造", "“长沙", "速度”"), ["O", "B-REGION", "O"], [("长沙", "REGION")]),
+        # one it closes stays: (阳江)海工
+        (("(阳江)", "海工", "有限公司"), ["B-COMPANY", "I-COMPANY", "I-COMPANY"], [("(阳江)海工有限公司", "COMPANY")]),
     ],
 )
 def test_pieces_lose_what_they_carry_in_at_the_edges(parts, tags, expected):

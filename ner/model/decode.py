@@ -105,15 +105,19 @@ _NEVER_LAST = frozenset("、，,。.．：:；;！!？?（(《【「『“‘/·
 # Characters that begin some names (和田, 同江, 从化, 于都, 将乐) but usually join a name as a word
 # (和中国, 同上海, 从北京): trimmed only where a place name follows.
 _FUNCTION_FIRST = frozenset("和同向从对于跟由把将为据被给让到至及")
+# Opening brackets and quotes with their closers: one that opens a span and is not closed inside it came with its piece
+_OPEN_CLOSE = {"（": "）", "(": ")", "《": "》", "【": "】", "「": "」", "『": "』", "“": "”", "‘": "’", "[": "]"}
 
 
 def _trim(span: Span, text: str) -> Span:
     """Drop what a piece carried in at either edge: whitespace, punctuation and function characters
-    (``_NEVER_FIRST``, ``_NEVER_LAST``; ``_FUNCTION_FIRST`` only before a place name). Empty if nothing is left."""
+    (``_NEVER_FIRST``, ``_NEVER_LAST``; ``_FUNCTION_FIRST`` only before a place name), and an opening bracket or
+    quote that the span does not close (``（4GWh`` -> ``4GWh``). Empty if nothing is left."""
     s, e = span.start, span.end
     while s < e:
         c = text[s]
-        if c.isspace() or c in _NEVER_FIRST or (c in _FUNCTION_FIRST and _starts_with_place(text[s + 1:e])):
+        if c.isspace() or c in _NEVER_FIRST or (c in _FUNCTION_FIRST and _starts_with_place(text[s + 1:e])) \
+                or c in _OPEN_CLOSE and _OPEN_CLOSE[c] not in text[s + 1:e]:  # a bracket it does not close: （4GWh
             s += 1
         else:
             break
