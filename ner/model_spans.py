@@ -19,7 +19,12 @@ _CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|�
 # a person's, a shareholder's or a deal's role written after a company name (百亚股份董事, 北方华创展台人士,
 # 紫光集团联席, 中科恒运中选, 晨兴资本（领投）, 泛海控股股东): not part of the name. Only 股东 is cut from
 # …控股股东: the form cannot tell 泛海控股 + 股东 from 万里马 + 控股股东, and a 控股 company is the commoner.
-_ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|旗下|品牌|官网|官方|[（(]?(?:联合)?(?:领投|跟投)[)）]?|美元|人民币)$")  # 旗下, 品牌, 官网: the firm's, not its name
+# 旗下, 品牌, 官网: the firm's, not its name.
+_ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|旗下|品牌|官网|官方|[（(]?(?:联合)?(?:领投|跟投)[)）]?|美元|人民币"
+                         # what the firm does or owns, written after its name (鼎龙股份发行股份, 康跃科技股份有限公司股份, 康跃投资借款,
+                         # 锦州银行股票, 中广核电力深交所, 老虎证券投行), a time (德展健康今日, 胜通光科前), and what follows 的
+                         # (北网未来的有限合伙人, 德展健康的控股)
+                         r"|发行股份|(?<=公司)股份|(?:长期)?借款|股票|今日|[深上港]交所|投行|(?<=\w\w)前|的.+)$")
 # a party's role written before a company name (投资方大明光福集团有限公司, 乙方): not part of the name
 _ROLE_BEFORE = re.compile(r"^(?:投资方|投资主体|出资方|合作方|承建方|建设方|业主方|运营方|发起方|甲方|乙方|丙方)")
 NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})

@@ -479,7 +479,14 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
 @pytest.mark.parametrize("found, kept", [("泛海控股股东", "泛海控股"), ("百亚股份董事", "百亚股份"), ("晨兴资本（领投）", "晨兴资本"), ("沙特阿美旗下", "沙特阿美"), ("雷克萨斯品牌", "雷克萨斯"), ("特斯拉官网", "特斯拉"),
                                          ("ST云投", "ST云投"), ("高瓴创投", "高瓴创投"), ("大股东", None), ("中小股东", None),
                                          ("投资方大明光福集团有限公司", "大明光福集团有限公司"), ("乙方", None),
-                                         ("招银国际领投", "招银国际"), ("鼎晖投资美元", "鼎晖投资")])
+                                         ("招银国际领投", "招银国际"), ("鼎晖投资美元", "鼎晖投资"),
+                                         # what the firm issues, owes or lists on, a time, what follows 的
+                                         ("鼎龙股份发行股份", "鼎龙股份"), ("康跃科技股份有限公司股份", "康跃科技股份有限公司"),
+                                         ("康跃投资借款", "康跃投资"), ("胜通长期借款", "胜通"), ("锦州银行股票", "锦州银行"),
+                                         ("中广核电力深交所", "中广核电力"), ("老虎证券投行", "老虎证券"), ("港交所", None),
+                                         ("德展健康今日", "德展健康"), ("胜通光科前", "胜通光科"), ("北网未来的有限合伙人", "北网未来"),
+                                         # names that end so stay: 股份 after no 公司, 前 after one character, 的 last
+                                         ("鼎龙股份", "鼎龙股份"), ("目前", "目前")])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.combine import finalize
     from ner.model_spans import model_shapes
