@@ -179,6 +179,11 @@ def test_pieces_lose_what_they_carry_in_at_the_edges(parts, tags, expected):
         (("中国水电", "(", "阳江", "公司"), ["B-COMPANY", "O", "B-COMPANY", "I-COMPANY"],
          [("中国水电", "COMPANY"), ("阳江公司", "COMPANY")]),
         (("粤港澳大湾区", "(", "肇庆)"), ["B-REGION", "O", "B-REGION"], [("粤港澳大湾区", "REGION"), ("肇庆)", "REGION")]),
+        # a partnership's legal form in brackets after its name is part of it, whether the model tagged it apart or not
+        (("北网未来企业管理合伙企业", "(", "有限合伙", ")"), ["B-COMPANY", "O", "B-COMPANY", "O"],
+         [("北网未来企业管理合伙企业(有限合伙)", "COMPANY")]),
+        (("基石股权投资合伙企业", "（", "有限合伙", "）"), ["B-COMPANY", "O", "O", "O"],
+         [("基石股权投资合伙企业（有限合伙）", "COMPANY")]),
     ],
 )
 def test_a_company_that_closes_a_bracket_joins_the_company_before_it(parts, tags, expected):

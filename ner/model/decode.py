@@ -13,6 +13,7 @@ The span score is the mean, over its tokens, of the probability of the tag each 
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -56,7 +57,7 @@ def decode_tokens(
         close()
         cur = [typ, a, b, [p]] if prefix in ("B", "I") else None
     close()
-    return _join_brackets([t for t in (_trim(s, text) for s in spans) if t.end > t.start], text)
+    return _legal_form(_join_brackets([t for t in (_trim(s, text) for s in spans) if t.end > t.start], text), text)
 
 
 def allowed_transitions(id2label: dict[int, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +149,24 @@ def _join_brackets(spans: list[Span], text: str) -> list[Span]:
             out[-1] = Span(prev.start, span.end, span.label, text[prev.start:span.end], score)
         else:
             out.append(span)
+    return out
+
+
+# A partnership's legal form in brackets after its name is part of the name (…股权投资合伙企业（有限合伙）)
+_LEGAL_FORM = re.compile(r"[(（](?:有限合伙|普通合伙|特殊普通合伙)[)）]")
+
+
+def _legal_form(spans: list[Span], text: str) -> list[Span]:
+    """A company span that ends in 合伙企业 takes the legal form in brackets right after it (（有限合伙）), and a
+    company span inside those brackets goes (the model often tags 有限合伙 as a name of its own)."""
+    out: list[Span] = []
+    for span in spans:
+        m = _LEGAL_FORM.match(text, span.end) if span.label == "COMPANY" and span.text.endswith("合伙企业") else None
+        if m:
+            span = Span(span.start, m.end(), span.label, text[span.start:m.end()], span.score)
+        if out and out[-1].label == span.label == "COMPANY" and out[-1].start <= span.start and span.end <= out[-1].end:
+            continue  # inside the brackets the span before took
+        out.append(span)
     return out
 
 
