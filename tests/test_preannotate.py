@@ -164,7 +164,12 @@ REGION_POSITIVE = [
     ("中标印尼钾肥采购项目,在斯里兰卡建设", ["印尼", "斯里兰卡"]),
     # A town or subdistrict after an administrative name ends the chain.
     ("公司成为乐平市接渡镇杨子安片区", ["乐平市接渡镇"]),
-    ("云浮市新兴县东成镇、稔村镇", ["云浮市新兴县东成镇"]),
+    # ... and the later towns of a list it opens are towns too (held-out news dev gold: 稔村镇, 六祖镇)
+    ("云浮市新兴县东成镇、稔村镇、六祖镇垦造水田项目", ["云浮市新兴县东成镇", "稔村镇", "六祖镇"]),
+    ("乐平市接渡镇和洪岩镇", ["乐平市接渡镇", "洪岩镇"]),
+    ("黄浦区淮海中路街道、外滩街道", ["黄浦区淮海中路街道", "外滩街道"]),
+    ("长沙县黄花镇、各乡镇", ["长沙县黄花镇"]),  # 各乡镇 is no town
+    ("长沙县黄花镇、星沙镇政府", ["长沙县黄花镇"]),  # a town's government is a body
     ("黄浦区淮海中路街道123地块", ["黄浦区淮海中路街道"]),
     ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
 ]

@@ -74,6 +74,9 @@ _ALIAS_BEFORE_RE = re.compile(r"简称[：:]?[“\"「『]?$")
 # none of them a generic word's (各乡镇, 城乡, 全镇).
 _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
                             r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
+# ... and a later item of a list of towns (、稔村镇: 村 may stand inside a town's name there)
+_TOWN_ITEM_RE = re.compile(r"[、和及]((?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇的和与及、](?:镇|乡(?![村镇])))"
+                           r"|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道))")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 # A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区), or a
 # new area right before one (天府新区仁寿县): the chain goes on through it.
@@ -151,6 +154,11 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         if _is_body_after(text, m.end, m.level, m.start):
             continue
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
+        end = m.end
+        # later towns of a list that a town after its county opens (新兴县东成镇、稔村镇、六祖镇): towns of that county
+        while town and (item := _TOWN_ITEM_RE.match(text, end)) and not _is_body_after(text, item.end(), "town"):
+            out.append(Span(item.start(1), item.end(), "REGION", item.group(1)))
+            end = item.end()
     return out
 
 
