@@ -171,6 +171,9 @@ REGION_POSITIVE = [
     ("长沙县黄花镇、各乡镇", ["长沙县黄花镇"]),  # 各乡镇 is no town
     ("长沙县黄花镇、星沙镇政府", ["长沙县黄花镇"]),  # a town's government is a body
     ("黄浦区淮海中路街道123地块", ["黄浦区淮海中路街道"]),
+    # a named industrial zone after a place chain goes with it (held-out news dev gold); a park with no name does not
+    ("天津市宁河区潘庄工业区废水处理工程", ["天津市宁河区潘庄工业区"]),
+    ("公司拟在常德西洞庭管理区工业园投资", ["常德西洞庭管理区"]),
     ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
 ]
 

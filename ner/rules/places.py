@@ -78,13 +78,13 @@ _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及�
 _TOWN_ITEM_RE = re.compile(r"[、和及]((?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇的和与及、](?:镇|乡(?![村镇])))"
                            r"|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道))")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
-# A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区), or a
-# new area right before one (天府新区仁寿县): the chain goes on through it.
+# A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区, 天津市宁河区潘庄工业区),
+# or a new area right before one (天府新区仁寿县): the chain goes on through it.
 # The unit's own name: no link word (到, 至: 从长沙市到株洲新区 is two places) and no verb or rank before it
 # (在长沙市建设新区, 湖南省国家级新区 name no unit).
 _NAME = r"[^\W\d_a-zA-Z的和与及在等各全该本每个到至从向经]"
 _UNIT_AFTER_RE = re.compile(rf"(?!建设|打造|设立|创建|获批|国家|成立|规划|新建|组建|设|建){_NAME}{{2,4}}?"
-                            r"(?:管理区|示范区|试验区|新区|开发区|高新区|经开区)")
+                            r"(?:管理区|示范区|试验区|新区|开发区|高新区|经开区|工业区)")
 _AREA_BEFORE_RE = re.compile(rf"(?!国家|家级){_NAME}{{2}}新区")
 
 
