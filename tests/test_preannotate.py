@@ -190,6 +190,8 @@ def test_region_positive(text, surfaces):
 
 REGION_NEGATIVE = [
     "望城区委书记表示",
+    "公司中标南通市港闸区环境卫生管理处2019年项目",  # a public office's name (held-out news dev gold)
+    "上海国际仲裁中心裁决",
     "文登区政府与企业签约",
     "株洲市发改委",
     "建设5G智能终端产业园",

@@ -7,9 +7,10 @@ from __future__ import annotations
 _MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社", "证券网(?!络)", "经济网(?!络)", "财经网(?!络)")
 _MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "证券报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
 _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
-# Public offices whose long names hold a place (息县公用事业服务中心, 河北省高速公路京雄临时筹建处): bodies to
+# Public offices whose long names hold a place (息县公用事业服务中心, 河北省高速公路京雄临时筹建处, 南通市港闸区环境卫生管理处,
+# 上海国际仲裁中心): bodies to
 # the place rules only (a company may be a 服务中心 too, so the company veto leaves them).
-_OFFICE_WORDS = ("服务中心", "管理中心", "筹建处", "指挥部", "管理办公室", "服务平台")  # 公共资源交易服务平台
+_OFFICE_WORDS = ("服务中心", "管理中心", "仲裁中心", "筹建处", "管理处", "指挥部", "管理办公室", "服务平台")  # 公共资源交易服务平台
 _ASSOCIATION_WORDS = ("商会", "协会", "联合会", "学会", "产业联盟")
 _SCHOOL_WORDS = ("大学", "学院", "工程院", "科学院", "社会科学院")
 # Exchanges and public trading centres (上海证券交易所, 吉林省公共资源交易中心): bodies, not places or firms.
