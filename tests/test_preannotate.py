@@ -171,6 +171,8 @@ REGION_POSITIVE = [
     ("长沙县黄花镇、各乡镇", ["长沙县黄花镇"]),  # 各乡镇 is no town
     ("长沙县黄花镇、星沙镇政府", ["长沙县黄花镇"]),  # a town's government is a body
     ("黄浦区淮海中路街道123地块", ["黄浦区淮海中路街道"]),
+    # 网 that ends no website's name
+    ("湖南电网公司", ["湖南"]), ("在湖南祁东县落入法网。", ["湖南祁东县"]), ("河北高速公路网的建设", ["河北"]),
     # a named industrial zone after a place chain goes with it (held-out news dev gold); a park with no name does not
     ("天津市宁河区潘庄工业区废水处理工程", ["天津市宁河区潘庄工业区"]),
     ("公司拟在常德西洞庭管理区工业园投资", ["常德西洞庭管理区"]),
@@ -192,6 +194,9 @@ REGION_NEGATIVE = [
     "望城区委书记表示",
     "公司中标南通市港闸区环境卫生管理处2019年项目",  # a public office's name (held-out news dev gold)
     "上海国际仲裁中心裁决",
+    "7月9日,中国水网从松原市获悉",  # a website named for its place (ANNOTATION.md: places inside media names are not tagged)
+    "来源：中国医采网 ",
+    "据湖南网报道",
     "文登区政府与企业签约",
     "株洲市发改委",
     "建设5G智能终端产业园",

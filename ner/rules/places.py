@@ -12,6 +12,7 @@ from ner.lexicon.bodies import (
     _EXCHANGE_WORDS,
     _MEDIA_NAMES,
     _MEDIA_WORDS,
+    MEDIA_SITE,
     _OFFICE_WORDS,
     _SCHOOL_WORDS,
     _alt,
@@ -44,7 +45,7 @@ _BODY_RE = re.compile(
     r"(?:能源|商务|外交|财政|工业|国防|经济|贸易|环境|交通|电力|水利|矿业|投资|卫生|农业|教育|内政|司法|石油|规划)"
     r"(?:和[^\W\d_a-zA-Z的]{2,4})?部(?![分门位件署队])|"
     rf"军分区|军区|[分支]行(?!业)|{_alt(_MEDIA_NAMES)}|"
-    rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|"
+    rf"{_LINKLESS}{{0,4}}?(?:{_alt(_MEDIA_WORDS)})|{MEDIA_SITE}|"
     rf"[{_CJK}]{{0,6}}?(?:局|{_alt(_COURT_WORDS)})|[{_CJK}]{{0,8}}?(?:{_alt(_ASSOCIATION_WORDS)})|"  # 工业和信息化厅
     rf"{_LINKLESS}{{0,4}}?(?:{_alt(_SCHOOL_WORDS)})|{_LINKLESS}{{0,4}}?(?:{_alt(_EXCHANGE_WORDS)})|"
     r"[^\W\d_a-zA-Z的了在建起是和与及将]{0,6}?(?:研究院|研究所)|"  # 中国信息通信研究院 (not 在济南市建起了兔业研究所)
