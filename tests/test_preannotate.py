@@ -194,7 +194,7 @@ REGION_NEGATIVE = [
     "望城区委书记表示",
     "公司中标南通市港闸区环境卫生管理处2019年项目",  # a public office's name (held-out news dev gold)
     "上海国际仲裁中心裁决",
-    "7月9日,中国水网从松原市获悉",  # a website named for its place (ANNOTATION.md: places inside media names are not tagged)
+    "7月9日,中国水网获悉",  # a website named for its place (ANNOTATION.md: places inside media names are not tagged)
     "来源：中国医采网 ",
     "据湖南网报道",
     "文登区政府与企业签约",
