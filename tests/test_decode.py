@@ -146,6 +146,7 @@ def pieces(*parts):
         (("今天", "在上海", "签约"), ["O", "B-REGION", "O"], [("上海", "REGION")]),
         (("宣布", "与中国", "移动", "合作"), ["O", "B-COMPANY", "I-COMPANY", "O"], [("中国移动", "COMPANY")]),
         (("集团", "和中国", "银行"), ["O", "B-COMPANY", "I-COMPANY"], [("中国银行", "COMPANY")]),
+        (("采购方", "是中国", "移动"), ["O", "B-COMPANY", "I-COMPANY"], [("中国移动", "COMPANY")]),
         # ... and after it: 公司在, 地区的; punctuation: 、１, 73元/
         (("新", "丽", "投资", "公司在", "涉案"), ["B-COMPANY", "I-COMPANY", "I-COMPANY", "I-COMPANY", "O"],
          [("新丽投资公司", "COMPANY")]),
@@ -154,6 +155,7 @@ def pieces(*parts):
         # names that begin with such a character stay whole: no place name follows 和 in 和田市 or 同 in 同仁堂
         (("和田", "市"), ["B-REGION", "I-REGION"], [("和田市", "REGION")]),
         (("同仁", "堂"), ["B-COMPANY", "I-COMPANY"], [("同仁堂", "COMPANY")]),
+        (("是德", "科技"), ["B-COMPANY", "I-COMPANY"], [("是德科技", "COMPANY")]),
         # a span of punctuation alone is no span
         (("投资", "、", "建设"), ["O", "B-AMOUNT", "O"], []),
         # an opening bracket or quote the span does not close came with its piece: 惠州（4GWh）, “长沙

@@ -103,9 +103,9 @@ def viterbi_iob2(probs: np.ndarray, id2label: dict[int, str]) -> np.ndarray:
 # (在中国, 与中国移动, 地区的, 公司在, 、１), so a span read off whole pieces carries it in.
 _NEVER_FIRST = frozenset("、，,。.．：:；;！!？?）)》】」』”’/·～~-—的在与")
 _NEVER_LAST = frozenset("、，,。.．：:；;！!？?（(《【「『“‘/·～~-—的在是将已等与及也就还并而则被把")
-# Characters that begin some names (和田, 同江, 从化, 于都, 将乐) but usually join a name as a word
-# (和中国, 同上海, 从北京): trimmed only where a place name follows.
-_FUNCTION_FIRST = frozenset("和同向从对于跟由把将为据被给让到至及")
+# Characters that begin some names (和田, 同江, 从化, 于都, 将乐, 是德科技) but usually join a name as a word
+# (和中国, 同上海, 从北京, 是中国移动): trimmed only where a place name follows.
+_FUNCTION_FIRST = frozenset("和同向从对于跟由把将为据被给让到至及是")
 # Opening brackets and quotes with their closers: one that opens a span and is not closed inside it came with its piece
 _OPEN_CLOSE = {"（": "）", "(": ")", "《": "》", "【": "】", "「": "」", "『": "』", "“": "”", "‘": "’", "[": "]"}
 
