@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ner.company_names import LONGER_WORD_RE, consistent_companies, foreign_firms
-from ner.model_spans import GENERIC_FIRM, NOT_A_NAME, is_source, model_shapes, veto_non_companies
+from ner.model_spans import GENERIC_FIRM, NOT_A_NAME, amount_forms, is_source, model_shapes, veto_non_companies
 from ner.types import Span
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ def finalize(text: str, spans: list[Span], min_length: int = MIN_LENGTH, *, rule
     unfloored = spans
     spans = [s for s in spans if s.score is None or s.score >= floor.get(s.label, 0.0)]
     if shapes:
-        spans = [s for s in model_shapes(spans) if s.end - s.start >= min_length]
+        spans = [s for s in amount_forms(text, model_shapes(spans)) if s.end - s.start >= min_length]
     with_rules = bool(rules_only or rules_first or rules_fill)
     if rules is None and with_rules:
         from ner.rules import preannotate

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ner.rules.numbers import _RANGE_SEP
 from ner.types import Span
 
 _MAGNITUDE = "万萬亿億"
@@ -126,6 +127,55 @@ def model_shapes(spans: list[Span]) -> list[Span]:
         elif body:
             out.append(Span(s.start, s.start + len(body), s.label, body, s.score))
     return out
+
+
+# What ANNOTATION.md's AMOUNT form holds that a model span may leave out or run over: 多/余 and the currency after a
+# magnitude (13亿多元, 50亿港币), a range as one span (1亿元至2亿元, 18至20亿元), one span per amount of a list (4.2亿元、5.84亿元)
+_BARE_NUMBER = r"[0-9０-９]+(?:[.．][0-9０-９]+)?[万亿]?"
+_LIST_SEP = re.compile(r"、")  # (not a comma: 135,836.66万元)
+
+
+def amount_forms(text: str, spans: list[Span]) -> list[Span]:
+    """Model amounts (score not None) put in ANNOTATION.md's form where the text around them says how: a list of amounts
+    in one span is cut into one span each (4.2亿元、5.84亿元、5.91亿元); 多元/余元 or a currency right after a magnitude
+    joins it (13亿 + 多元, 50亿 + 港币); two amounts in one currency joined by a range sign (1亿元至2亿元; not 300万人民币到
+    3000万美元), or a bare number and a range sign before an amount (18至20亿元), are one span."""
+    from ner.lexicon.units import CURRENCIES
+
+    currency_after = re.compile(r"[多余]?(?:" + "|".join(re.escape(c) for c in CURRENCIES) + ")")
+    range_before = re.compile(rf"{_BARE_NUMBER}{_RANGE_SEP}$")
+    cut: list[Span] = []
+    for s in spans:
+        if s.label == "AMOUNT" and s.score is not None and _LIST_SEP.search(s.text):
+            at = s.start
+            for piece in _LIST_SEP.split(s.text):
+                body = _amount_form(piece) if piece else None
+                if body:
+                    cut.append(Span(at, at + len(body), s.label, body, s.score))
+                at += len(piece) + 1
+        else:
+            cut.append(s)
+    out: list[Span] = []
+    for s in sorted(cut, key=lambda x: (x.start, x.end)):
+        if s.label == "AMOUNT" and s.score is not None:
+            if s.text[-1] in _MAGNITUDE and (m := currency_after.match(text, s.end)):
+                s = Span(s.start, m.end(), s.label, text[s.start:m.end()], s.score)
+            prev = out[-1] if out else None
+            if prev is not None and prev.label == "AMOUNT" and prev.score is not None \
+                    and re.fullmatch(_RANGE_SEP, text[prev.end:s.start]) and _currency(prev.text) in ("", _currency(s.text)):
+                out[-1] = Span(prev.start, s.end, s.label, text[prev.start:s.end], min(prev.score, s.score))
+                continue
+            if (m := range_before.search(text, max(0, s.start - 12), s.start)) and not (prev and prev.end > m.start()):
+                s = Span(m.start(), s.end, s.label, text[m.start():s.end], s.score)
+        out.append(s)
+    return out
+
+
+def _currency(amount: str) -> str:
+    """The currency name an amount ends with ("" where it ends in a number or a magnitude): 300万人民币 -> 人民币."""
+    from ner.lexicon.units import CURRENCY_CODES
+
+    return max((c for c in CURRENCY_CODES if amount.endswith(c)), key=len, default="")
 
 
 # Right after a news outlet's name: its reporter or its dateline (财联社记者, 新浪财经讯, 【亿邦动力讯】).

@@ -660,3 +660,28 @@ def test_review_a_company_inside_a_persons_name_or_in_a_list_without_a_count_sta
     for text, name in (("总经理金龙华表示，金龙将投资10亿元建设新工厂。", "金龙"), ("本轮融资由高瓴、李明等自然人投资者参与。", "高瓴")):
         at = text.rindex(name)
         assert [s.text for s in veto_non_companies([Span(at, at + len(name), "COMPANY", name, 0.95)], text)] == [name]
+
+
+@pytest.mark.parametrize("text, found, kept", [
+    ("营业收入4.2亿元、5.84亿元、5.91亿元，分别", ["4.2亿元、5.84亿元、5.91亿元"], ["4.2亿元", "5.84亿元", "5.91亿元"]),
+    ("增持金额1亿元至2亿元。", ["1亿元", "2亿元"], ["1亿元至2亿元"]),  # a range is one span
+    ("估值达18至20亿元人民币", ["20亿元"], ["18至20亿元"]),
+    ("注册资本有13亿多元。", ["13亿"], ["13亿多元"]),  # 多/余 inside stay in
+    ("贡献近50亿港币机构订单", ["50亿"], ["50亿港币"]),
+    ("从300万人民币到3000万美元不等", ["300万人民币", "3000万美元"], ["300万人民币", "3000万美元"]),  # two currencies
+    ("合计约 135,836.66 万元人民币", ["135,836.66 万元"], ["135,836.66 万元"]),  # a thousands comma is no list
+    ("2019年至2020年投资10亿元", ["10亿元"], ["10亿元"]),
+])
+def test_model_amounts_take_the_guidelines_form_from_the_text_around_them(text, found, kept):
+    from ner.combine import finalize
+    from ner.model_spans import amount_forms
+    from ner.types import Span
+
+    spans = []
+    for f in found:
+        i = text.index(f, spans[-1].end if spans else 0)
+        spans.append(Span(i, i + len(f), "AMOUNT", f, 0.95))
+    out = amount_forms(text, spans)
+    assert [s.text for s in out] == kept
+    assert all(text[s.start:s.end] == s.text for s in out)
+    assert [s.text for s in finalize(text, spans)] == found  # only with the policy's shapes
