@@ -1,4 +1,4 @@
-"""Commands on models: train, evaluate, cv, export, evaluate-records."""
+"""Commands on models: train, evaluate, cv, soup, export, evaluate-records."""
 from __future__ import annotations
 
 import json
@@ -106,6 +106,21 @@ def cv(config_path: str | None, out_dir: str, folds: str | None, overrides: tupl
 
         click.echo(format_record_scores(r["records"], "records from the model's entities (held-out articles)"))
         click.echo(format_record_scores(r["hybrid"]["records"], "records from the hybrid's entities (held-out articles)"))
+
+
+@main.command()
+@click.argument("out_dir")
+@click.argument("model_dirs", nargs=-1, required=True)
+@user_errors
+def soup(out_dir: str, model_dirs: tuple[str, ...]) -> None:
+    """Average the weights of taggers one recipe trained with different seeds (a model soup) into OUT_DIR.
+
+    The members must share labels, tokenizer, windows and tag policy (e.g. `ner train ... train.seed=14
+    output_dir=runs/seed14`, from the same first stage); the soup tags as one model (ner export it as any other)."""
+    from ner.model.soup import make_soup
+
+    s = make_soup(out_dir, model_dirs)
+    click.echo(f"soup of {s['members']} taggers ({s['weights']} weight tensors averaged) written to {out_dir}")
 
 
 @main.command()

@@ -1,0 +1,100 @@
+"""A model soup: the uniform average of the weights of taggers fine-tuned from one base (`ner soup OUT DIR DIR...`).
+
+Taggers trained by one recipe with different seeds (``train.seed``) from the same starting weights (the default's
+second stage starts from ``runs/silver_pre``) end near each other, and the mean of their weights tags as one model at
+the cost of one: no ensemble at inference. The members must agree on everything but their weights: labels, shapes,
+tokenizer and the saved tag policy (``training_config.yaml``, whose ``model`` and ``tag`` sections the soup keeps).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ner.errors import InputError
+
+WEIGHTS = "model.safetensors"
+# files the soup takes from its first member once every member has the same (weights and exports are not copied)
+SAME_FILES = ("tokenizer.json", "tokenizer_config.json")
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha1(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def _saved_settings(folder: Path) -> dict[str, Any]:
+    """The window settings and tag policy a tagger was saved with (training_config.yaml's model and tag)."""
+    import yaml
+
+    path = folder / "training_config.yaml"
+    saved = yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    model = saved.get("model", {})
+    return {"window": {k: model.get(k) for k in ("max_length", "overlap")}, "tag": saved.get("tag", {})}
+
+
+def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str, Any]:
+    """Write the uniform weight average of ``model_dirs`` to ``out_dir`` (replaced atomically) and return its summary.
+
+    Raises ``InputError`` naming the member and what differs where the members are not one recipe's taggers."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    folders = [Path(m) for m in model_dirs]
+    if len(folders) < 2:
+        raise InputError("a soup needs two taggers or more: ner soup OUT DIR DIR ...")
+    for f in folders:
+        if not (f / WEIGHTS).exists():
+            raise InputError(f"{f}: no {WEIGHTS}; give folders written by `ner train`")
+    first = folders[0]
+    labels = json.loads((first / "config.json").read_text(encoding="utf-8")).get("id2label")
+    settings = _saved_settings(first)
+    for f in folders[1:]:
+        if json.loads((f / "config.json").read_text(encoding="utf-8")).get("id2label") != labels:
+            raise InputError(f"{f}: its labels differ from {first}'s; a soup averages taggers of the same labels")
+        for name in SAME_FILES:
+            if _digest(f / name) != _digest(first / name):
+                raise InputError(f"{f}: {name} differs from {first}'s; a soup needs one tokenizer")
+        if _saved_settings(f) != settings:
+            raise InputError(f"{f}: its windows or tag policy (training_config.yaml) differ from {first}'s")
+    states = [load_file(str(f / WEIGHTS)) for f in folders]
+    averaged = {}
+    for key, tensor in states[0].items():
+        for f, state in zip(folders[1:], states[1:]):
+            if key not in state or state[key].shape != tensor.shape:
+                raise InputError(f"{f}: weight {key} is missing or has another shape than {first}'s; "
+                                 "a soup averages taggers of one architecture")
+        if tensor.is_floating_point():
+            averaged[key] = (sum(s[key].to(torch.float64) for s in states) / len(states)).to(tensor.dtype)
+        else:
+            averaged[key] = tensor
+    extra = set().union(*(s.keys() for s in states[1:])) - states[0].keys()
+    if extra:
+        raise InputError(f"weights {sorted(extra)[:3]} are not in {first}; a soup averages taggers of one architecture")
+
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        save_file(averaged, str(tmp / WEIGHTS), metadata={"format": "pt"})
+        for name in ("config.json", "training_config.yaml", *SAME_FILES):
+            if (first / name).exists():
+                shutil.copy2(first / name, tmp / name)
+        summary = {"soup": [str(f) for f in folders], "members": len(folders), "weights": len(averaged)}
+        (tmp / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
