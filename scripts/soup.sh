@@ -4,16 +4,17 @@
 # runs/silver_pre that every member starts from), about 13 more minutes per added seed on 2 quiet cores.
 #   bash scripts/soup.sh                     # runs/soup from runs/default and seeds 14 and 15
 #   SEEDS="14 15 16 17" bash scripts/soup.sh runs/soup5
-# A member folder that already holds a model is reused as it is (delete it to retrain). Measured: docs/results.md
+# A member folder that holds a finished model is reused as it is (delete it to retrain); an interrupted one is retrained. Measured: docs/results.md
 # (Training: run-to-run spread and the soup).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/soup}
 members=(runs/default)
-[ -f runs/default/model.safetensors ] || { echo "no runs/default: run the main job first (bash scripts/main.sh)" >&2; exit 2; }
+trained() { python -c "import sys; from ner.model.training import is_trained; sys.exit(0 if is_trained(sys.argv[1]) else 1)" "$1"; }
+trained runs/default || { echo "no trained runs/default: run the main job first (bash scripts/main.sh)" >&2; exit 2; }
 for seed in ${SEEDS:-14 15}; do
     dir=runs/default_seed$seed
-    [ -f "$dir/model.safetensors" ] || ner train --config configs/default.yaml "output_dir=$dir" "train.seed=$seed"
+    trained "$dir" || ner train --config configs/default.yaml "output_dir=$dir" "train.seed=$seed"
     members+=("$dir")
 done
 ner soup "$out" "${members[@]}"

@@ -162,8 +162,9 @@ def pieces(*parts):
         (("惠州", "（4", "GWh", "）"), ["B-REGION", "B-CAPACITY", "I-CAPACITY", "O"],
          [("惠州", "REGION"), ("4GWh", "CAPACITY")]),
         (("打造", "“长沙", "速度”"), ["O", "B-REGION", "O"], [("长沙", "REGION")]),
-        # one it closes stays: (阳江)海工
+        # one it closes stays, a full-width closer closing an ASCII opener too: (阳江)海工, (阳江）海工
         (("(阳江)", "海工", "有限公司"), ["B-COMPANY", "I-COMPANY", "I-COMPANY"], [("(阳江)海工有限公司", "COMPANY")]),
+        (("(阳江）", "海工", "有限公司"), ["B-COMPANY", "I-COMPANY", "I-COMPANY"], [("(阳江）海工有限公司", "COMPANY")]),
     ],
 )
 def test_pieces_lose_what_they_carry_in_at_the_edges(parts, tags, expected):

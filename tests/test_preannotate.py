@@ -100,6 +100,7 @@ CAPACITY_POSITIVE = [
     ("至2025年合计规划产能达3TWh", "3TWh"),  # terawatt-hours
     ("半导体硅片产能达到120万片/年", "120万片/年"),  # a period written after the unit stays in
     ("规划4万片/月12寸晶圆产能", "4万片/月"),
+    ("出货量全球第一的亿纬锂能拟建设20GWh动力电池项目", "20GWh"),  # a production word after the shipment word
 ]
 
 
@@ -134,6 +135,7 @@ CAPACITY_NEGATIVE = [
     "装机量累计128.3GWh",
     "新能源汽车销量达45GWh",
     "该产品最大充电功率达480kW",
+    "该路段日均车流量达3万辆/日",  # a count per day needs a production word
 ]
 
 
@@ -169,13 +171,15 @@ REGION_POSITIVE = [
     ("乐平市接渡镇和洪岩镇", ["乐平市接渡镇", "洪岩镇"]),
     ("黄浦区淮海中路街道、外滩街道", ["黄浦区淮海中路街道", "外滩街道"]),
     ("长沙县黄花镇、各乡镇", ["长沙县黄花镇"]),  # 各乡镇 is no town
+    ("新兴县东成镇、重点镇", ["新兴县东成镇"]), ("乐平市接渡镇和小城镇", ["乐平市接渡镇"]),  # kinds of town
     ("长沙县黄花镇、星沙镇政府", ["长沙县黄花镇"]),  # a town's government is a body
     ("黄浦区淮海中路街道123地块", ["黄浦区淮海中路街道"]),
     # 网 that ends no website's name
     ("湖南电网公司", ["湖南"]), ("在湖南祁东县落入法网。", ["湖南祁东县"]), ("河北高速公路网的建设", ["河北"]),
+    ("深耕中国互联网，", ["中国"]), ("建设江苏管网，", ["江苏"]), ("打造中国物联网\n新闻", ["中国"]),
     # a named industrial zone after a place chain goes with it (held-out news dev gold); a park with no name does not
     ("天津市宁河区潘庄工业区废水处理工程", ["天津市宁河区潘庄工业区"]),
-    ("公司拟在常德西洞庭管理区工业园投资", ["常德西洞庭管理区"]),
+    ("长沙市重点工业区", ["长沙市"]), ("成都市主要工业区", ["成都市"]),  # a kind of zone, not a name
     ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
 ]
 
@@ -195,7 +199,7 @@ REGION_NEGATIVE = [
     "公司中标南通市港闸区环境卫生管理处2019年项目",  # a public office's name (held-out news dev gold)
     "上海国际仲裁中心裁决",
     "7月9日,中国水网获悉",  # a website named for its place (ANNOTATION.md: places inside media names are not tagged)
-    "来源：中国医采网 ",
+    "来源：中国医采网\n2019年11月4日",
     "据湖南网报道",
     "文登区政府与企业签约",
     "株洲市发改委",

@@ -66,6 +66,8 @@ def test_a_soup_is_written_whole_over_an_old_one(tmp_path, tiny_base):
     ("policy", "tag policy"),
     ("alone", "two taggers or more"),
     ("weights", "no model.safetensors"),
+    ("torn", "cannot be read"),
+    ("yaml", "not YAML"),
 ])
 def test_members_of_other_recipes_are_refused_naming_the_member(tmp_path, tiny_base, differ, message):
     from ner.errors import InputError
@@ -77,8 +79,24 @@ def test_members_of_other_recipes_are_refused_naming_the_member(tmp_path, tiny_b
         (b / "training_config.yaml").write_text("model: {max_length: 64, overlap: 8}\ntag: {}\n", encoding="utf-8")
     if differ == "weights":
         (b / "model.safetensors").unlink()
+    if differ == "torn":
+        (b / "model.safetensors").write_bytes((b / "model.safetensors").read_bytes()[:100])
+    if differ == "yaml":
+        (b / "training_config.yaml").write_text("model: [unclosed\n", encoding="utf-8")
     with pytest.raises(InputError, match=message) as e:
         make_soup(tmp_path / "soup", [a] if differ == "alone" else [a, b])
     if differ != "alone":
         assert str(b) in str(e.value)
+    assert "\n" not in str(e.value)  # one line
     assert not (tmp_path / "soup").exists()
+
+
+def test_a_soup_is_never_written_over_one_of_its_members(tmp_path, tiny_base):
+    from ner.errors import InputError
+    from ner.model.soup import make_soup
+
+    a, b = (tagger(tiny_base, tmp_path / n, k) for n, k in (("a", 1), ("b", 2)))
+    before = (a / "model.safetensors").read_bytes()
+    with pytest.raises(InputError, match="is one of the members"):
+        make_soup(a, [a, b])
+    assert (a / "model.safetensors").read_bytes() == before

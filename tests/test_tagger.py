@@ -485,8 +485,9 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
                                          ("康跃投资借款", "康跃投资"), ("胜通长期借款", "胜通"), ("锦州银行股票", "锦州银行"),
                                          ("中广核电力深交所", "中广核电力"), ("老虎证券投行", "老虎证券"), ("港交所", None),
                                          ("德展健康今日", "德展健康"), ("胜通光科前", "胜通光科"), ("北网未来的有限合伙人", "北网未来"),
-                                         # names that end so stay: 股份 after no 公司, 前 after one character, 的 last
-                                         ("鼎龙股份", "鼎龙股份"), ("目前", "目前")])
+                                         ("宁德时代目前", "宁德时代"), ("德展健康日前", "德展健康"),
+                                         # names that end so stay: 股份 after no 公司, 前 after one character, 的 after one
+                                         ("鼎龙股份", "鼎龙股份"), ("目前", None), ("美的集团", "美的集团"), ("美的置业", "美的置业")])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.combine import finalize
     from ner.model_spans import model_shapes
@@ -671,6 +672,9 @@ def test_review_a_company_inside_a_persons_name_or_in_a_list_without_a_count_sta
     ("从300万人民币到3000万美元不等", ["300万人民币", "3000万美元"], ["300万人民币", "3000万美元"]),  # two currencies
     ("合计约 135,836.66 万元人民币", ["135,836.66 万元"], ["135,836.66 万元"]),  # a thousands comma is no list
     ("2019年至2020年投资10亿元", ["10亿元"], ["10亿元"]),
+    ("投资50亿多元化发展", ["50亿"], ["50亿"]),  # 多元化 is no currency
+    ("编号2021-10亿元", ["10亿元"], ["10亿元"]),  # a code's end is no range
+    ("营收由10亿元到20亿元", ["10亿元", "20亿元"], ["10亿元", "20亿元"]),  # a change, not a range
 ])
 def test_model_amounts_take_the_guidelines_form_from_the_text_around_them(text, found, kept):
     from ner.combine import finalize
@@ -685,3 +689,4 @@ def test_model_amounts_take_the_guidelines_form_from_the_text_around_them(text, 
     assert [s.text for s in out] == kept
     assert all(text[s.start:s.end] == s.text for s in out)
     assert [s.text for s in finalize(text, spans)] == found  # only with the policy's shapes
+    assert [s.text for s in finalize(text, spans, shapes=True)] == kept

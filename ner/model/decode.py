@@ -106,8 +106,16 @@ _NEVER_LAST = frozenset("、，,。.．：:；;！!？?（(《【「『“‘/·
 # Characters that begin some names (和田, 同江, 从化, 于都, 将乐, 是德科技) but usually join a name as a word
 # (和中国, 同上海, 从北京, 是中国移动): trimmed only where a place name follows.
 _FUNCTION_FIRST = frozenset("和同向从对于跟由把将为据被给让到至及是")
-# Opening brackets and quotes with their closers: one that opens a span and is not closed inside it came with its piece
-_OPEN_CLOSE = {"（": "）", "(": ")", "《": "》", "【": "】", "「": "」", "『": "』", "“": "”", "‘": "’", "[": "]"}
+# Opening quotes with their closers (round brackets: ASCII and full-width close each other, ``_unclosed``): one that opens
+# a span and is not closed inside it came with its piece
+_OPEN_CLOSE = {"《": "》", "【": "】", "「": "」", "『": "』", "“": "”", "‘": "’", "[": "]"}
+
+
+def _opens_unclosed(c: str, span_text: str) -> bool:
+    """Whether ``c``, the first character of ``span_text``, opens a bracket or quote that the span does not close."""
+    if c in "(（":
+        return _unclosed(span_text) > 0
+    return c in _OPEN_CLOSE and _OPEN_CLOSE[c] not in span_text[1:]
 
 
 def _trim(span: Span, text: str) -> Span:
@@ -118,7 +126,7 @@ def _trim(span: Span, text: str) -> Span:
     while s < e:
         c = text[s]
         if c.isspace() or c in _NEVER_FIRST or (c in _FUNCTION_FIRST and _starts_with_place(text[s + 1:e])) \
-                or c in _OPEN_CLOSE and _OPEN_CLOSE[c] not in text[s + 1:e]:  # a bracket it does not close: （4GWh
+                or _opens_unclosed(c, text[s:e]):  # a bracket it does not close: （4GWh
             s += 1
         else:
             break

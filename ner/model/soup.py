@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from ner.errors import InputError
+from ner.model.export import BESIDE
 
 WEIGHTS = "model.safetensors"
-# files the soup takes from its first member once every member has the same (weights and exports are not copied)
-SAME_FILES = ("tokenizer.json", "tokenizer_config.json")
+# the tokenizer files every member must have alike, taken from the first (with config.json and training_config.yaml)
+SAME_FILES = tuple(n for n in BESIDE if n not in ("config.json", "training_config.yaml", "metrics.json"))
 
 
 def _digest(path: Path) -> str | None:
@@ -32,9 +33,29 @@ def _saved_settings(folder: Path) -> dict[str, Any]:
     import yaml
 
     path = folder / "training_config.yaml"
-    saved = yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    try:
+        saved = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: not YAML ({str(e).splitlines()[0]}); give a folder written by `ner train`") from None
     model = saved.get("model", {})
     return {"window": {k: model.get(k) for k in ("max_length", "overlap")}, "tag": saved.get("tag", {})}
+
+
+def _labels(folder: Path) -> Any:
+    path = folder / "config.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("id2label")
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: cannot be read ({e.__class__.__name__}); give a folder written by `ner train`") from None
+
+
+def _weights(folder: Path) -> dict:
+    from safetensors.torch import load_file
+
+    try:
+        return load_file(str(folder / WEIGHTS))
+    except Exception as e:  # safetensors raises its own error type for a torn or foreign file
+        raise InputError(f"{folder / WEIGHTS}: cannot be read ({str(e).splitlines()[0]}); retrain or copy it again") from None
 
 
 def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str, Any]:
@@ -42,26 +63,29 @@ def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str
 
     Raises ``InputError`` naming the member and what differs where the members are not one recipe's taggers."""
     import torch
-    from safetensors.torch import load_file, save_file
+    from safetensors.torch import save_file
 
     folders = [Path(m) for m in model_dirs]
+    out = Path(out_dir)
     if len(folders) < 2:
         raise InputError("a soup needs two taggers or more: ner soup OUT DIR DIR ...")
     for f in folders:
         if not (f / WEIGHTS).exists():
             raise InputError(f"{f}: no {WEIGHTS}; give folders written by `ner train`")
+        if f.resolve() == out.resolve():
+            raise InputError(f"{out}: is one of the members; write the soup to another folder")
     first = folders[0]
-    labels = json.loads((first / "config.json").read_text(encoding="utf-8")).get("id2label")
+    labels = _labels(first)
     settings = _saved_settings(first)
     for f in folders[1:]:
-        if json.loads((f / "config.json").read_text(encoding="utf-8")).get("id2label") != labels:
+        if _labels(f) != labels:
             raise InputError(f"{f}: its labels differ from {first}'s; a soup averages taggers of the same labels")
         for name in SAME_FILES:
             if _digest(f / name) != _digest(first / name):
                 raise InputError(f"{f}: {name} differs from {first}'s; a soup needs one tokenizer")
         if _saved_settings(f) != settings:
             raise InputError(f"{f}: its windows or tag policy (training_config.yaml) differ from {first}'s")
-    states = [load_file(str(f / WEIGHTS)) for f in folders]
+    states = [_weights(f) for f in folders]
     averaged = {}
     for key, tensor in states[0].items():
         for f, state in zip(folders[1:], states[1:]):
@@ -72,11 +96,10 @@ def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str
             averaged[key] = (sum(s[key].to(torch.float64) for s in states) / len(states)).to(tensor.dtype)
         else:
             averaged[key] = tensor
-    extra = set().union(*(s.keys() for s in states[1:])) - states[0].keys()
-    if extra:
-        raise InputError(f"weights {sorted(extra)[:3]} are not in {first}; a soup averages taggers of one architecture")
+    for f, state in zip(folders[1:], states[1:]):
+        if extra := sorted(state.keys() - states[0].keys()):
+            raise InputError(f"{f}: weights {extra[:3]} are not in {first}; a soup averages taggers of one architecture")
 
-    out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -90,7 +113,11 @@ def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(out, old)
-            os.replace(tmp, out)
+            try:
+                os.replace(tmp, out)
+            except BaseException:
+                os.replace(old, out)  # the old soup back where it was
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out)

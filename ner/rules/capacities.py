@@ -29,7 +29,8 @@ SAVINGS_WORDS = ("降低", "减少", "节约", "节省", "减排", "排放", "�
 _PRODUCTION_RE = re.compile("|".join(PRODUCTION_WORDS))
 _HANDLING_RE = re.compile("|".join(HANDLING_WORDS))
 _SAVINGS_RE = re.compile("|".join(SAVINGS_WORDS))
-_NOT_CAPACITY_RE = re.compile("|".join(NOT_CAPACITY_WORDS))
+# (the figure follows within a few characters: 出货量达3.95GWh, 出货将达864GWh; not 出货量全球第一的亿纬锂能拟建设20GWh)
+_NOT_CAPACITY_RE = re.compile("(?:" + "|".join(NOT_CAPACITY_WORDS) + r")[^，,。；;]{0,6}$")
 _SAVINGS_AFTER_RE = re.compile(r"(?:标准煤|标煤|煤耗|能耗|二氧化碳|碳排放|排放)")
 _HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)"
                                 rf"|[{_CJK}]{{1,8}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能, 200万吨精制烘干砂生产线
@@ -59,8 +60,9 @@ def find_capacities(text: str) -> list[Span]:
             continue
         if unit == "度" and not re.search("[万亿]", m.group("q")):
             continue  # 30度 is a temperature or an angle; 1.135亿度 is annual output
-        # an item of a list, or a figure per period (120万片/年 is an output rate whatever the words around it)
-        listed = bool(out) and _LIST_ITEM_GAP.fullmatch(text, out[-1].end, s) is not None or bool(m.group("per"))
+        # an item of a list, or a figure per year or month (120万片/年 is an output rate whatever the words around it;
+        # not per day: 车流量达3万辆/日)
+        listed = bool(out) and _LIST_ITEM_GAP.fullmatch(text, out[-1].end, s) is not None or m.group("per") in ("/年", "/月")
         if kind == "count" and not (listed or _PRODUCTION_RE.search(left) or _COUNT_AFTER_RE.match(right)):
             continue
         if kind in ("mass", "volume") and not (listed or _HANDLING_RE.search(left) or _HANDLING_AFTER_RE.match(right)):
