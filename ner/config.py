@@ -103,6 +103,9 @@ class TrainConfig(Strict):
     # runs, the learning rate decays to 0, and the last weights are kept; dev F1 is still logged). With a dev set of a
     # dozen passages, "best" can pick an early epoch on one or two entities' difference (docs/results.md).
     select: Literal["best", "last"] = "best"
+    # With select: last, keep the mean of the weights at the ends of the last N epochs (checkpoint averaging; 1: the
+    # last epoch's weights alone). The learning rate decays to 0 over those epochs, so they lie near each other.
+    average_last: int = Field(1, ge=1)
     max_minutes: float | None = Field(None, gt=0)  # wall-clock budget, checked after each epoch
     # A run stopped by max_minutes has *settled* when it completed at least settle_epochs epochs (at most
     # train.epochs) and its last epoch did not raise the best dev F1 by more than settle_delta. An unsettled

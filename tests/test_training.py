@@ -468,6 +468,40 @@ def test_frozen_embeddings_stay_as_pretrained_while_the_rest_learns(tmp_path, ti
         assert not after[layer].equal(base[layer])
 
 
+def test_average_last_keeps_the_mean_of_the_last_epochs_weights(tmp_path, tiny_base, gold_file, monkeypatch):
+    """train.average_last (select: last): the saved weights are the mean of the weights at the ends of the last N
+    epochs; training itself runs as without it (the last epoch's weights, from a second run, are one of the terms)."""
+    import torch
+    from safetensors.torch import load_file
+
+    import ner.model.training as training
+
+    made, ends = [], []
+    real_new_model, real_batches = training.new_model, training.length_batches
+    monkeypatch.setattr(training, "new_model", lambda *a, **k: made.append(real_new_model(*a, **k)) or made[-1])
+
+    def batches(*a, **k):  # called once for the step count, then at the start of each epoch: the weights so far
+        if made:
+            ends.append({n: v.detach().clone() for n, v in made[-1].state_dict().items()})
+        return real_batches(*a, **k)
+
+    monkeypatch.setattr(training, "length_batches", batches)
+    over = {"train.epochs": 3, "train.select": "last", "train.lr": "1e-2", "train.head_lr": "1e-2"}
+    metrics = train(overfit_config(tiny_base, gold_file, tmp_path / "last", **over), progress=False)
+    assert metrics["averaged_epochs"] is None
+    last = load_file(tmp_path / "last" / "model.safetensors")
+    ends_of_epoch2 = ends[3]  # [0] the step count and [1] epoch 1's start: untrained; [2] after epoch 1, [3] after 2
+    metrics = train(overfit_config(tiny_base, gold_file, tmp_path / "avg", **over, **{"train.average_last": 2}),
+                    progress=False)
+    assert metrics["averaged_epochs"] == [2, 3]
+    averaged = load_file(tmp_path / "avg" / "model.safetensors")
+    moved = 0
+    for name, tensor in averaged.items():
+        torch.testing.assert_close(tensor, (last[name] + ends_of_epoch2[name]) / 2)
+        moved += not torch.equal(tensor, last[name])
+    assert moved  # the mean is not the last epoch's weights
+
+
 def test_adamw_is_fused_where_torch_fuses_it_and_plain_where_it_cannot(monkeypatch):
     """ner.model.training.adamw: fused on a CPU with this torch; the per-tensor update where fusing is refused."""
     import torch

@@ -269,6 +269,10 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
     scaler = torch.amp.GradScaler("cuda") if ctx.dtype == torch.float16 else None
     t_loop = time.time()
+    # checkpoint averaging (train.average_last, select: last): the sum of the weights at the ends of the last epochs
+    average_from = cfg.train.epochs - cfg.train.average_last + 1 if cfg.train.select == "last" else cfg.train.epochs + 1
+    weight_sum: dict[str, torch.Tensor] = {}
+    averaged: list[int] = []
     for epoch in range(1, cfg.train.epochs + 1):
         trainee.train()
         losses = []
@@ -309,6 +313,11 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
             else:
                 bad_epochs += 1
         history.append(entry)
+        if cfg.train.average_last > 1 and epoch >= average_from:
+            for k, v in model.state_dict().items():
+                if v.is_floating_point():
+                    weight_sum[k] = weight_sum[k].add_(v.detach().float()) if k in weight_sum else v.detach().float().clone()
+            averaged.append(epoch)
         log.info("epoch %d: %s", epoch, entry)
         if not progress and ctx.rank == 0:
             print(epoch_line(entry, cfg.train.epochs, time.time() - t0, time.time() - t_loop, cfg.train.max_minutes),
@@ -322,6 +331,13 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     bar.close()
     if best["state"] is not None and cfg.train.select == "best":
         model.load_state_dict(best["state"])
+    averaged_f1 = None
+    if len(averaged) > 1:
+        state = model.state_dict()
+        model.load_state_dict({k: (weight_sum[k] / len(averaged)).to(v.dtype) if k in weight_sum else v
+                               for k, v in state.items()})
+        if dev:
+            averaged_f1 = dev_scores(model, tokenizer, cfg, dev_passages)["micro"]["f1"]
 
     unsettled = budget_verdict(history, cfg.train) if stopped == "budget" else None
     metrics = {
@@ -334,7 +350,9 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
         "select": cfg.train.select,
         "best_epoch": best["epoch"] if dev else len(history),  # the kept weights: "kept_epoch"
         "kept_epoch": best["epoch"] if dev and cfg.train.select == "best" else len(history),
-        "dev_micro_f1": (best["f1"] if cfg.train.select == "best" else history[-1]["dev_f1"]) if dev else None,
+        "dev_micro_f1": (best["f1"] if cfg.train.select == "best" else averaged_f1 if len(averaged) > 1
+                         else history[-1]["dev_f1"]) if dev else None,
+        "averaged_epochs": averaged if len(averaged) > 1 else None,  # train.average_last: the kept weights' mean
         "history": history,
         "examples": {"gold_train": len(gold_train), "dev": len(dev), "corpus": len(extra_ex),
                      "augmented_per_epoch": n_augmented},
