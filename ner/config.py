@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ner.errors import ConfigError
 from ner.labels import ENTITY_TYPES
@@ -120,6 +120,16 @@ class TrainConfig(Strict):
     # Keep the word embeddings as model.base has them (the rest of the encoder and the head still learn): words
     # the training data never shows keep their place beside those it shows, and a step costs less.
     freeze_embeddings: bool = False
+
+    @model_validator(mode="after")
+    def _average_over_last_epochs(self) -> "TrainConfig":
+        """train.average_last averages the last epochs of a run that keeps its last weights, and no more epochs than run."""
+        if self.average_last > 1 and self.select != "last":
+            raise ValueError(f"train.average_last={self.average_last} needs train.select=last (the best epoch's weights "
+                             "are kept alone)")
+        if self.average_last > self.epochs:
+            raise ValueError(f"train.average_last={self.average_last} is more than train.epochs={self.epochs}")
+        return self
 
 
 class TagConfig(Strict):

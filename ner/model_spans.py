@@ -24,9 +24,9 @@ _CURRENCY_LIKE = re.compile(r"[^\W\d_]{0,3}?(?:镑|索|郎|布|拉|特|朗|尔|�
 _ROLE_AFTER = re.compile(r"(?:股东|董事长|董事|总经理|展台人士|人士|联席|中选|旗下|品牌|官网|官方|[（(]?(?:联合)?(?:领投|跟投)[)）]?|美元|人民币"
                          # what the firm does or owns, written after its name (鼎龙股份发行股份, 康跃科技股份有限公司股份, 康跃投资借款,
                          # 锦州银行股票, 中广核电力深交所, 老虎证券投行), a time (德展健康今日, 胜通光科前, 宁德时代目前), and what follows
-                         # 的 after two characters or more (北网未来的有限合伙人; not 美的集团)
+                         # 的 after two characters or more (北网未来的有限合伙人; not 美的集团, 广东美的集团股份有限公司)
                          r"|发行股份|(?<=公司)股份|(?:长期)?借款|股票|今日|[深上港]交所|投行|目前|日前|此前|之前|以前|(?<=\w\w)前"
-                         r"|(?<=\w\w)的.+)$")
+                         r"|(?<=\w\w)(?<![美快])的.+)$")
 # a party's role written before a company name (投资方大明光福集团有限公司, 乙方): not part of the name
 _ROLE_BEFORE = re.compile(r"^(?:投资方|投资主体|出资方|合作方|承建方|建设方|业主方|运营方|发起方|甲方|乙方|丙方)")
 NOT_A_NAME = frozenset({"中小", "全体", "其他", "公司", "原", "该"})
@@ -141,12 +141,12 @@ def amount_forms(text: str, spans: list[Span]) -> list[Span]:
     in one span is cut into one span each (4.2亿元、5.84亿元、5.91亿元); 多元/余元 or a currency the rules read right
     after a magnitude joins it (13亿 + 多元, 50亿 + 港币; not 多元化, and not 人民币, which stays out as after 元); two
     amounts in one currency joined by a range sign (1亿元至2亿元; not 300万人民币到3000万美元, nor a change: 由10亿元到
-    20亿元), or a bare number and a range sign before an amount (18至20亿元; not 编号2021-10亿元), are one span."""
+    20亿元; 从…到… is a range), or a bare number and a range sign before an amount (18至20亿元; not 编号2021-10亿元), are one span."""
     from ner.lexicon.units import CURRENCIES
 
     currency_after = re.compile(r"[多余]?(?:" + "|".join(re.escape(c) for c in CURRENCIES) + r")(?!化)")  # not 多元化
-    # a bare number that starts there and is no year (编号2021-10亿元, 2019-2020年)
-    range_before = re.compile(rf"(?<![0-9０-９A-Za-z.．\-])(?!(?:19|20)[0-9]{{2}}(?![0-9]))(?:{_BARE_NUMBER}){_RANGE_SEP}$")
+    # a bare number that starts there and is no year before a hyphen (编号2021-10亿元; 2000至3000万元 is a range)
+    range_before = re.compile(rf"(?<![0-9０-９A-Za-z.．\-])(?!(?:19|20)[0-9]{{2}}\s?[-－—–])(?:{_BARE_NUMBER}){_RANGE_SEP}$")
     cut: list[Span] = []
     for s in spans:
         if s.label == "AMOUNT" and s.score is not None and _LIST_SEP.search(s.text):
@@ -166,7 +166,7 @@ def amount_forms(text: str, spans: list[Span]) -> list[Span]:
             prev = out[-1] if out else None
             if prev is not None and prev.label == "AMOUNT" and prev.score is not None \
                     and re.fullmatch(_RANGE_SEP, text[prev.end:s.start]) and _currency(prev.text) in ("", _currency(s.text)) \
-                    and not re.search(r"[由从]\s*$", text[max(0, prev.start - 2):prev.start]):  # 由10亿元到20亿元: a change
+                    and not re.search(r"由\s*$", text[max(0, prev.start - 2):prev.start]):  # 由10亿元到20亿元: a change
                 out[-1] = Span(prev.start, s.end, s.label, text[prev.start:s.end], min(prev.score, s.score))
                 continue
             if (m := range_before.search(text, max(0, s.start - 12), s.start)) and not (prev and prev.end > m.start()):

@@ -165,6 +165,7 @@ def pieces(*parts):
         # one it closes stays, a full-width closer closing an ASCII opener too: (阳江)海工, (阳江）海工
         (("(阳江)", "海工", "有限公司"), ["B-COMPANY", "I-COMPANY", "I-COMPANY"], [("(阳江)海工有限公司", "COMPANY")]),
         (("(阳江）", "海工", "有限公司"), ["B-COMPANY", "I-COMPANY", "I-COMPANY"], [("(阳江）海工有限公司", "COMPANY")]),
+        (("(阳江)", "海工（"), ["B-COMPANY", "I-COMPANY"], [("(阳江)海工", "COMPANY")]),  # closed first, opened again
     ],
 )
 def test_pieces_lose_what_they_carry_in_at_the_edges(parts, tags, expected):

@@ -136,6 +136,7 @@ CAPACITY_NEGATIVE = [
     "新能源汽车销量达45GWh",
     "该产品最大充电功率达480kW",
     "该路段日均车流量达3万辆/日",  # a count per day needs a production word
+    "公司出货量同比增长50%至3.95GWh",  # however far the shipment word stands, with no production word between
 ]
 
 
@@ -180,6 +181,7 @@ REGION_POSITIVE = [
     # a named industrial zone after a place chain goes with it (held-out news dev gold); a park with no name does not
     ("天津市宁河区潘庄工业区废水处理工程", ["天津市宁河区潘庄工业区"]),
     ("长沙市重点工业区", ["长沙市"]), ("成都市主要工业区", ["成都市"]),  # a kind of zone, not a name
+    ("江苏省省级开发区", ["江苏省"]), ("长沙市三大工业区", ["长沙市"]),
     ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
 ]
 
@@ -200,6 +202,7 @@ REGION_NEGATIVE = [
     "上海国际仲裁中心裁决",
     "7月9日,中国水网获悉",  # a website named for its place (ANNOTATION.md: places inside media names are not tagged)
     "来源：中国医采网\n2019年11月4日",
+    "本文来源：中国水网",
     "据湖南网报道",
     "文登区政府与企业签约",
     "株洲市发改委",

@@ -54,8 +54,8 @@ def test_a_soup_is_written_whole_over_an_old_one(tmp_path, tiny_base):
 
     members = [tagger(tiny_base, tmp_path / f"seed{k}", k) for k in (1, 2)]
     out = tmp_path / "soup"
-    out.mkdir()
-    (out / "model.onnx").write_text("an export of an older model", encoding="utf-8")
+    make_soup(out, members)
+    (out / "model.onnx").write_text("an export of an older soup", encoding="utf-8")
     make_soup(out, members)
     assert not (out / "model.onnx").exists()  # no stale export beside the new weights
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seed1", "seed2", "soup"]  # no temporary folder left
@@ -97,6 +97,21 @@ def test_a_soup_is_never_written_over_one_of_its_members(tmp_path, tiny_base):
 
     a, b = (tagger(tiny_base, tmp_path / n, k) for n, k in (("a", 1), ("b", 2)))
     before = (a / "model.safetensors").read_bytes()
-    with pytest.raises(InputError, match="is one of the members"):
+    with pytest.raises(InputError, match="is or holds one of the members"):
         make_soup(a, [a, b])
     assert (a / "model.safetensors").read_bytes() == before
+
+
+def test_a_soup_is_never_written_over_a_folder_that_holds_members_or_no_soup(tmp_path, tiny_base):
+    from ner.errors import InputError
+    from ner.model.soup import make_soup
+
+    runs = tmp_path / "runs"
+    a, b = (tagger(tiny_base, runs / n, k) for n, k in (("a", 1), ("b", 2)))
+    with pytest.raises(InputError, match="holds one of the members"):
+        make_soup(runs, [a, b])
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no soup"):
+        make_soup(tmp_path / "other", [a, b])
+    assert (a / "model.safetensors").exists() and (tmp_path / "other" / "notes.txt").exists()

@@ -487,7 +487,8 @@ def test_model_amounts_take_the_form_the_guidelines_give(found, kept):
                                          ("德展健康今日", "德展健康"), ("胜通光科前", "胜通光科"), ("北网未来的有限合伙人", "北网未来"),
                                          ("宁德时代目前", "宁德时代"), ("德展健康日前", "德展健康"),
                                          # names that end so stay: 股份 after no 公司, 前 after one character, 的 after one
-                                         ("鼎龙股份", "鼎龙股份"), ("目前", None), ("美的集团", "美的集团"), ("美的置业", "美的置业")])
+                                         ("鼎龙股份", "鼎龙股份"), ("目前", None), ("美的集团", "美的集团"), ("美的置业", "美的置业"),
+                                         ("广东美的集团股份有限公司", "广东美的集团股份有限公司")])
 def test_a_role_after_a_model_company_is_cut_off(found, kept):
     from ner.combine import finalize
     from ner.model_spans import model_shapes
@@ -675,6 +676,8 @@ def test_review_a_company_inside_a_persons_name_or_in_a_list_without_a_count_sta
     ("投资50亿多元化发展", ["50亿"], ["50亿"]),  # 多元化 is no currency
     ("编号2021-10亿元", ["10亿元"], ["10亿元"]),  # a code's end is no range
     ("营收由10亿元到20亿元", ["10亿元", "20亿元"], ["10亿元", "20亿元"]),  # a change, not a range
+    ("项目总投资2000至3000万元", ["3000万元"], ["2000至3000万元"]),  # a number like a year, before 至: a range
+    ("单笔投资从1000万元到5000万元不等", ["1000万元", "5000万元"], ["1000万元到5000万元"]),
 ])
 def test_model_amounts_take_the_guidelines_form_from_the_text_around_them(text, found, kept):
     from ner.combine import finalize

@@ -502,6 +502,17 @@ def test_average_last_keeps_the_mean_of_the_last_epochs_weights(tmp_path, tiny_b
     assert moved  # the mean is not the last epoch's weights
 
 
+@pytest.mark.parametrize("over, message", [
+    ({"train.average_last": 3}, "needs train.select=last"),  # select: best keeps the best epoch alone
+    ({"train.select": "last", "train.epochs": 2, "train.average_last": 3}, "more than train.epochs"),
+])
+def test_average_last_is_refused_where_it_cannot_average(over, message):
+    from ner.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        load_config(None, [f"{k}={v}" for k, v in over.items()])
+
+
 def test_adamw_is_fused_where_torch_fuses_it_and_plain_where_it_cannot(monkeypatch):
     """ner.model.training.adamw: fused on a CPU with this torch; the per-tensor update where fusing is refused."""
     import torch

@@ -6,9 +6,9 @@ from __future__ import annotations
 # right after a place (no gap): 中国证券网, 中国经济网 (not 经济网络)
 _MEDIA_NAMES = ("卫视", "融媒体中心", "新闻社", "证券网(?!络)", "经济网(?!络)", "财经网(?!络)")
 _MEDIA_WORDS = ("日报", "晚报", "都市报", "时报", "商报", "证券报", "周刊", "杂志", "电视台", "广播电视台", "新闻网", "网讯")
-# A website named for its place and a word or two, where a report or a line break follows its name (中国水网从…获悉,
+# A website named for its place and a word or two, where a report, a line break or the end follows its name (中国水网从…获悉,
 # 来源：中国医采网⏎, 据湖南网报道, 湖南网记者): not 电网 or …联网, nor 水网, 管网 as words (加快构建湖南水网，), 网球, 网吧
-MEDIA_SITE = r"[^\W\d_a-zA-Z、和与及或的电联]{0,2}网(?=[讯从]|\s*(?:获悉|报道|记者|消息|援引|发布)|\s+\S)"
+MEDIA_SITE = r"[^\W\d_a-zA-Z、和与及或的电联]{0,2}网(?=[讯从]|\s*(?:获悉|报道|记者|消息|援引|发布)|\s+\S|\s*$)"
 _COURT_WORDS = ("厅", "办公室", "法院", "检察院")  # with 局, which the veto treats apart
 # Public offices whose long names hold a place (息县公用事业服务中心, 河北省高速公路京雄临时筹建处, 南通市港闸区环境卫生管理处,
 # 上海国际仲裁中心): bodies to

@@ -113,8 +113,13 @@ _OPEN_CLOSE = {"《": "》", "【": "】", "「": "」", "『": "』", "“": "�
 
 def _opens_unclosed(c: str, span_text: str) -> bool:
     """Whether ``c``, the first character of ``span_text``, opens a bracket or quote that the span does not close."""
-    if c in "(（":
-        return _unclosed(span_text) > 0
+    if c in "(（":  # closed where the depth comes back to 0 (either width closes either)
+        depth = 0
+        for ch in span_text:
+            depth += (ch in "(（") - (ch in ")）")
+            if depth == 0:
+                return False
+        return True
     return c in _OPEN_CLOSE and _OPEN_CLOSE[c] not in span_text[1:]
 
 

@@ -36,17 +36,26 @@ def _saved_settings(folder: Path) -> dict[str, Any]:
     try:
         saved = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     except yaml.YAMLError as e:
-        raise InputError(f"{path}: not YAML ({str(e).splitlines()[0]}); give a folder written by `ner train`") from None
-    model = saved.get("model", {})
+        raise InputError(f"{path}: not YAML ({_first_line(e)}); give a folder written by `ner train`") from None
+    model = saved.get("model", {}) if isinstance(saved, dict) else None
+    if not isinstance(model, dict):
+        raise InputError(f"{path}: not a training config (no model section); give a folder written by `ner train`")
     return {"window": {k: model.get(k) for k in ("max_length", "overlap")}, "tag": saved.get("tag", {})}
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).splitlines() or [e.__class__.__name__])[0]
 
 
 def _labels(folder: Path) -> Any:
     path = folder / "config.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("id2label")
+        config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise InputError(f"{path}: cannot be read ({e.__class__.__name__}); give a folder written by `ner train`") from None
+    if not isinstance(config, dict):
+        raise InputError(f"{path}: not a model config; give a folder written by `ner train`")
+    return config.get("id2label")
 
 
 def _weights(folder: Path) -> dict:
@@ -55,7 +64,7 @@ def _weights(folder: Path) -> dict:
     try:
         return load_file(str(folder / WEIGHTS))
     except Exception as e:  # safetensors raises its own error type for a torn or foreign file
-        raise InputError(f"{folder / WEIGHTS}: cannot be read ({str(e).splitlines()[0]}); retrain or copy it again") from None
+        raise InputError(f"{folder / WEIGHTS}: cannot be read ({_first_line(e)}); retrain or copy it again") from None
 
 
 def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str, Any]:
@@ -72,8 +81,11 @@ def make_soup(out_dir: str | Path, model_dirs: Sequence[str | Path]) -> dict[str
     for f in folders:
         if not (f / WEIGHTS).exists():
             raise InputError(f"{f}: no {WEIGHTS}; give folders written by `ner train`")
-        if f.resolve() == out.resolve():
-            raise InputError(f"{out}: is one of the members; write the soup to another folder")
+        if f.resolve() == out.resolve() or out.resolve() in f.resolve().parents:
+            raise InputError(f"{out}: is or holds one of the members ({f}); write the soup to a folder of its own")
+    if out.exists() and (not (out / "metrics.json").exists()
+                         or "soup" not in json.loads((out / "metrics.json").read_text(encoding="utf-8") or "{}")):
+        raise InputError(f"{out}: exists and holds no soup; give a new folder (or delete it)")
     first = folders[0]
     labels = _labels(first)
     settings = _saved_settings(first)

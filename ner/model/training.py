@@ -332,6 +332,9 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     if best["state"] is not None and cfg.train.select == "best":
         model.load_state_dict(best["state"])
     averaged_f1 = None
+    if cfg.train.average_last > 1 and len(averaged) < 2:
+        log.warning("train.average_last=%d: the run stopped after epoch %d, before two of its last %d epochs: the last "
+                    "epoch's weights are kept alone", cfg.train.average_last, len(history), cfg.train.average_last)
     if len(averaged) > 1:
         state = model.state_dict()
         model.load_state_dict({k: (weight_sum[k] / len(averaged)).to(v.dtype) if k in weight_sum else v

@@ -29,8 +29,9 @@ SAVINGS_WORDS = ("降低", "减少", "节约", "节省", "减排", "排放", "�
 _PRODUCTION_RE = re.compile("|".join(PRODUCTION_WORDS))
 _HANDLING_RE = re.compile("|".join(HANDLING_WORDS))
 _SAVINGS_RE = re.compile("|".join(SAVINGS_WORDS))
-# (the figure follows within a few characters: 出货量达3.95GWh, 出货将达864GWh; not 出货量全球第一的亿纬锂能拟建设20GWh)
-_NOT_CAPACITY_RE = re.compile("(?:" + "|".join(NOT_CAPACITY_WORDS) + r")[^，,。；;]{0,6}$")
+# (unless a building or production word stands between: 出货量全球第一的亿纬锂能拟建设20GWh)
+_NOT_CAPACITY_RE = re.compile("(?:" + "|".join(NOT_CAPACITY_WORDS) + r")(?![^，,。；;]*(?:建|产能|生产|项目|规划|投产|扩产|年产))"
+                              r"[^，,。；;]*$")
 _SAVINGS_AFTER_RE = re.compile(r"(?:标准煤|标煤|煤耗|能耗|二氧化碳|碳排放|排放)")
 _HANDLING_AFTER_RE = re.compile(r"级|(?:的)?(?:产能|生产线|炼化|炼油|处理能力|吞吐能力|储能)"
                                 rf"|[{_CJK}]{{1,8}}?(?:产能|生产线|生产能力)")  # 25万吨电解铝产能, 200万吨精制烘干砂生产线

@@ -76,7 +76,7 @@ _ALIAS_BEFORE_RE = re.compile(r"简称[：:]?[“\"「『]?$")
 _TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
                             r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
 # ... and a later item of a list of towns (、稔村镇: 村 may stand inside a town's name there; not a kind of town: 重点镇, 小城镇)
-_TOWN_ITEM_RE = re.compile(r"[、和及](?!重点|小城|中心|特色|建制|示范|其他|其它|周边|沿线|城镇|乡镇|集镇|街道)((?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇的和与及、](?:镇|乡(?![村镇])))"
+_TOWN_ITEM_RE = re.compile(r"[、和及](?!重点|小城|中心|特色|建制|示范|其他|其它|周边|沿线|城镇|乡镇|集镇|街道|相关|有关|部分|卫星|传统|新兴)((?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇的和与及、](?:镇|乡(?![村镇])))"
                            r"|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道))")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 # A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区, 天津市宁河区潘庄工业区),
@@ -84,7 +84,7 @@ _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 # The unit's own name: no link word (到, 至: 从长沙市到株洲新区 is two places) and no verb or rank before it
 # (在长沙市建设新区, 湖南省国家级新区 name no unit).
 _NAME = r"[^\W\d_a-zA-Z的和与及在等各全该本每个到至从向经]"
-_UNIT_AFTER_RE = re.compile(rf"(?!建设|打造|设立|创建|获批|国家|成立|规划|新建|组建|设|建|主要|重点|现有|老|各|全){_NAME}{{2,4}}?"
+_UNIT_AFTER_RE = re.compile(rf"(?!建设|打造|设立|创建|获批|国家|成立|规划|新建|组建|设|建|主要|重点|现有|老|各|全|省级|市级|县级|相关|有关|传统|新兴|部分|[一二两三四五六七八九十]大){_NAME}{{2,4}}?"
                             r"(?:管理区|示范区|试验区|新区|开发区|高新区|经开区|工业区)")
 _AREA_BEFORE_RE = re.compile(rf"(?!国家|家级){_NAME}{{2}}新区")
 
