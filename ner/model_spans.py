@@ -5,6 +5,7 @@ products, outlets and sources, sector lists, the rules' non-company words). ``ne
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from ner.rules.numbers import _RANGE_SEP
@@ -142,11 +143,7 @@ def amount_forms(text: str, spans: list[Span]) -> list[Span]:
     after a magnitude joins it (13亿 + 多元, 50亿 + 港币; not 多元化, and not 人民币, which stays out as after 元); two
     amounts in one currency joined by a range sign (1亿元至2亿元; not 300万人民币到3000万美元, nor a change: 由10亿元到
     20亿元; 从…到… is a range), or a bare number and a range sign before an amount (18至20亿元; not 编号2021-10亿元), are one span."""
-    from ner.lexicon.units import CURRENCIES
-
-    currency_after = re.compile(r"[多余]?(?:" + "|".join(re.escape(c) for c in CURRENCIES) + r")(?!化)")  # not 多元化
-    # a bare number that starts there and is no year before a hyphen (编号2021-10亿元; 2000至3000万元 is a range)
-    range_before = re.compile(rf"(?<![0-9０-９A-Za-z.．\-])(?!(?:19|20)[0-9]{{2}}\s?[-－—–])(?:{_BARE_NUMBER}){_RANGE_SEP}$")
+    currency_after, range_before = _amount_context()
     cut: list[Span] = []
     for s in spans:
         if s.label == "AMOUNT" and s.score is not None and _LIST_SEP.search(s.text):
@@ -173,6 +170,17 @@ def amount_forms(text: str, spans: list[Span]) -> list[Span]:
                 s = Span(m.start(), s.end, s.label, text[m.start():s.end], s.score)
         out.append(s)
     return out
+
+
+@functools.cache
+def _amount_context() -> tuple[re.Pattern, re.Pattern]:
+    """``amount_forms``'s patterns, compiled once: what may follow a magnitude, and a range's bare start before an amount."""
+    from ner.lexicon.units import CURRENCIES
+
+    currency_after = re.compile(r"[多余]?(?:" + "|".join(re.escape(c) for c in CURRENCIES) + r")(?!化)")  # not 多元化
+    # a bare number that starts there and is no year before a hyphen (编号2021-10亿元; 2000至3000万元 is a range)
+    range_before = re.compile(rf"(?<![0-9０-９A-Za-z.．\-])(?!(?:19|20)[0-9]{{2}}\s?[-－—–])(?:{_BARE_NUMBER}){_RANGE_SEP}$")
+    return currency_after, range_before
 
 
 def _currency(amount: str) -> str:

@@ -269,8 +269,9 @@ def _train_stage(cfg: Config, progress: bool) -> dict:
     bar = tqdm(total=total, desc="train", disable=not progress, unit="step")
     scaler = torch.amp.GradScaler("cuda") if ctx.dtype == torch.float16 else None
     t_loop = time.time()
-    # checkpoint averaging (train.average_last, select: last): the sum of the weights at the ends of the last epochs
-    average_from = cfg.train.epochs - cfg.train.average_last + 1 if cfg.train.select == "last" else cfg.train.epochs + 1
+    # checkpoint averaging (train.average_last; the config allows it with select: last only): the sum of the weights at
+    # the ends of the last epochs
+    average_from = cfg.train.epochs - cfg.train.average_last + 1
     weight_sum: dict[str, torch.Tensor] = {}
     averaged: list[int] = []
     for epoch in range(1, cfg.train.epochs + 1):

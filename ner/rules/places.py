@@ -73,11 +73,13 @@ _MACRO_SUFFIX_RE = re.compile(r"经济带(?!动|来|头)|经济区(?!别|域)|�
 _ALIAS_BEFORE_RE = re.compile(r"简称[：:]?[“\"「『]?$")
 # A town or subdistrict name right after a place: two characters and 镇/乡, or two to four and 街道,
 # none of them a generic word's (各乡镇, 城乡, 全镇).
-_TOWN_AFTER_RE = re.compile(r"(?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇村的和与及]"
-                            r"(?:镇|乡(?![村镇])))|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)")
+_TOWN_FIRST = r"[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每]"
+_TOWN_END = r"(?:镇|乡(?![村镇]))"
+_SUBDISTRICT = r"(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道)"
+_TOWN_AFTER_RE = re.compile(rf"(?:{_TOWN_FIRST}[^\W\d_a-zA-Z乡镇村的和与及]{_TOWN_END})|{_SUBDISTRICT}")
 # ... and a later item of a list of towns (、稔村镇: 村 may stand inside a town's name there; not a kind of town: 重点镇, 小城镇)
-_TOWN_ITEM_RE = re.compile(r"[、和及](?!重点|小城|中心|特色|建制|示范|其他|其它|周边|沿线|城镇|乡镇|集镇|街道|相关|有关|部分|卫星|传统|新兴)((?:[^\W\d_a-zA-Z城乡镇村各个等和的与及县市区省州全该本每][^\W\d_a-zA-Z乡镇的和与及、](?:镇|乡(?![村镇])))"
-                           r"|(?:[^\W\d_a-zA-Z各全该本每的][^\W\d_a-zA-Z的和与及、]{1,3}街道))")
+_TOWN_ITEM_RE = re.compile(r"[、和及](?!重点|小城|中心|特色|建制|示范|其他|其它|周边|沿线|城镇|乡镇|集镇|街道|相关|有关|部分|卫星|传统|新兴)"
+                           rf"((?:{_TOWN_FIRST}[^\W\d_a-zA-Z乡镇的和与及、]{_TOWN_END})|{_SUBDISTRICT})")
 _FALSE_FRIEND_RE = re.compile("|".join(FALSE_FRIENDS))
 # A named zone or management unit right after a place chain (常德市西洞庭管理区, 江苏省南通市通州湾示范区, 天津市宁河区潘庄工业区),
 # or a new area right before one (天府新区仁寿县): the chain goes on through it.
