@@ -87,6 +87,9 @@ def _found_again(text: str, name: str, start: int, end: int) -> bool:
     return not LONGER_WORD_RE.match(text, end)
 
 
+_MAX_PLACE_FIRM = 4  # a place's name and a short word: 中国铁塔, 浙江交工, 北京银行 (not 中国半导体, 淮海国际博览中心)
+
+
 def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
     """One name, one reading in a document: a company span that a longer company name found in the same text
     starts with, at the same place, becomes that name (亿纬锂 -> 亿纬锂能 where 亿纬锂能 is found elsewhere), and every
@@ -130,6 +133,13 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
         for m in re.finditer(re.escape(name), text):
             if short and m.start() and _CJK_CHAR.match(text[m.start() - 1]) and text[m.start() - 1] not in word_left:
                 continue  # 远景, 时代, 华能 inside 2035年远景目标, 新时代, 中华能源: a two-character name starts a word
-            if _found_again(text, name, m.start(), m.end()) and not any(x.start < m.end() and m.start() < x.end for x in out):
+            if not _found_again(text, name, m.start(), m.end()):
+                continue
+            hits = [x for x in out if x.start < m.end() and m.start() < x.end]
+            if len(name) <= _MAX_PLACE_FIRM and len(hits) == 1 and hits[0].label == "REGION" \
+                    and hits[0].start == m.start() and hits[0].end < m.end():
+                out.remove(hits[0])  # 中国铁塔, 浙江交工: a place and two characters, a firm's short name found elsewhere
+                hits = []
+            if not hits:
                 out.append(Span(m.start(), m.end(), "COMPANY", name, None))
     return sorted(out, key=lambda s: (s.start, s.end))

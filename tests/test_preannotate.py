@@ -183,6 +183,11 @@ REGION_POSITIVE = [
     ("长沙市重点工业区", ["长沙市"]), ("成都市主要工业区", ["成都市"]),  # a kind of zone, not a name
     ("江苏省省级开发区", ["江苏省"]), ("长沙市三大工业区", ["长沙市"]),
     ("长沙市各乡镇", ["长沙市"]),  # 各乡镇 is no town
+    # a town a chain named is a place where it recurs alone (whole-article dev gold: 大岗镇), not as a body or inside a word
+    ("位于广州南沙区大岗镇。马前村所在的大岗镇为热门地", ["广州南沙区大岗镇", "大岗镇"]),
+    ("位于广州南沙区大岗镇。大岗镇政府表示", ["广州南沙区大岗镇"]), ("位于长沙县黄花镇。新黄花镇", ["长沙县黄花镇"]),
+    # a managed zone's committee is a body: no place in its name (whole-article dev gold)
+    ("公司与常德市西洞庭管理区管委会签订协议", []), ("项目落户常德市西洞庭管理区", ["常德市西洞庭管理区"]),
 ]
 
 
@@ -508,6 +513,14 @@ def test_a_prefectures_governor_is_no_part_of_its_name():
     ("为该公司在斯里兰卡科伦坡港口城基础设施项目提供贷款", ["斯里兰卡科伦坡"]),  # a city abroad after its country: one
     ("在德国柏林建设工厂", ["德国柏林"]),
     ("达尔文曾说", []),  # a CLDR city that is a person's name here
+    ("位于加州沙漠地带", ["加州"]), ("在阿联酋首都阿布扎比签约", ["阿联酋", "阿布扎比"]),  # abroad names CLDR lacks
+    # a first-level division abroad after its country, and its city where one follows as a word (pages dev gold)
+    ("丰田将在美国北卡罗来纳州格林斯博罗伯勒郊区建厂", ["美国北卡罗来纳州格林斯博罗伯勒"]),
+    ("在德国图林根州建设工厂", ["德国图林根州"]), ("在泰国罗勇府建设", ["泰国罗勇府"]), ("印尼中苏拉威西省", ["印尼中苏拉威西省"]),
+    ("在匈牙利德布勒森市投资", ["匈牙利德布勒森市"]), ("加拿大安大略省", ["加拿大安大略省"]),
+    # ... and none where no division follows
+    ("美国的州政府", ["美国"]), ("美国各州", ["美国"]), ("日本市场", ["日本"]), ("美国特斯拉公司", ["美国"]),
+    ("德国大众汽车", ["德国"]), ("增加州内投资", []),
 ])
 def test_cities_abroad(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -528,6 +528,18 @@ def test_a_company_name_found_once_is_one_wherever_it_occurs():
                    (text.rindex("亿纬锂能"), "亿纬锂能"), (text.index("中国银行"), "中国银行")]  # not 中国银行业协会
 
 
+def test_a_short_firm_name_found_again_takes_the_place_it_starts_with():
+    from ner.company_names import consistent_companies
+    from ner.types import Span
+
+    # whole-article dev gold: 中国铁塔 is a firm wherever it stands, not 中国 + 铁塔; a longer name (中国半导体) leaves the place
+    text = "中国铁塔招标储能。与中国铁塔不同，中国半导体企业。中国半导体"
+    spans = [Span(0, 4, "COMPANY", "中国铁塔", 0.99), Span(10, 12, "REGION", "中国", None),
+             Span(17, 19, "REGION", "中国", None), Span(25, 30, "COMPANY", "中国半导体", 0.95)]
+    got = [(s.start, s.text, s.label) for s in consistent_companies(text, spans)]
+    assert got == [(0, "中国铁塔", "COMPANY"), (10, "中国铁塔", "COMPANY"), (17, "中国", "REGION"), (25, "中国半导体", "COMPANY")]
+
+
 def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_with():
     from ner.company_names import consistent_companies
     from ner.types import Span

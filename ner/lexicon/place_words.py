@@ -23,6 +23,16 @@ COUNTRY_SHORT_FORMS = COUNTRY_FORMS + ("拉美", "澳洲", "中东", "北美", "
 WORLD_CITY_STOP = frozenset(("万象", "达尔文", "斯坦利", "林德曼", "道森", "诺姆", "朱诺", "威克", "汉德加", "凤凰城", "图勒", "努克",
                              "贝伦", "可可斯", "甘比尔", "法罗", "梅里达", "大坎普", "塔希提", "未知地点", "开曼", "萨马拉",
                              "西班牙港", "卡宴", "亚丁", "台北"))  # 西班牙港口, 保时捷卡宴, 稻城亚丁; 台北 is 台湾's
+# Places abroad that news names and CLDR's time-zone cities lack: US states' short forms (德州 is 山东's city: 得州), 阿布扎比.
+ABROAD_NAMES = ("加州", "得州", "阿布扎比")
+# A first-level division abroad right after its country (美国北卡罗来纳州, 德国图林根州, 泰国罗勇府, 印尼中苏拉威西省,
+# 匈牙利德布勒森市): a name in the characters of transliteration (those of CLDR's Chinese country and city names, which
+# ``ner.lexicon.places.foreign_name_chars`` reads, and FOREIGN_NAME_EXTRA), ending in one of ABROAD_DIVISION_SUFFIXES;
+# FOREIGN_NAME_STOP are characters of those names that are also Chinese function words or administrative words
+# (美国的州, 日本市场 name no division).
+ABROAD_DIVISION_SUFFIXES = "州省府郡邦市"
+FOREIGN_NAME_EXTRA = "扎勇田佐歇亥阪略汀"
+FOREIGN_NAME_STOP = "的和及与在向合共联行政市区部领属世界时州省府郡邦国首（）-·"
 TERRITORY_STOP = frozenset(("世界", "中非", "加纳", "海地", "多哥", "乍得", "马里", "汤加", "智利", "巴林", "美洲北部",
                             "南部非洲", "未知地区", "伪地区", "伪双向语言地区", "大洋洲边远群岛"))
 # Administrative suffixes stripped for short forms, longest first. The remainder must keep >= 2 chars.

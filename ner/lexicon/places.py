@@ -15,8 +15,12 @@ from types import MappingProxyType
 from ner.errors import InputError
 from ner.lexicon.cpca import divisions, level_of, nations, read_divisions, read_nations
 from ner.lexicon.place_words import (
+    ABROAD_NAMES,
     ADMIN_SUFFIXES,
+    COUNTRY_FORMS,
     COUNTRY_SHORT_FORMS,
+    FOREIGN_NAME_EXTRA,
+    FOREIGN_NAME_STOP,
     FULL_NAME_STOP,
     MACRO_REGIONS,
     SHORT_FORM_STOP,
@@ -119,6 +123,7 @@ class Gazetteer:
             city = zones[key].get("city") if not key.startswith(("Antarctica/", "Etc/")) else None
             if city and len(city) >= 2 and city not in base and city not in TERRITORY_STOP and city not in WORLD_CITY_STOP:
                 names[city] = "abroad"
+        names.update((n, "abroad") for n in ABROAD_NAMES if n not in base)
         return cls(names)
 
     @classmethod
@@ -198,6 +203,28 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+
+@functools.cache
+def countries() -> frozenset[str]:
+    """Countries' Chinese names (CLDR's territories with a two-letter code, through ``babel``, and ``COUNTRY_FORMS``:
+    美国, 德国, 印度尼西亚, 印尼, 阿联酋), less the names that are common words (``TERRITORY_STOP``)."""
+    from babel import Locale
+
+    names = {re.sub(r"[（(].*", "", n) for code, n in Locale.parse("zh_Hans_CN").territories.items()
+             if len(code) == 2 and code.isalpha()}
+    return frozenset(n for n in names | set(COUNTRY_FORMS) if n not in TERRITORY_STOP)
+
+
+@functools.cache
+def foreign_name_chars() -> frozenset[str]:
+    """The characters Chinese writes foreign place names in: those of CLDR's Chinese country and city names
+    (斯, 亚, 尔, 克, 拉...) and ``FOREIGN_NAME_EXTRA``, less ``FOREIGN_NAME_STOP`` (的, 和, 市, 州...)."""
+    from babel import Locale
+
+    loc = Locale.parse("zh_Hans_CN")
+    names = [*loc.territories.values(), *(z.get("city") or "" for z in loc.time_zones.values())]
+    return frozenset("".join(names) + FOREIGN_NAME_EXTRA) - set(FOREIGN_NAME_STOP)
 
 
 @functools.cache

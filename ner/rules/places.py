@@ -17,8 +17,8 @@ from ner.lexicon.bodies import (
     _SCHOOL_WORDS,
     _alt,
 )
-from ner.lexicon.place_words import ADMIN_SUFFIXES, ZONE_SUFFIXES
-from ner.lexicon.places import Gazetteer, Match, prefecture_short_forms
+from ner.lexicon.place_words import ABROAD_DIVISION_SUFFIXES, ADMIN_SUFFIXES, ZONE_SUFFIXES
+from ner.lexicon.places import Gazetteer, Match, countries, foreign_name_chars, prefecture_short_forms
 from ner.rules.numbers import _CJK
 from ner.types import Span
 
@@ -142,11 +142,16 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         else:
             chains.append(m)
     out = []
+    towns: set[str] = set()
     for m in chains:
+        if text[m.start:m.end] in countries() - {"中国"} and (division := _abroad_division_after(text, m.end)):
+            m = Match(m.start, division, "abroad")  # 美国北卡罗来纳州, 泰国罗勇府: a division abroad after its country
         if m.level in ("province", "city") and (zone_end := _zone_short_after(text, m)):
             m = Match(m.start, zone_end, "zone")  # 上海临港, 贵州贵安: a state-level new area's short name after its host
         unit = _UNIT_AFTER_RE.match(text, m.end) if m.level != "macro" else None
-        if unit and not _is_body_after(text, unit.end()):  # a place inside the unit (安新 in 雄安新区) goes with it
+        if unit and _is_body_after(text, unit.end()):
+            continue  # 常德市西洞庭管理区管委会: the unit's body, whose name holds no place
+        if unit:  # a place inside the unit (安新 in 雄安新区) goes with it
             m = Match(m.start, unit.end(), "zone")
         area = _AREA_BEFORE_RE.fullmatch(text, max(0, m.start - 4), m.start) if m.level != "macro" else None
         if area and not (out and out[-1].end > area.start()):
@@ -156,13 +161,48 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
             m = Match(m.start, town.end(), "town")
         if _is_body_after(text, m.end, m.level, m.start):
             continue
+        if town:
+            towns.add(town.group(0))
         out.append(Span(m.start, m.end, "REGION", text[m.start:m.end]))
         end = m.end
         # later towns of a list that a town after its county opens (新兴县东成镇、稔村镇、六祖镇): towns of that county
         while town and (item := _TOWN_ITEM_RE.match(text, end)) and not _is_body_after(text, item.end(), "town"):
             out.append(Span(item.start(1), item.end(), "REGION", item.group(1)))
             end = item.end()
-    return out
+            towns.add(item.group(1))
+    return _towns_again(text, out, towns) if towns else out
+
+
+def _towns_again(text: str, spans: list[Span], towns: set[str]) -> list[Span]:
+    """``spans`` and every other occurrence of a town that a chain named (广州南沙区大岗镇 ... 马前村所在的大岗镇), where it
+    starts a word and is no body's name (大岗镇政府)."""
+    out = list(spans)
+    for name in sorted(towns, key=len, reverse=True):
+        for k in re.finditer(re.escape(name), text):
+            left = text[k.start() - 1:k.start()]
+            if any(s.start < k.end() and k.start() < s.end for s in out) or _is_body_after(text, k.end(), "town") \
+                    or (re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT):
+                continue
+            out.append(Span(k.start(), k.end(), "REGION", name))
+    return sorted(out, key=lambda s: (s.start, s.end))
+
+
+@functools.cache
+def _abroad_division_re() -> re.Pattern[str]:
+    chars = re.escape("".join(sorted(foreign_name_chars())))
+    city = rf"[{chars}]{{2,7}}(?:[市郡]|(?=郊区|附近|一带|地区|[，。、；：（(的\s]|$))"  # its city: 格林斯博罗伯勒郊区
+    return re.compile(rf"[东西南北中上下新]?[{chars}]{{2,7}}?[{ABROAD_DIVISION_SUFFIXES}](?:{city})?")
+
+
+def _abroad_division_after(text: str, start: int) -> int | None:
+    """The end of a first-level division abroad written right after its country from ``start`` (北卡罗来纳州 of
+    美国北卡罗来纳州, 罗勇府 of 泰国罗勇府, 德布勒森市): two to seven characters of transliteration and a division's
+    suffix, and a city of it where one follows as a word (美国北卡罗来纳州格林斯博罗伯勒郊区), not a suffix starting a
+    word (市场) or a body's name (州政府)."""
+    m = _abroad_division_re().match(text, start)
+    if m is None or text[m.end() - 1:m.end() + 1] in _SUFFIX_WORDS or _is_body_after(text, m.end()):
+        return None
+    return m.end()
 
 
 def _unwritten_short_form(text: str, m: Match) -> bool:
