@@ -188,6 +188,8 @@ REGION_POSITIVE = [
     ("位于广州南沙区大岗镇。大岗镇政府表示", ["广州南沙区大岗镇"]), ("位于长沙县黄花镇。新黄花镇", ["长沙县黄花镇"]),
     # a managed zone's committee is a body: no place in its name (whole-article dev gold)
     ("公司与常德市西洞庭管理区管委会签订协议", []), ("项目落户常德市西洞庭管理区", ["常德市西洞庭管理区"]),
+    # a utility is no firm, so its place is a place (held-out news dev gold: 衢州市); a firm's plant keeps its place
+    ("联合体成为衢州市城东污水处理厂(三期)施工总承包单位", ["衢州市"]), ("江苏徐州卷烟厂年产", []),
 ]
 
 
