@@ -87,6 +87,8 @@ def _found_again(text: str, name: str, start: int, end: int) -> bool:
     return not LONGER_WORD_RE.match(text, end)
 
 
+# An industry's name after a place is the place's industry (中国石油进口量, 中国电力需求), not the firm found elsewhere.
+_TRADES = frozenset("石油 石化 电力 黄金 能源 汽车 化学 化工 建筑 钢铁 铁路 电气 煤炭 船舶 航空 医药 交通 水利 电信 有色 机械 重工".split())
 _MAX_PLACE_FIRM = 4  # a place's name and a short word: 中国铁塔, 浙江交工, 北京银行 (not 中国半导体, 淮海国际博览中心)
 
 
@@ -137,7 +139,7 @@ def consistent_companies(text: str, spans: list[Span]) -> list[Span]:
                 continue
             hits = [x for x in out if x.start < m.end() and m.start() < x.end]
             if len(name) <= _MAX_PLACE_FIRM and len(hits) == 1 and hits[0].label == "REGION" \
-                    and hits[0].start == m.start() and hits[0].end < m.end():
+                    and hits[0].start == m.start() and hits[0].end < m.end() and name[hits[0].end - m.start():] not in _TRADES:
                 out.remove(hits[0])  # 中国铁塔, 浙江交工: a place and two characters, a firm's short name found elsewhere
                 hits = []
             if not hits:

@@ -189,7 +189,8 @@ REGION_POSITIVE = [
     # a managed zone's committee is a body: no place in its name (whole-article dev gold)
     ("公司与常德市西洞庭管理区管委会签订协议", []), ("项目落户常德市西洞庭管理区", ["常德市西洞庭管理区"]),
     # a utility is no firm, so its place is a place (held-out news dev gold: 衢州市); a firm's plant keeps its place
-    ("联合体成为衢州市城东污水处理厂(三期)施工总承包单位", ["衢州市"]), ("江苏徐州卷烟厂年产", []),
+    ("联合体成为衢州市城东污水处理厂(三期)施工总承包单位", ["衢州市"]), ("江苏徐州卷烟厂年产", []), ("天津力神电池厂", []),
+    ("拟设立常德市西洞庭管理区产业发展基金", ["常德市西洞庭管理区"]),  # a fund being set up is no body
 ]
 
 
@@ -519,10 +520,11 @@ def test_a_prefectures_governor_is_no_part_of_its_name():
     # a first-level division abroad after its country, and its city where one follows as a word (pages dev gold)
     ("丰田将在美国北卡罗来纳州格林斯博罗伯勒郊区建厂", ["美国北卡罗来纳州格林斯博罗伯勒"]),
     ("在德国图林根州建设工厂", ["德国图林根州"]), ("在泰国罗勇府建设", ["泰国罗勇府"]), ("印尼中苏拉威西省", ["印尼中苏拉威西省"]),
-    ("在匈牙利德布勒森市投资", ["匈牙利德布勒森市"]), ("加拿大安大略省", ["加拿大安大略省"]),
+    ("在匈牙利德布勒森市投资", ["匈牙利德布勒森市"]), ("澳大利亚维多利亚州", ["澳大利亚维多利亚州"]),
+    ("在美国加利福尼亚州洛杉矶，建设工厂", ["美国加利福尼亚州洛杉矶"]),  # one span, not its city again inside it
     # ... and none where no division follows
     ("美国的州政府", ["美国"]), ("美国各州", ["美国"]), ("日本市场", ["日本"]), ("美国特斯拉公司", ["美国"]),
-    ("德国大众汽车", ["德国"]), ("增加州内投资", []),
+    ("德国大众汽车", ["德国"]), ("增加州内投资", []), ("公司在美国纳斯达克上市", ["美国"]), ("美国得克萨斯州长表示", ["美国"]),
 ])
 def test_cities_abroad(text, places):
     assert [s.text for s in preannotate(text) if s.label == "REGION"] == places

@@ -538,6 +538,8 @@ def test_a_short_firm_name_found_again_takes_the_place_it_starts_with():
              Span(17, 19, "REGION", "中国", None), Span(25, 30, "COMPANY", "中国半导体", 0.95)]
     got = [(s.start, s.text, s.label) for s in consistent_companies(text, spans)]
     assert got == [(0, "中国铁塔", "COMPANY"), (10, "中国铁塔", "COMPANY"), (17, "中国", "REGION"), (25, "中国半导体", "COMPANY")]
+    oil = [Span(0, 4, "COMPANY", "中国石油", 0.99), Span(7, 9, "REGION", "中国", None)]  # an industry's name: 中国's oil imports
+    assert [s.label for s in consistent_companies("中国石油投资。中国石油进口量", oil)] == ["COMPANY", "REGION"]
 
 
 def test_a_registered_names_stem_is_the_company_and_takes_the_place_it_starts_with():

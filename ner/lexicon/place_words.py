@@ -32,7 +32,7 @@ ABROAD_NAMES = ("加州", "得州", "阿布扎比")
 # (美国的州, 日本市场 name no division).
 ABROAD_DIVISION_SUFFIXES = "州省府郡邦市"
 FOREIGN_NAME_EXTRA = "扎勇田佐歇亥阪略汀"
-FOREIGN_NAME_STOP = "的和及与在向合共联行政市区部领属世界时州省府郡邦国首（）-·"
+FOREIGN_NAME_STOP = "的和及与在向合共联行政市区部领属世界时州省府郡邦国首上下大各都城（）-·"  # 纳斯达克上市, 大城市, 各州
 TERRITORY_STOP = frozenset(("世界", "中非", "加纳", "海地", "多哥", "乍得", "马里", "汤加", "智利", "巴林", "美洲北部",
                             "南部非洲", "未知地区", "伪地区", "伪双向语言地区", "大洋洲边远群岛"))
 # Administrative suffixes stripped for short forms, longest first. The remainder must keep >= 2 chars.

@@ -16,8 +16,8 @@ from ner.types import Span
 # universities and schools, associations and chambers, news media, parks, zones and projects, and counts
 # (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays, and so do
 # 中铁电气化局, a grid's 供电局 and 招商局.
-# Utilities and kinds of plant, not a firm's plant (南昌卷烟厂, 解州铝厂 are firms): 衢州市城东污水处理厂, 上海大场自来水厂, 动力电池厂, 主机厂.
-_PLANT_KINDS = "污水处理|水处理|污水|自来水|净水|垃圾焚烧|焚烧发电|电池|主机|整车|生产"
+# Utilities, not a firm's plant (南昌卷烟厂, 天津力神电池厂 are firms): 衢州市城东污水处理厂, 上海大场自来水厂.
+_PLANT_KINDS = "污水处理|水处理|污水|自来水|净水|垃圾焚烧|焚烧发电"
 _PLANT_KIND_BEFORE_RE = re.compile(f"(?:{_PLANT_KINDS})$")
 _NON_COMPANY_RE = re.compile(
     r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|"
@@ -27,7 +27,7 @@ _NON_COMPANY_RE = re.compile(
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地|"
     r"厂房|(?:展览|博物|体育|图书|纪念|极地|科技|美术|文化|艺术|海洋|场)馆|平台|年会|峰会|论坛|博览会|展览会|经营|"
     rf"(?:{_PLANT_KINDS})厂)$"
-    # buildings, venues, events, a verb: 天水新厂房, 哈尔滨极地馆 (a business's 照相馆, 宾馆 stays); a utility or a kind of plant
+    # buildings, venues, events, a verb: 天水新厂房, 哈尔滨极地馆 (a business's 照相馆, 宾馆 stays); a utility
     r"|^[\d一二三四五六七八九十百千几数多余]+家"
     r"|^(?:其|该|本|各|及其)?(?:联营|合营|子|母|控股|参股|全资子|控股子|上市)公司$"  # 联营公司: no name
 )

@@ -62,7 +62,7 @@ _STREET_RE = re.compile(r"(?:[东西南北中]?(?:路(?![线径演费况])|大�
 _NOT_BODY_ENDINGS = ("布局", "格局", "大局", "开局", "全局", "结局", "僵局", "变局", "新局", "客厅", "大厅", "展厅", "餐厅")
 # A place whose suffix character starts a word: 长沙市场 is 长沙 + 市场, 成县域 is nothing.
 _SUFFIX_WORDS = ("市场", "市民", "市值", "市域", "市级", "市区", "县域", "县城", "县级", "区域", "区块", "区位", "区级",
-                 "省份", "省级", "市长", "县长", "区长", "省长")
+                 "省份", "省级", "市长", "县长", "区长", "省长", "州长")
 # Characters after which a one-character county (攸县, 代县) may start.
 _SHORT_NAME_LEFT = set("在于到赴至和与及、的是从自将向对据把让等以为") | {""}
 
@@ -144,12 +144,14 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     out = []
     towns: set[str] = set()
     for m in chains:
+        if out and m.start < out[-1].end:
+            continue  # inside a division abroad read past it (洛杉矶 of 美国加利福尼亚州洛杉矶)
         if text[m.start:m.end] in countries() - {"中国"} and (division := _abroad_division_after(text, m.end)):
             m = Match(m.start, division, "abroad")  # 美国北卡罗来纳州, 泰国罗勇府: a division abroad after its country
         if m.level in ("province", "city") and (zone_end := _zone_short_after(text, m)):
             m = Match(m.start, zone_end, "zone")  # 上海临港, 贵州贵安: a state-level new area's short name after its host
         unit = _UNIT_AFTER_RE.match(text, m.end) if m.level != "macro" else None
-        if unit and _is_body_after(text, unit.end()):
+        if unit and _is_body_after(text, unit.end(), "zone", m.start):
             continue  # 常德市西洞庭管理区管委会: the unit's body, whose name holds no place
         if unit:  # a place inside the unit (安新 in 雄安新区) goes with it
             m = Match(m.start, unit.end(), "zone")
