@@ -12,13 +12,13 @@ from ner.rules.numbers import _CJK
 from ner.rules.places import _ZONE_RE
 from ner.types import Span
 
+# Utilities, not a firm's plant (南昌卷烟厂, 天津力神电池厂 are firms): 衢州市城东污水处理厂, 上海大场自来水厂.
+_UTILITIES = "污水处理|水处理|污水|自来水|净水|垃圾焚烧|焚烧发电"
+_UTILITY_BEFORE_RE = re.compile(f"(?:{_UTILITIES})$")
 # What ANNOTATION.md says is not a COMPANY, read from the end of a name: government and party bodies,
 # universities and schools, associations and chambers, news media, parks, zones and projects, and counts
 # (13家银行). A numbered bureau is a state-owned builder (中建三局, 中铁十一局, 中交一航局), so it stays, and so do
 # 中铁电气化局, a grid's 供电局 and 招商局.
-# Utilities, not a firm's plant (南昌卷烟厂, 天津力神电池厂 are firms): 衢州市城东污水处理厂, 上海大场自来水厂.
-_PLANT_KINDS = "污水处理|水处理|污水|自来水|净水|垃圾焚烧|焚烧发电"
-_PLANT_KIND_BEFORE_RE = re.compile(f"(?:{_PLANT_KINDS})$")
 _NON_COMPANY_RE = re.compile(
     r"(?:政府|国务院|委员会|委|[证银保]监会|金管会|常委会|党组|人大|政协|海关|公安|机关|部门|总署|派出所|"
     rf"(?<![一二三四五六七八九十\d])(?<![一二三四五六七八九十\d].)(?<!电气化)(?<!供电)(?<!招商)局|{_alt(_COURT_WORDS)}|部|办|"
@@ -26,7 +26,7 @@ _NON_COMPANY_RE = re.compile(
     rf"{_alt(_MEDIA_WORDS)}|{_alt(_MEDIA_NAMES)}|"
     r"产业园|工业园|科技园|园区|开发区|经开区|高新区|新区|示范区|项目|基地|"
     r"厂房|(?:展览|博物|体育|图书|纪念|极地|科技|美术|文化|艺术|海洋|场)馆|平台|年会|峰会|论坛|博览会|展览会|经营|"
-    rf"(?:{_PLANT_KINDS})厂)$"
+    rf"(?:{_UTILITIES})厂)$"
     # buildings, venues, events, a verb: 天水新厂房, 哈尔滨极地馆 (a business's 照相馆, 宾馆 stays); a utility
     r"|^[\d一二三四五六七八九十百千几数多余]+家"
     r"|^(?:其|该|本|各|及其)?(?:联营|合营|子|母|控股|参股|全资子|控股子|上市)公司$"  # 联营公司: no name
@@ -182,7 +182,7 @@ def _suffix_ok(text: str, suffix: str, s: int, e: int) -> bool:
     nxt = text[e:e + 1]
     if suffix == "厂":
         return nxt not in set("房区家商长内里") and text[s - 1:s] not in ("工", "建", "出", "进", "返", "回") \
-            and not _PLANT_KIND_BEFORE_RE.search(text, max(0, s - 4), s)
+            and not _UTILITY_BEFORE_RE.search(text, max(0, s - 4), s)
     if suffix == "股份":
         return nxt not in set("制合比数权额行") and text[s - 1:s] not in ("有", "持", "分", "的")
     if suffix == "集团":

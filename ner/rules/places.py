@@ -110,8 +110,7 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
         # a two-character county (攸县) or city abroad (迪拜) starts a word (在迪拜, 德国柏林), not inside one (这里加大, 镶金边)
         if len(name) == 2 and (m.level == "abroad" or m.level != "macro" and name[-1] in "县区市旗") \
                 and not (pieces and pieces[-1].end == m.start):
-            left = text[m.start - 1:m.start] if m.start else ""
-            if left and re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT:
+            if not _starts_word(text, m.start):
                 continue
         if m.level == "macro" and name in ("华东", "华南", "华北", "华中", "西南", "西北", "东北") and \
                 re.match("[部方角侧面边向风]", text[m.end:m.end + 1]):
@@ -146,7 +145,8 @@ def find_regions(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     for m in chains:
         if out and m.start < out[-1].end:
             continue  # inside a division abroad read past it (洛杉矶 of 美国加利福尼亚州洛杉矶)
-        if text[m.start:m.end] in countries() - {"中国"} and (division := _abroad_division_after(text, m.end)):
+        if text[m.start:m.end] != "中国" and text[m.start:m.end] in countries() \
+                and (division := _abroad_division_after(text, m.end)):
             m = Match(m.start, division, "abroad")  # 美国北卡罗来纳州, 泰国罗勇府: a division abroad after its country
         if m.level in ("province", "city") and (zone_end := _zone_short_after(text, m)):
             m = Match(m.start, zone_end, "zone")  # 上海临港, 贵州贵安: a state-level new area's short name after its host
@@ -179,14 +179,23 @@ def _towns_again(text: str, spans: list[Span], towns: set[str]) -> list[Span]:
     """``spans`` and every other occurrence of a town that a chain named (广州南沙区大岗镇 ... 马前村所在的大岗镇), where it
     starts a word and is no body's name (大岗镇政府)."""
     out = list(spans)
+    taken = bytearray(len(text))  # the characters a span covers
+    for s in out:
+        taken[s.start:s.end] = b"\x01" * (s.end - s.start)
     for name in sorted(towns, key=len, reverse=True):
         for k in re.finditer(re.escape(name), text):
-            left = text[k.start() - 1:k.start()]
-            if any(s.start < k.end() and k.start() < s.end for s in out) or _is_body_after(text, k.end(), "town") \
-                    or (re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT):
+            if any(taken[k.start():k.end()]) or _is_body_after(text, k.end(), "town") or not _starts_word(text, k.start()):
                 continue
             out.append(Span(k.start(), k.end(), "REGION", name))
+            taken[k.start():k.end()] = b"\x01" * (k.end() - k.start())
     return sorted(out, key=lambda s: (s.start, s.end))
+
+
+def _starts_word(text: str, i: int) -> bool:
+    """Whether a name at ``i`` may start a word: no Chinese character before it, or one a place's name may follow
+    (在, 于, 的...: ``_SHORT_NAME_LEFT``)."""
+    left = text[i - 1:i] if i else ""
+    return not (left and re.match(f"[{_CJK}]", left) and left not in _SHORT_NAME_LEFT)
 
 
 @functools.cache
